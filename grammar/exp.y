@@ -1,0 +1,276 @@
+/* exp.y - the grammar of an experience script (SPEC §2).
+ *
+ * A pure, reentrant LALR(1) parser with locations, LAC and custom syntax
+ * error messages ("expected X, found Y").  Actions only build nodes through
+ * the ast_* constructors: every check lives in src/sema.c (PostgreSQL's
+ * gram.y rule).  `error` recovery at item, rule, member and note-item
+ * boundaries lets one run report every independent syntax error. */
+
+%define api.pure full
+%define api.location.type {span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {yyscan_t scanner}
+
+%code requires {
+#include "expc/ast.h"
+#include "expc/lex.h"
+typedef void *yyscan_t;
+}
+
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+}
+
+%code {
+#include <string.h>
+#include "lex.yy.h"
+
+#define X ((lex_extra *)yyget_extra(scanner))
+#define A (X->a)
+
+/* A span over the right-hand side; an empty rule gets the empty span at the
+ * end of what came before. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                  \
+    do {                                                             \
+        if (N) {                                                     \
+            (Cur) = YYRHSLOC(Rhs, 1);                                \
+            (Cur).end_line = YYRHSLOC(Rhs, N).end_line;              \
+            (Cur).end_col = YYRHSLOC(Rhs, N).end_col;                \
+        } else {                                                     \
+            (Cur) = YYRHSLOC(Rhs, 0);                                \
+            (Cur).line = (Cur).end_line;                             \
+            (Cur).col = (Cur).end_col;                               \
+        }                                                            \
+    } while (0)
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
+}
+
+%union {
+    ast_string str;
+    ast_bref bref;
+    ast_int intv;
+    ast_list list;
+    ast_item *item;
+    ast_rule *rule;
+    ast_member *member;
+    ast_note_item *ni;
+    ast_ident *id;
+    int medium;
+}
+
+%token IMPORT "`import`" EMOTION "`emotion`" EVOKES "`evokes`"
+%token INDUSTRY "`industry`" FIRST "`first`" KEY "`key`" BEFORE "`before`"
+%token EXPERIENCE "`experience`" FOR "`for`" PATH "`path`" NOTE "`note`"
+%token EVOKE "`evoke`" STAGE "`stage`" SYSTEM "`system`" SERVICE "`service`"
+%token THRESHOLD "`threshold`" EVENT "`event`" VIA "`via`" AT "`at`"
+%token PENALTY "`penalty`" EARLY "`early`" ARROW "`->`"
+%token '{' "`{`" '}' "`}`" ';' "`;`" ',' "`,`" ':' "`:`"
+%token <str> IDENT "identifier"
+%token <str> STRING "string"
+%token <intv> INT "integer"
+%token <bref> BEHAVIOUR "behaviour"
+
+%type <list> items ident_list rules members bpath note_items
+%type <item> item
+%type <rule> rule
+%type <member> member
+%type <ni> note_item
+%type <id> for_opt emotion_opt at_opt touchpoint
+%type <medium> medium via_opt
+
+%%
+
+file
+    : items                     { X->file->items = $1.head; }
+    ;
+
+items
+    : %empty                    { $$ = ast_list_new(); }
+    | items item                { $$ = $2 ? ast_list_append($1, $2) : $1; }
+    ;
+
+/* item = import | emotion | industry | experience ; */
+item
+    : IMPORT STRING ';'         { $$ = ast_import_new(A, $2, @$); }
+    | EMOTION ident_list EVOKES BEHAVIOUR ';'
+                                { $$ = ast_emotion_new(A, $2.head, $4, @$); }
+    | INDUSTRY IDENT '{' rules '}'
+                                { $$ = ast_industry_new(A, *ast_ident_new(A, $2.value, $2.sp),
+                                                        $4.head, @3, @5, @$); }
+    | EXPERIENCE IDENT for_opt '{' members '}'
+                                { $$ = ast_experience_new(A, *ast_ident_new(A, $2.value, $2.sp),
+                                                          $3, $5.head, @4, @6, @$); }
+    | error                     { $$ = NULL; }
+    ;
+
+ident_list
+    : IDENT                     { $$ = ast_list_append(ast_list_new(), ast_ident_new(A, $1.value, $1.sp)); }
+    | ident_list ',' IDENT      { $$ = ast_list_append($1, ast_ident_new(A, $3.value, $3.sp)); }
+    ;
+
+rules
+    : %empty                    { $$ = ast_list_new(); }
+    | rules rule                { $$ = $2 ? ast_list_append($1, $2) : $1; }
+    ;
+
+/* rule = "first" B ";" | "key" B ";" | B "before" B ";" ; */
+rule
+    : FIRST BEHAVIOUR ';'       { $$ = ast_rule_new(A, RULE_FIRST, $2, $2, @$); }
+    | KEY BEHAVIOUR ';'         { $$ = ast_rule_new(A, RULE_KEY, $2, $2, @$); }
+    | BEHAVIOUR BEFORE BEHAVIOUR ';'
+                                { $$ = ast_rule_new(A, RULE_BEFORE, $1, $3, @$); }
+    | error                     { $$ = NULL; }
+    ;
+
+for_opt
+    : %empty                    { $$ = NULL; }
+    | FOR IDENT                 { $$ = ast_ident_new(A, $2.value, $2.sp); }
+    ;
+
+members
+    : %empty                    { $$ = ast_list_new(); }
+    | members member            { $$ = $2 ? ast_list_append($1, $2) : $1; }
+    ;
+
+/* member = path | note | event | penalty ; */
+member
+    : PATH bpath ';'            { $$ = ast_path_new(A, $2.head, @1, @$); }
+    | NOTE BEHAVIOUR '{' note_items '}'
+                                { $$ = ast_note_new(A, $2, $4.head, @1, @$); }
+    | EVENT IDENT ':' BEHAVIOUR emotion_opt via_opt at_opt INT ';'
+                                { $$ = ast_event_new(A, *ast_ident_new(A, $2.value, $2.sp), $4, $5,
+                                                     (ast_medium)$6, @6, $7, $8, @1, @$); }
+    | PENALTY EARLY INT ';'     { $$ = ast_penalty_new(A, $3, @1, @$); }
+    | error                     { $$ = NULL; }
+    ;
+
+bpath
+    : BEHAVIOUR                 { $$ = ast_list_append(ast_list_new(), ast_bseq_new(A, $1)); }
+    | bpath ARROW BEHAVIOUR     { $$ = ast_list_append($1, ast_bseq_new(A, $3)); }
+    ;
+
+emotion_opt
+    : %empty                    { $$ = NULL; }
+    | IDENT                     { $$ = ast_ident_new(A, $1.value, $1.sp); }
+    ;
+
+via_opt
+    : %empty                    { $$ = M_NONE; }
+    | VIA medium                { $$ = $2; }
+    ;
+
+at_opt
+    : %empty                    { $$ = NULL; }
+    | AT touchpoint             { $$ = $2; }
+    ;
+
+/* touchpoint = marketing | sales | service | support: an identifier, or the
+ * keyword `service`; which names are known is sema's business (E0502). */
+touchpoint
+    : IDENT                     { $$ = ast_ident_new(A, $1.value, $1.sp); }
+    | SERVICE                   { $$ = ast_ident_new(A, "service", @1); }
+    ;
+
+medium
+    : STAGE                     { $$ = M_STAGE; }
+    | SYSTEM                    { $$ = M_SYSTEM; }
+    | SERVICE                   { $$ = M_SERVICE; }
+    ;
+
+note_items
+    : %empty                    { $$ = ast_list_new(); }
+    | note_items note_item      { $$ = $2 ? ast_list_append($1, $2) : $1; }
+    ;
+
+/* note_item = "evoke" IDENT {"," IDENT} ";" | medium STRING ";" | "threshold" INT ";" ; */
+note_item
+    : EVOKE ident_list ';'      { $$ = ast_evoke_new(A, $2.head, @$); }
+    | medium STRING ';'         { $$ = ast_medium_new(A, (ast_medium)$1, @1, $2, @$); }
+    | THRESHOLD INT ';'         { $$ = ast_threshold_new(A, $2, @$); }
+    | error                     { $$ = NULL; }
+    ;
+
+%%
+
+/* The text of the token at `loc`, for "found `...`". */
+static void found_text(lex_extra *x, const span *loc, int tok, char *buf, size_t cap)
+{
+    if (tok == YYSYMBOL_YYEOF) {
+        snprintf(buf, cap, "end of file");
+        return;
+    }
+    size_t len;
+    const char *line = diag_line_text(x->src, loc->line, &len);
+    size_t from = (size_t)(loc->col - 1);
+    size_t to = loc->end_line == loc->line ? (size_t)(loc->end_col - 1) : len;
+    if (!line || from > len)
+        from = to = 0;
+    if (to > len)
+        to = len;
+    size_t n = to > from ? to - from : 0;
+    const char *what = tok == YYSYMBOL_IDENT ? "identifier "
+                     : tok == YYSYMBOL_STRING ? "string "
+                     : tok == YYSYMBOL_INT ? "integer " : "";
+    if (n > 40)
+        snprintf(buf, cap, "%s`%.37s...`", what, line + from);
+    else
+        snprintf(buf, cap, "%s`%.*s`", what, (int)n, line + from);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
+{
+    lex_extra *x = X;
+    enum { MAX = 12 };
+    yysymbol_kind_t exp[MAX];
+    int n = yypcontext_expected_tokens(ctx, exp, MAX);
+    if (n < 0)
+        return n;
+    const span *loc = yypcontext_location(ctx);
+    char found[128];
+    found_text(x, loc, yypcontext_token(ctx), found, sizeof found);
+
+    char msg[1024];
+    size_t m = 0;
+    if (n == 0) {
+        m += (size_t)snprintf(msg, sizeof msg, "unexpected %s", found);
+    } else {
+        m += (size_t)snprintf(msg, sizeof msg, "expected %s", n > 2 ? "one of " : "");
+        for (int i = 0; i < n && m < sizeof msg; i++) {
+            const char *sep = i == 0 ? "" : (i == n - 1 ? " or " : ", ");
+            m += (size_t)snprintf(msg + m, sizeof msg - m, "%s%s", sep, yysymbol_name(exp[i]));
+        }
+        if (m < sizeof msg)
+            snprintf(msg + m, sizeof msg - m, ", found %s", found);
+    }
+    diag_report(x->d, "E0110", *loc, "%s", msg);
+    x->errors++;
+    return 0;
+}
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg)
+{
+    lex_extra *x = X;
+    /* Only "memory exhausted" reaches here (custom errors go above). */
+    diag_report(x->d, "E0110", *loc, "%s: the input is nested or repeated too deeply", msg);
+    x->errors++;
+}
+
+ast_file *ast_parse(arena *a, diag_ctx *d, const src_file *src)
+{
+    ast_file *f = arena_alloc(a, sizeof *f);
+    f->src = src;
+    lex_extra x = { .a = a, .d = d, .src = src, .file = f, .line = 1, .col = 1 };
+    yyscan_t scanner;
+    if (yylex_init_extra(&x, &scanner) != 0)
+        xoom();
+    YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
+    yyparse(scanner);
+    yy_delete_buffer(buf, scanner);
+    yylex_destroy(scanner);
+    f->syntax_errors = x.errors;
+    return f;
+}

@@ -1,0 +1,28 @@
+/* arena.h - the per-compilation memory pool.
+ *
+ * Every node, string and table a compilation makes lives in one arena and is
+ * released with it, so no error path can leak (QBE's pool, lcc's arenas). */
+#ifndef EXPC_ARENA_H
+#define EXPC_ARENA_H
+#include <stddef.h>
+
+typedef struct arena arena;
+
+arena *arena_new(void);
+void   arena_free(arena *a);
+/* Zeroed, aligned for any type.  Aborts on out-of-memory (exit 70). */
+void  *arena_alloc(arena *a, size_t size);
+char  *arena_strndup(arena *a, const char *s, size_t n);
+char  *arena_strdup(arena *a, const char *s);
+char  *arena_printf(arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Grow-by-doubling array held in an arena (old blocks are simply abandoned). */
+void  *arena_grow(arena *a, void *old, size_t old_count, size_t new_count,
+                  size_t elem);
+
+/* Out-of-memory: print and exit 70, the internal-error code of the spec. */
+void   xoom(void) __attribute__((noreturn));
+void  *xmalloc(size_t n);
+void  *xrealloc(void *p, size_t n);
+#endif

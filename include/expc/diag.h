@@ -1,0 +1,111 @@
+/* diag.h - source files, spans and diagnostics.
+ *
+ * Every message expc prints about a script goes through this module: it owns
+ * the table of diagnostic codes (the same table `expc explain` and
+ * docs/diagnostics.md read), collects the diagnostics of a compilation, sorts
+ * them by position and prints them as text (file:line:col, source line,
+ * caret line, notes) or as JSON lines. */
+#ifndef EXPC_DIAG_H
+#define EXPC_DIAG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "expc/arena.h"
+
+/* One loaded source file.  `text` is NUL-terminated; `len` excludes the NUL. */
+typedef struct src_file {
+    const char *path;   /* as shown in diagnostics */
+    const char *real;   /* resolved real path (load-once key) */
+    const char *text;
+    size_t len;
+    int id;             /* load order: diagnostics sort by it first */
+    const size_t *line_starts; /* byte offset of each line (src_index), or NULL */
+    size_t n_lines;
+} src_file;
+
+/* Builds f->line_starts so diagnostics find lines in O(log n). */
+void src_index(arena *a, src_file *f);
+
+/* A source range.  Lines and columns count from 1, columns in bytes;
+ * end_line/end_col name the position just past the last byte (exclusive),
+ * so a one-byte token at column 5 has col 5 and end_col 6. */
+typedef struct span {
+    const src_file *file;
+    int line, col;
+    int end_line, end_col;
+} span;
+
+typedef enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_severity;
+
+/* The code table: one row per code of SPEC §3, with the text `explain`
+ * prints.  The checker names codes by string; severity comes from here. */
+typedef struct diag_code {
+    const char *code;        /* "E0303" */
+    diag_severity severity;  /* DIAG_ERROR or DIAG_WARNING */
+    const char *summary;     /* one line: when it is reported */
+    const char *explanation; /* a paragraph: what it means and why */
+    const char *wrong;       /* an example script that triggers it */
+    const char *right;       /* the same script, fixed */
+} diag_code;
+
+extern const diag_code diag_codes[];
+extern const size_t diag_code_count;
+const diag_code *diag_lookup(const char *code);
+
+typedef enum diag_format { DIAG_TEXT, DIAG_JSON } diag_format;
+
+typedef struct diag_note_t {
+    span sp;
+    char *message;
+} diag_note_t;
+
+typedef struct diagnostic {
+    const diag_code *code;    /* NULL if the code is not in the table */
+    const char *code_name;    /* "E0303" as reported */
+    diag_severity severity;   /* warnings become errors under -Werror */
+    span sp;
+    char *message;
+    diag_note_t *notes;
+    size_t n_notes;
+    size_t seq;               /* report order: ties keep it (stable sort) */
+} diagnostic;
+
+typedef struct diag_ctx {
+    arena *a;
+    diag_format format;
+    bool color;
+    bool werror;
+    int max_errors;          /* 0: unlimited */
+    diagnostic **list;
+    size_t n, cap;
+    int errors, warnings;
+    int dropped;             /* errors not kept: over --max-errors */
+    bool told_dropped;
+    size_t seq;
+    FILE *out;               /* stderr, or a test's buffer */
+} diag_ctx;
+
+void diag_init(diag_ctx *d, arena *a);
+
+/* Report a diagnostic for `code` at `sp`.  Returns the diagnostic so notes
+ * can be attached, or NULL when it was dropped (over --max-errors). */
+diagnostic *diag_report(diag_ctx *d, const char *code, span sp,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_add_note(diag_ctx *d, diagnostic *dg, span sp, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* True once --max-errors errors have been reported: callers stop early. */
+bool diag_full(const diag_ctx *d);
+
+/* Sort what was collected by (file, line, column) and print it; then clear
+ * the list (counts are kept). */
+void diag_flush(diag_ctx *d);
+
+/* The whole source line `line` of `f` (without its newline). */
+const char *diag_line_text(const src_file *f, int line, size_t *len);
+
+/* A span covering a..b. */
+span span_join(span a, span b);
+#endif

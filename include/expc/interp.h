@@ -1,0 +1,15 @@
+/* interp.h - the reference interpreter: SPEC §4 read straight off the
+ * lowered machine.  Every other engine is tested against it. */
+#ifndef EXPC_INTERP_H
+#define EXPC_INTERP_H
+#include "expc/ir.h"
+#include "expc/rt.h"
+
+typedef struct interp interp;
+interp *interp_new(const ir_machine *m);
+void interp_free(interp *it);
+/* An rt_engine over the interpreter (valid while `it` lives). */
+rt_engine interp_engine(interp *it);
+/* One event: exposed for unit tests and the fuzzers. */
+void interp_step(const ir_machine *m, rt_state *s, int32_t event_id);
+#endif

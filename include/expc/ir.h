@@ -1,0 +1,49 @@
+/* ir.h - the lowered scoring machine.
+ *
+ * `lower` turns one checked experience into this description; it is the only
+ * place the scoring rules of SPEC §4 are parameterised, and every engine (the
+ * interpreter, the C backend, the LLVM backend, the PostgreSQL extension)
+ * translates it and never looks at the AST.  Notes are in path order; events
+ * are in declaration order, so an event's index is its event id. */
+#ifndef EXPC_IR_H
+#define EXPC_IR_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expc/arena.h"
+
+#define IR_NOTES 3   /* engagement needs all three behaviours, each once */
+
+typedef struct ir_note {
+    int behaviour;            /* ast_behaviour: 0 SAY, 1 STAY, 2 SPEND */
+    const char *name;         /* "SAY", "STAY", "SPEND" */
+    int64_t threshold;
+    const char **emotions;    /* from `evoke`, in source order */
+    size_t n_emotions;
+    const char *media[3];     /* stage, system, service text; NULL if absent */
+} ir_note;
+
+typedef struct ir_event {
+    const char *name;
+    size_t len;
+    int32_t note;             /* index on the path (into notes[]) */
+    int64_t points;
+    const char *emotion;      /* NULL when absent */
+    int via;                  /* ast_medium, or -1 */
+    const char *at;           /* touch point, NULL when absent */
+} ir_event;
+
+typedef struct ir_machine {
+    const char *name;         /* experience name */
+    const char *industry;     /* NULL when the experience has no `for` */
+    const char *script;       /* the script's file name as given (no folder) */
+    int32_t n_notes;          /* IR_NOTES */
+    ir_note notes[IR_NOTES];
+    int64_t penalty_early;
+    size_t n_events;
+    ir_event *events;
+} ir_machine;
+
+/* The stage names: notes[k].name for k < n_notes, "ENGAGED" for n_notes. */
+const char *ir_stage_name(const ir_machine *m, int32_t stage);
+#endif

@@ -1,0 +1,16 @@
+/* jit.h - the LLVM ORC JIT engine (`expc run --engine=jit`).
+ * Only present when built with LLVM (EXPC_LLVM). */
+#ifndef EXPC_JIT_H
+#define EXPC_JIT_H
+#include "expc/ir.h"
+#include "expc/rt.h"
+
+typedef struct jit jit;
+/* Compiles `m` at -O`opt` and looks up its functions.  NULL with *err set
+ * (malloc'd message) on failure. */
+jit *jit_new(const ir_machine *m, int opt, char **err);
+void jit_free(jit *j);
+rt_engine jit_engine(jit *j);
+/* Releases LLVM's global state at exit (after every jit_free). */
+void llvm_shutdown(void);
+#endif

@@ -1,0 +1,21 @@
+/* lex.h - what the scanner (grammar/exp.l) and the parser (grammar/exp.y)
+ * share: the per-file scanner state kept in flex's `extra` slot. */
+#ifndef EXPC_LEX_H
+#define EXPC_LEX_H
+#include "expc/arena.h"
+#include "expc/ast.h"
+#include "expc/diag.h"
+
+typedef struct lex_extra {
+    arena *a;
+    diag_ctx *d;
+    const src_file *src;
+    ast_file *file;
+    int line, col;        /* position of the next byte */
+    size_t off;           /* its byte offset */
+    int errors;           /* lexical + syntax errors in this file */
+} lex_extra;
+
+/* Keep scanning after an error, or stop (over --max-errors). */
+int lex_should_stop(const lex_extra *x);
+#endif

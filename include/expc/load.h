@@ -1,0 +1,43 @@
+/* load.h - loading a script and its imports.
+ *
+ * A program is a root file plus everything it imports, transitively, each
+ * file loaded once by its resolved real path (so repeated and cyclic imports
+ * are harmless).  Search order (SPEC §3): the importing file's folder, each
+ * -I folder in order, each EXP_PATH folder, then the bundled stdlib. */
+#ifndef EXPC_LOAD_H
+#define EXPC_LOAD_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "expc/arena.h"
+#include "expc/ast.h"
+#include "expc/diag.h"
+
+typedef struct load_opts {
+    const char **include_dirs;  /* -I, in order */
+    size_t n_include;
+    const char *stdlib_dir;     /* bundled stdlib, found from the binary */
+} load_opts;
+
+typedef struct program {
+    ast_file **files;           /* files[0] is the root; then in load order */
+    size_t n_files;
+    int syntax_errors;          /* E0101-E0110 over all files */
+    /* Filled by sema: every experience of every file, in load order. */
+    ast_item **experiences;
+    size_t n_experiences;
+} program;
+
+/* Loads `path` and its imports.  Returns NULL (after printing
+ * `expc: PATH: reason`) when the root itself cannot be read: exit 66.
+ * Import failures are E0205 diagnostics. */
+program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *path);
+
+/* Reads a whole file into the arena (NUL-terminated).  NULL + errno on
+ * failure; a directory fails with EISDIR. */
+char *load_read_file(arena *a, const char *path, size_t *len);
+
+/* The stdlib folder for a binary at `argv0`: <bindir>/../share/expc/stdlib
+ * when installed, <bindir>/../stdlib in the build tree. */
+const char *load_find_stdlib(arena *a, const char *argv0);
+#endif

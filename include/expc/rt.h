@@ -1,0 +1,208 @@
+/* rt.h - the scoring runtime: event readers, customer table, output.
+ *
+ * Shared by `expc run` and by the standalone program `expc build --main`
+ * generates: the generated file embeds src/rt's libc-only sources verbatim
+ * (build-time generated string), so both behave byte for byte alike.  An
+ * engine is reached only through struct rt_engine, so the same loop drives the
+ * interpreter, the JIT and the compiled machine.
+ *
+ * This header and the files it declares must stay C11 + libc only (no
+ * jansson, no expc headers) except where guarded by RT_WITH_NDJSON.  When
+ * embedded, this header and every .c file of src/rt but ndjson.c are pasted
+ * into one translation unit: file-local names carry a per-file prefix (csv_,
+ * tab_, out_, run_) so they never clash, and everything else is rt_ / RT_. */
+#ifndef EXPC_RT_H
+#define EXPC_RT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RT_NOTES 3
+
+/* Same layout as the generated P_state of SPEC §6. */
+typedef struct rt_state {
+    int32_t stage;
+    int64_t score;
+    int64_t points[RT_NOTES];
+    uint64_t events;
+    uint64_t early;
+} rt_state;
+
+/* An engine: what the runtime needs from a compiled or interpreted machine. */
+typedef struct rt_engine {
+    void *ctx;
+    int32_t n_notes;
+    void (*init)(void *ctx, rt_state *s);
+    int32_t (*event_id)(void *ctx, const char *name, size_t len); /* -1: unknown */
+    void (*step_batch)(void *ctx, rt_state *states, const uint32_t *customer,
+                       const int32_t *event_id, size_t n);
+    const char *(*stage_name)(void *ctx, int32_t stage); /* k < n_notes: behaviour */
+} rt_engine;
+
+typedef enum rt_format { RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
+typedef enum rt_input { RT_INPUT_AUTO, RT_INPUT_CSV, RT_INPUT_NDJSON } rt_input;
+
+typedef struct rt_opts {
+    const char *path;         /* NULL or "-": standard input */
+    rt_format format;
+    rt_input input;           /* AUTO: .ndjson/.jsonl are NDJSON, else CSV */
+    bool strict;              /* first undeclared event is an error (65) */
+    bool skip_invalid;        /* invalid lines are skipped and counted */
+    bool summary;             /* funnel per stage on stderr after the table */
+    FILE *out;                /* stdout normally (NULL: stdout) */
+    FILE *err;                /* stderr normally (NULL: stderr) */
+} rt_opts;
+
+/* Reads all events, scores them through `e`, writes the table.  Returns the
+ * exit code of SPEC §5: 0, 65 invalid data, 66 unreadable input, 74 output
+ * error (and 70 when memory runs out, 2 when NDJSON is asked of a build
+ * without it). */
+int rt_run(const rt_opts *o, const rt_engine *e);
+
+/* Defaults: CSV in and out, no flags, stdout and stderr. */
+void rt_opts_init(rt_opts *o);
+
+/* One flag of the run command line shared by `expc run` and the standalone
+ * program, at argv[*i]: --format=csv|json (or `--format csv`), --strict,
+ * --skip-invalid, --summary, and --input=auto|csv|ndjson in builds with
+ * RT_WITH_NDJSON.  Returns 1 when it was one (*i is then left on its last
+ * word: the caller still does ++*i), 0 when argv[*i] is none of them, -1
+ * after printing a usage error on `err` (exit 2).  Using it in both places
+ * keeps their messages identical. */
+int rt_parse_flag(rt_opts *o, int argc, char **argv, int *i, FILE *err);
+
+/* The whole standalone program: parses
+ *   [--format=csv|json] [--strict] [--skip-invalid] [--summary] [--help] [FILE|-]
+ * and calls rt_run; returns the exit code (2 for usage errors). */
+int rt_main(int argc, char **argv, const rt_engine *e);
+
+/* ------------------------------------------------------------------------
+ * Internal: shared between the src/rt files and their unit tests.  Not an
+ * interface for the rest of expc.
+ * ------------------------------------------------------------------------ */
+
+#define RT_EXIT_OK 0
+#define RT_EXIT_USAGE 2
+#define RT_EXIT_DATA 65
+#define RT_EXIT_NOINPUT 66
+#define RT_EXIT_SOFTWARE 70
+#define RT_EXIT_IOERR 74
+
+/* Results of the readers' *_next and of rt_src_more. */
+#define RT_NEXT_EOF 0      /* no more records (rt_src_more: no more bytes) */
+#define RT_NEXT_REC 1      /* a record (rt_src_more: more bytes buffered) */
+#define RT_NEXT_READERR (-1) /* read error, errno value in rt_src.err */
+#define RT_NEXT_NOMEM (-2)
+
+/* A buffered input stream.  Records are parsed in place in buf[beg, end);
+ * rt_src_more compacts or doubles the buffer and reads another block, so a
+ * record is never copied field by field and a line of any length fits. */
+typedef struct rt_src {
+    FILE *fp;
+    const char *name;         /* for messages: the path as given, or <stdin> */
+    char *buf;
+    size_t cap, beg, end;
+    bool eof;                 /* fp is exhausted: buf holds all that is left */
+    int err;                  /* errno of a read error (0: unknown) */
+    uint64_t line;            /* physical line where the next record starts */
+} rt_src;
+
+bool rt_src_init(rt_src *s, FILE *fp, const char *name); /* false: no memory */
+int rt_src_more(rt_src *s);
+void rt_src_free(rt_src *s);
+/* Drops a UTF-8 byte order mark at the very start of the input. */
+int rt_src_skip_bom(rt_src *s);
+
+/* One record.  `why` is NULL for a valid record, else the reason it is invalid
+ * data (a static string); cust and event then may be anything.  The pointers
+ * stay valid until the next call on the reader. */
+typedef struct rt_rec {
+    const char *cust;
+    size_t cust_len;
+    const char *event;
+    size_t event_len;
+    uint64_t line;            /* physical line the record starts on */
+    const char *why;
+} rt_rec;
+
+/* The reasons of invalid data (also the NDJSON reader's, where they apply). */
+#define RT_WHY_FIELDS "fewer than two fields"
+#define RT_WHY_EMPTY_CUSTOMER "empty customer"
+#define RT_WHY_EMPTY_EVENT "empty event"
+#define RT_WHY_QUOTE "unterminated quote"
+#define RT_WHY_AFTER_QUOTE "text after a closing quote"
+#define RT_WHY_UTF8 "invalid UTF-8"
+#define RT_WHY_JSON "not valid JSON"
+#define RT_WHY_JSON_OBJECT "not a JSON object"
+#define RT_WHY_JSON_CUSTOMER "no string member \"customer\""
+#define RT_WHY_JSON_EVENT "no string member \"event\""
+
+bool rt_utf8_valid(const char *p, size_t n);
+
+/* CSV reader (csv.c). */
+typedef struct rt_csv {
+    rt_src *src;
+    bool bom_done;            /* a leading byte order mark was looked for */
+    bool started;             /* the first non-empty record (header?) is past */
+} rt_csv;
+void rt_csv_init(rt_csv *r, rt_src *src);
+int rt_csv_next(rt_csv *r, rt_rec *rec); /* RT_NEXT_* */
+
+/* NDJSON reader (ndjson.c, jansson): only in expc itself, not in generated
+ * programs; run.c uses it only under RT_WITH_NDJSON. */
+typedef struct rt_ndjson rt_ndjson;
+rt_ndjson *rt_ndjson_new(rt_src *src); /* NULL: no memory */
+int rt_ndjson_next(rt_ndjson *r, rt_rec *rec); /* RT_NEXT_* */
+void rt_ndjson_free(rt_ndjson *r);
+
+/* Customer table (table.c): id -> dense index in order of first appearance,
+ * with one rt_state per customer.  Customer i's id is
+ * ids[off[i], off[i + 1]). */
+typedef struct rt_slot {
+    uint32_t hash;
+    uint32_t idx1;            /* customer index + 1; 0: empty slot */
+} rt_slot;
+typedef struct rt_table {
+    rt_slot *slots;
+    size_t mask;              /* number of slots - 1 (a power of two) */
+    uint32_t n;               /* customers */
+    size_t cap;               /* room in states[] (and off[], one more) */
+    rt_state *states;
+    size_t *off;
+    char *ids;
+    size_t ids_cap;
+} rt_table;
+void rt_table_init(rt_table *t);
+void rt_table_free(rt_table *t);
+/* The index of customer `id`, added (and initialised through e->init) when
+ * new; -1 when memory runs out. */
+int64_t rt_table_intern(rt_table *t, const char *id, size_t len,
+                        const rt_engine *e);
+
+/* Buffered writer (output.c): everything goes through one big buffer and
+ * leaves in blocks; the first write error is kept and stops the writing. */
+typedef struct rt_out {
+    FILE *fp;
+    char *buf;
+    size_t len, cap;
+    bool failed;
+    int err;                  /* errno of the failure (0: unknown) */
+} rt_out;
+bool rt_out_init(rt_out *w, FILE *fp);
+void rt_out_free(rt_out *w);
+void rt_out_put(rt_out *w, const char *p, size_t n);
+void rt_out_i64(rt_out *w, int64_t v);
+void rt_out_u64(rt_out *w, uint64_t v);
+void rt_out_csv_field(rt_out *w, const char *p, size_t n);  /* quoted if needed */
+void rt_out_json_string(rt_out *w, const char *p, size_t n); /* with its quotes */
+/* Flushes the buffer and the stream: false on a write error. */
+bool rt_out_flush(rt_out *w);
+/* Writes the whole score table to `out`; returns an exit code: 0, 74 after
+ * a write error (`expc: cannot write output: REASON` on `err`), 70 without
+ * memory. */
+int rt_write_scores(FILE *out, FILE *err, const rt_table *t, const rt_engine *e,
+                    rt_format format);
+/* The --summary funnel on `err`. */
+void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e);
+#endif

@@ -1,0 +1,23 @@
+/* sema.h - every check of SPEC §3.
+ *
+ * Runs on a program whose files all lexed and parsed cleanly.  Builds the
+ * global namespace (emotions, industries, experiences share one), then checks
+ * industries, experiences, paths against their industry, notes and events.
+ * Rules judged on a path (E0303-E0305, E0402, E0503) run only when the path
+ * itself is well formed, so one mistake gives one error. */
+#ifndef EXPC_SEMA_H
+#define EXPC_SEMA_H
+#include "expc/arena.h"
+#include "expc/diag.h"
+#include "expc/load.h"
+
+/* Reports into `d`; fills prog->experiences.  Returns the number of errors
+ * it reported. */
+int sema_check(arena *a, diag_ctx *d, program *prog);
+
+/* The experience called `name`, or NULL. */
+ast_item *sema_find_experience(const program *prog, const char *name);
+
+/* Helpers the checker and the lowering share. */
+const ast_item *sema_find_industry(const program *prog, const char *name);
+#endif

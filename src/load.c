@@ -1,0 +1,304 @@
+/* load.c - a script and its imports, each file once.
+ *
+ * Files are loaded breadth-first from the root through a work list (not by
+ * recursion, so a chain of a thousand imports costs no stack), and keyed by
+ * their real path so that repeated and cyclic imports are harmless.  An import
+ * is searched for in the importing file's folder, each -I folder, each
+ * EXP_PATH folder, then the bundled stdlib (SPEC §3); when none has it, E0205
+ * names every folder tried. */
+#include "expc/load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *load_read_file(arena *a, const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return NULL;
+    }
+    /* Read in chunks: st_size is 0 for pipes and /proc files. */
+    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    char *buf = xmalloc(cap);
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > (size_t)INT_MAX) {
+                free(buf);
+                close(fd);
+                errno = EFBIG;
+                return NULL;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > (size_t)INT_MAX) {
+        free(buf);
+        errno = EFBIG;
+        return NULL;
+    }
+    char *text = arena_strndup(a, buf, n);
+    free(buf);
+    *len = n;
+    return text;
+}
+
+const char *load_find_stdlib(arena *a, const char *argv0)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+    } else if (argv0 && realpath(argv0, exe)) {
+        /* no /proc: fall back on argv[0] */
+    } else {
+        return NULL;
+    }
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = 0;
+    /* Installed: PREFIX/bin/expc -> PREFIX/share/expc/stdlib.
+     * Build tree: ROOT/build/expc -> ROOT/stdlib. */
+    const char *cands[] = { "/../share/expc/stdlib", "/../stdlib" };
+    for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
+        char *dir = arena_printf(a, "%s%s", exe, cands[i]);
+        char *probe = arena_printf(a, "%s/emotions.exp", dir);
+        if (access(probe, R_OK) == 0) {
+            char real[PATH_MAX];
+            return realpath(dir, real) ? arena_strdup(a, real) : dir;
+        }
+    }
+    return NULL;
+}
+
+/* Real path -> loaded, as a simple open-addressing set. */
+typedef struct seen {
+    const char **keys;
+    size_t cap, n;
+} seen;
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static bool seen_add(arena *a, seen *s, const char *key)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        const char **keys = arena_alloc(a, cap * sizeof *keys);
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->keys[i])
+                continue;
+            size_t h = hash_str(s->keys[i]) & (cap - 1);
+            while (keys[h])
+                h = (h + 1) & (cap - 1);
+            keys[h] = s->keys[i];
+        }
+        s->keys = keys;
+        s->cap = cap;
+    }
+    size_t h = hash_str(key) & (s->cap - 1);
+    while (s->keys[h]) {
+        if (strcmp(s->keys[h], key) == 0)
+            return false;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->keys[h] = key;
+    s->n++;
+    return true;
+}
+
+static src_file *new_src(arena *a, const char *path, const char *real, char *text, size_t len,
+                         int id)
+{
+    src_file *f = arena_alloc(a, sizeof *f);
+    f->path = path;
+    f->real = real;
+    f->text = text;
+    f->len = len;
+    f->id = id;
+    src_index(a, f);
+    return f;
+}
+
+static void add_file(arena *a, program *p, ast_file *f)
+{
+    if ((p->n_files & (p->n_files - 1)) == 0)
+        p->files = arena_grow(a, p->files, p->n_files, p->n_files ? p->n_files * 2 : 1,
+                              sizeof *p->files);
+    p->files[p->n_files++] = f;
+    p->syntax_errors += f->syntax_errors;
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* Shows a path relative to the current folder when it is below it, so
+ * diagnostics stay short and tests stay independent of where they run. */
+static const char *display_path(arena *a, const char *path)
+{
+    if (path[0] != '/')
+        return path;
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        return path;
+    size_t n = strlen(cwd);
+    if (strncmp(path, cwd, n) == 0 && path[n] == '/')
+        return arena_strdup(a, path + n + 1);
+    return path;
+}
+
+/* Resolves and loads the imports of file `f`. */
+static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, seen *s,
+                         ast_file *f)
+{
+    const char *importer = f->src->path;
+    const char *slash = strrchr(importer, '/');
+    const char *own_dir = slash ? arena_strndup(a, importer, (size_t)(slash - importer)) : ".";
+
+    /* The folders, in search order. */
+    size_t cap = 2 + o->n_include;
+    const char *env = getenv("EXP_PATH");
+    char *envcopy = env ? arena_strdup(a, env) : NULL;
+    if (envcopy)
+        for (const char *c = envcopy; *c; c++)
+            cap += *c == ':';
+    cap++;
+    const char **dirs = arena_alloc(a, cap * sizeof *dirs);
+    size_t nd = 0;
+    dirs[nd++] = own_dir;
+    for (size_t i = 0; i < o->n_include; i++)
+        dirs[nd++] = o->include_dirs[i];
+    if (envcopy) {
+        for (char *tok = envcopy, *next; tok; tok = next) {
+            next = strchr(tok, ':');
+            if (next)
+                *next++ = 0;
+            if (*tok)
+                dirs[nd++] = tok;
+        }
+    }
+    if (o->stdlib_dir)
+        dirs[nd++] = o->stdlib_dir;
+
+    for (ast_item *it = f->items; it; it = it->next) {
+        if (it->kind != ITEM_IMPORT)
+            continue;
+        const char *name = it->import.value;
+        size_t len = it->import.len;
+        bool has_ext = len >= 4 && strcmp(name + len - 4, ".exp") == 0;
+        const char *file = has_ext ? name : arena_printf(a, "%s.exp", name);
+        const char *found = NULL;
+        if (len == 0 || strlen(name) != len) {
+            found = NULL;
+        } else if (file[0] == '/') {
+            if (is_file(file))
+                found = file;
+        } else {
+            for (size_t i = 0; i < nd && !found; i++) {
+                const char *cand = arena_printf(a, "%s/%s", dirs[i], file);
+                if (is_file(cand))
+                    found = strcmp(dirs[i], ".") == 0 ? file : cand;
+            }
+        }
+        if (!found) {
+            diagnostic *dg = diag_report(d, "E0205", it->import.sp,
+                                         "cannot find import `%s` (looked for `%s`)", name,
+                                         file);
+            if (file[0] == '/') {
+                diag_add_note(d, dg, (span){ 0 }, "an absolute path is not searched for");
+            } else {
+                size_t total = 0;
+                for (size_t i = 0; i < nd; i++)
+                    total += strlen(dirs[i]) + 2;
+                char *list = arena_alloc(a, total + 1);
+                for (size_t i = 0; i < nd; i++) {
+                    if (i)
+                        strcat(list, ", ");
+                    strcat(list, dirs[i]);
+                }
+                diag_add_note(d, dg, (span){ 0 }, "searched, in order: %s", list);
+            }
+            continue;
+        }
+        char real[PATH_MAX];
+        if (!realpath(found, real)) {
+            diag_report(d, "E0205", it->import.sp, "cannot read import `%s`: %s: %s", name,
+                        found, strerror(errno));
+            continue;
+        }
+        const char *key = arena_strdup(a, real);
+        if (!seen_add(a, s, key))
+            continue; /* loaded already: repeated or cyclic import */
+        size_t tlen;
+        char *text = load_read_file(a, found, &tlen);
+        if (!text) {
+            diag_report(d, "E0205", it->import.sp, "cannot read import `%s`: %s: %s", name,
+                        found, strerror(errno));
+            continue;
+        }
+        src_file *src = new_src(a, display_path(a, found), key, text, tlen, (int)p->n_files);
+        add_file(a, p, ast_parse(a, d, src));
+    }
+}
+
+program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *path)
+{
+    size_t len;
+    char *text = load_read_file(a, path, &len);
+    if (!text) {
+        fprintf(stderr, "expc: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    char real[PATH_MAX];
+    const char *key = realpath(path, real) ? arena_strdup(a, real) : path;
+    program *p = arena_alloc(a, sizeof *p);
+    seen s = { 0 };
+    seen_add(a, &s, key);
+    src_file *src = new_src(a, path, key, text, len, 0);
+    add_file(a, p, ast_parse(a, d, src));
+    /* Breadth-first: p->files grows while we walk it. */
+    for (size_t i = 0; i < p->n_files; i++)
+        load_imports(a, d, o, p, &s, p->files[i]);
+    return p;
+}

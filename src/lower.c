@@ -1,0 +1,86 @@
+/* lower.c - a checked experience becomes one struct ir_machine.
+ *
+ * This is where the script's meaning is fixed: the path order gives each
+ * behaviour its note index, a note's threshold defaults to 10, `penalty
+ * early` to 0, and events keep their declaration order (an event's id is its
+ * index).  Engines translate the result; none of them reads the AST. */
+#include "expc/lower.h"
+
+#include <string.h>
+
+const char *ir_stage_name(const ir_machine *m, int32_t stage)
+{
+    if (stage >= 0 && stage < m->n_notes)
+        return m->notes[stage].name;
+    return stage == m->n_notes ? "ENGAGED" : "?";
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+ir_machine *ir_lower(arena *a, const program *prog, const ast_item *exp)
+{
+    (void)prog;
+    ir_machine *m = arena_alloc(a, sizeof *m);
+    m->name = exp->name.name;
+    m->industry = exp->industry ? exp->industry->name : NULL;
+    m->script = base_name(exp->name.sp.file ? exp->name.sp.file->path : "");
+
+    int index_of[B_COUNT] = { -1, -1, -1 };
+    size_t n_events = 0;
+    for (const ast_member *mem = exp->members; mem; mem = mem->next) {
+        if (mem->kind == MEM_PATH) {
+            int k = 0;
+            for (const ast_bseq *b = mem->path; b && k < IR_NOTES; b = b->next, k++) {
+                index_of[b->b.b] = k;
+                m->notes[k].behaviour = (int)b->b.b;
+                m->notes[k].name = ast_behaviour_name(b->b.b);
+                m->notes[k].threshold = 10;
+            }
+            m->n_notes = k;
+        } else if (mem->kind == MEM_EVENT) {
+            n_events++;
+        } else if (mem->kind == MEM_PENALTY) {
+            m->penalty_early = mem->points.value;
+        }
+    }
+
+    for (const ast_member *mem = exp->members; mem; mem = mem->next) {
+        if (mem->kind != MEM_NOTE || index_of[mem->note_b.b] < 0)
+            continue;
+        ir_note *n = &m->notes[index_of[mem->note_b.b]];
+        size_t ne = 0;
+        for (const ast_note_item *it = mem->items; it; it = it->next)
+            if (it->kind == NI_EVOKE)
+                for (const ast_ident *e = it->emotions; e; e = e->next)
+                    ne++;
+        n->emotions = arena_alloc(a, (ne ? ne : 1) * sizeof *n->emotions);
+        for (const ast_note_item *it = mem->items; it; it = it->next) {
+            if (it->kind == NI_EVOKE)
+                for (const ast_ident *e = it->emotions; e; e = e->next)
+                    n->emotions[n->n_emotions++] = e->name;
+            else if (it->kind == NI_MEDIUM)
+                n->media[it->medium] = it->text.value;
+            else if (it->kind == NI_THRESHOLD)
+                n->threshold = it->threshold.value;
+        }
+    }
+
+    m->events = arena_alloc(a, (n_events ? n_events : 1) * sizeof *m->events);
+    for (const ast_member *mem = exp->members; mem; mem = mem->next) {
+        if (mem->kind != MEM_EVENT)
+            continue;
+        ir_event *e = &m->events[m->n_events++];
+        e->name = mem->name.name;
+        e->len = strlen(mem->name.name);
+        e->note = index_of[mem->event_b.b];
+        e->points = mem->points.value;
+        e->emotion = mem->emotion ? mem->emotion->name : NULL;
+        e->via = (int)mem->via;
+        e->at = mem->at ? mem->at->name : NULL;
+    }
+    return m;
+}
