@@ -1,0 +1,105 @@
+#!/bin/sh
+# t_cli.sh - the expc command line: help, version, usage errors (exit 2),
+# unreadable inputs (66), explain, experience selection, and that every
+# example and the SPEC's own example check clean.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+T=$TMPDIR_T
+
+# --help and --version exit 0 and say something useful.
+"$EXPC" --help >"$T/out" 2>&1; expect_code help 0 $?
+grep -q "^usage: expc COMMAND" "$T/out" && pass help-text || fail help-text "no usage line"
+for c in check build run fmt graph explain; do
+    "$EXPC" $c --help >"$T/out" 2>&1; expect_code "help-$c" 0 $?
+    grep -q "^usage: expc $c" "$T/out" && pass "help-$c-text" || fail "help-$c-text" "$(cat "$T/out")"
+done
+"$EXPC" --version >"$T/out"; expect_code version 0 $?
+grep -Eq '^expc [0-9]+\.[0-9]+\.[0-9]+ \((LLVM [0-9.]+|built without LLVM)\)$' "$T/out" &&
+    pass version-text || fail version-text "$(cat "$T/out")"
+
+# Usage errors: exit 2 with a message naming the problem.
+"$EXPC" >/dev/null 2>&1; expect_code no-command 2 $?
+"$EXPC" frobnicate x.exp 2>"$T/err"; expect_code unknown-command 2 $?
+grep -q "unknown command \`frobnicate\`" "$T/err" && pass unknown-command-msg || fail unknown-command-msg "$(cat "$T/err")"
+"$EXPC" check --bogus examples/clinic.exp 2>"$T/err"; expect_code unknown-option 2 $?
+"$EXPC" check 2>/dev/null; expect_code check-no-file 2 $?
+"$EXPC" check --max-errors x examples/clinic.exp 2>/dev/null; expect_code bad-max-errors 2 $?
+"$EXPC" check --diagnostics=xml examples/clinic.exp 2>/dev/null; expect_code bad-diag 2 $?
+"$EXPC" build examples/clinic.exp 2>"$T/err"; expect_code build-no-emit 2 $?
+"$EXPC" build examples/clinic.exp --emit=wasm 2>/dev/null; expect_code build-bad-emit 2 $?
+"$EXPC" build examples/clinic.exp --emit=c --prefix 9x 2>/dev/null; expect_code bad-prefix 2 $?
+"$EXPC" run examples/clinic.exp --engine=fast 2>/dev/null; expect_code bad-engine 2 $?
+
+# Inputs that cannot be read: exit 66, `expc: PATH: reason`.
+"$EXPC" check "$T/missing.exp" 2>"$T/err"; expect_code missing 66 $?
+grep -q "^expc: $T/missing.exp: No such file or directory$" "$T/err" && pass missing-msg || fail missing-msg "$(cat "$T/err")"
+"$EXPC" check "$T" 2>"$T/err"; expect_code directory 66 $?
+grep -q "Is a directory" "$T/err" && pass directory-msg || fail directory-msg "$(cat "$T/err")"
+
+# Every example, and the SPEC's example, check with exit 0; the examples
+# without any diagnostic at all.
+for f in examples/*.exp; do
+    "$EXPC" check "$f" >"$T/out" 2>"$T/err"; expect_code "example-$(basename "$f")" 0 $?
+    [ -s "$T/err" ] && fail "example-quiet-$(basename "$f")" "$(cat "$T/err")" || pass "example-quiet"
+done
+"$EXPC" check tests/golden/cli/spec_example.exp 2>"$T/err"; expect_code spec-example 0 $?
+# The SPEC's example has no event at the marketing touch point: W0505 only.
+[ "$(grep -c 'warning\[' "$T/err")" = 1 ] && grep -q 'warning\[W0505\]' "$T/err" &&
+    pass spec-example-w0505 || fail spec-example-w0505 "$(cat "$T/err")"
+"$EXPC" check -Werror tests/golden/cli/spec_example.exp 2>/dev/null; expect_code spec-example-werror 1 $?
+
+# Several files: each checked; the exit code is the worst.
+"$EXPC" check examples/clinic.exp examples/bookshop.exp; expect_code two-files 0 $?
+
+# explain: every code in the table, and unknown codes.
+"$EXPC" explain --list >"$T/list"; expect_code explain-list 0 $?
+n=0
+for code in $(cut -d' ' -f1 "$T/list"); do
+    "$EXPC" explain "$code" >"$T/out" 2>&1 || fail "explain-$code" "exit $?"
+    grep -q "^$code (" "$T/out" && grep -q "this is wrong" "$T/out" && grep -q "this is right" "$T/out" &&
+        n=$((n + 1)) || fail "explain-$code" "incomplete"
+done
+[ "$n" -ge 29 ] && pass explain-all || fail explain-all "only $n codes explained"
+"$EXPC" explain e0303 >/dev/null; expect_code explain-lowercase 0 $?
+"$EXPC" explain E9999 2>/dev/null; expect_code explain-unknown 2 $?
+
+# Experience selection: two experiences and no --experience is a usage
+# error listing the choices.
+cat >"$T/two.exp" <<'EOS'
+import "emotions";
+experience a { path SAY -> STAY -> SPEND; event x : SAY +10; event y : STAY +10; event z : SPEND +10; }
+experience b { path STAY -> SAY -> SPEND; event x : SAY +10; event y : STAY +10; event z : SPEND +10; }
+EOS
+"$EXPC" check "$T/two.exp"; expect_code two-exp-check 0 $?
+printf 'c,x\n' | "$EXPC" run "$T/two.exp" --engine=interp 2>"$T/err" >/dev/null; expect_code two-exp-run 2 $?
+grep -q "choose one with --experience; the choices are: a b" "$T/err" && pass two-exp-msg || fail two-exp-msg "$(cat "$T/err")"
+printf 'c,x\n' | "$EXPC" run "$T/two.exp" --engine=interp --experience b >"$T/out"; expect_code two-exp-pick 0 $?
+printf 'c,x\n' | "$EXPC" run "$T/two.exp" --engine=interp --experience nope 2>"$T/err"; expect_code two-exp-unknown 2 $?
+
+# Imports: -I and EXP_PATH are searched; E0205 names every folder tried.
+mkdir -p "$T/inc" "$T/env"
+printf 'emotion glee evokes SPEND;\n' >"$T/inc/extra.exp"
+printf 'emotion calm evokes STAY;\n' >"$T/env/more.exp"
+cat >"$T/imp.exp" <<'EOS'
+import "emotions";
+import "extra";
+import "more.exp";
+import "extra";
+experience e { path SAY -> STAY -> SPEND; note SPEND { evoke glee; } note STAY { evoke calm; }
+  event x : SAY +10; event y : STAY calm +10; event z : SPEND glee +10; }
+EOS
+EXP_PATH="$T/nowhere:$T/env" "$EXPC" check -I "$T/inc" "$T/imp.exp" 2>"$T/err"; expect_code import-paths 0 $?
+"$EXPC" check -I "$T/inc" "$T/imp.exp" 2>"$T/err"; expect_code import-missing 1 $?
+grep -q "error\[E0205\]: cannot find import \`more.exp\`" "$T/err" && grep -q "note: searched, in order: $T, $T/inc, .*stdlib" "$T/err" &&
+    pass import-missing-msg || fail import-missing-msg "$(cat "$T/err")"
+
+# A cycle of imports is harmless.
+printf 'import "b";\nemotion x1 evokes SAY;\n' >"$T/a.exp"
+printf 'import "a";\nemotion x2 evokes SAY;\n' >"$T/b.exp"
+"$EXPC" check "$T/a.exp"; expect_code import-cycle 0 $?
+
+# 100,000-line script: must check clean (the time is reported by make bench).
+python3 tests/gen_big_script.py 100000 >"$T/big.exp"
+"$EXPC" check "$T/big.exp"; expect_code big-script 0 $?
+
+finish
