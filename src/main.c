@@ -278,6 +278,8 @@ static int parse_cli(cli *c, int argc, char **argv)
             c->check = true;
         } else if (!strcmp(a, "-w")) {
             c->write = true;
+        } else if (!strcmp(a, "--list") && !strcmp(c->cmd, "explain")) {
+            c->args[c->n_args++] = a;
         } else if (err) {
             return usage_error("option %s needs a value", a);
         } else {

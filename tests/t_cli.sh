@@ -67,8 +67,14 @@ done
 # error listing the choices.
 cat >"$T/two.exp" <<'EOS'
 import "emotions";
-experience a { path SAY -> STAY -> SPEND; event x : SAY +10; event y : STAY +10; event z : SPEND +10; }
-experience b { path STAY -> SAY -> SPEND; event x : SAY +10; event y : STAY +10; event z : SPEND +10; }
+experience a { path SAY -> STAY -> SPEND;
+  note SAY { stage "s"; system "y"; service "v"; } note STAY { stage "s"; system "y"; service "v"; }
+  note SPEND { stage "s"; system "y"; service "v"; }
+  event x : SAY +10; event y : STAY +10; event z : SPEND +10; }
+experience b { path STAY -> SAY -> SPEND;
+  note SAY { stage "s"; system "y"; service "v"; } note STAY { stage "s"; system "y"; service "v"; }
+  note SPEND { stage "s"; system "y"; service "v"; }
+  event x : SAY +10; event y : STAY +10; event z : SPEND +10; }
 EOS
 "$EXPC" check "$T/two.exp"; expect_code two-exp-check 0 $?
 printf 'c,x\n' | "$EXPC" run "$T/two.exp" --engine=interp 2>"$T/err" >/dev/null; expect_code two-exp-run 2 $?
@@ -85,7 +91,10 @@ import "emotions";
 import "extra";
 import "more.exp";
 import "extra";
-experience e { path SAY -> STAY -> SPEND; note SPEND { evoke glee; } note STAY { evoke calm; }
+experience e { path SAY -> STAY -> SPEND;
+  note SAY { stage "s"; system "y"; service "v"; }
+  note SPEND { evoke glee; stage "s"; system "y"; service "v"; }
+  note STAY { evoke calm; stage "s"; system "y"; service "v"; }
   event x : SAY +10; event y : STAY calm +10; event z : SPEND glee +10; }
 EOS
 EXP_PATH="$T/nowhere:$T/env" "$EXPC" check -I "$T/inc" "$T/imp.exp" 2>"$T/err"; expect_code import-paths 0 $?

@@ -1,0 +1,1031 @@
+/* sema.c - the checker: every rule of SPEC §3 after the syntax.
+ *
+ * It runs on a program whose files all lexed and parsed cleanly, in three
+ * passes:
+ *
+ *   1. declare: every emotion, industry and experience goes into one global
+ *      hash table (they share a namespace; the second declaration of a name
+ *      is E0201 with a note at the first - what a file imports counts as
+ *      declared before the file's own names), and every industry's rules
+ *      are checked against each other (E0307);
+ *   2. experiences, in load order: each one's members - its path, notes,
+ *      events and penalty - and the path against its industry;
+ *   3. unused emotions (W0601), once every experience has marked the
+ *      emotions it uses.
+ *
+ * The messages are the product: each names the things involved in
+ * backticks (behaviours are written bare: SAY, STAY, SPEND), sits on the
+ * offending text, and points with a note at the other place involved (the
+ * first declaration, the industry rule broken, the emotion's declaration).
+ * One mistake gives one error: rules judged on a path run only when the
+ * path is well formed, an experience is not judged against an industry
+ * whose own rules contradict each other, a statement repeated by mistake is
+ * reported as repeated and not also for its contents, an unknown touch
+ * point silences W0505, and an emotion suggested for a typo is not also
+ * reported unused.
+ *
+ * Did-you-mean suggestions for unknown emotions, industries and touch points
+ * go at the end of the message ("unknown emotion `comfrot`; did you mean
+ * `comfort`?"): they then read the same in text and JSON output, and need no
+ * source span of their own (touch points have none).
+ *
+ * Everything is linear in the size of the program: names and events are
+ * found through hash tables in the compilation's arena, never by scanning,
+ * so a 100,000-line generated script checks in a few hundredths of a
+ * second.  Only the suggestions compare names pairwise, under a fixed
+ * budget. */
+#include "expc/sema.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expc/ast.h"
+
+static const char *const BEHAVIOUR[B_COUNT] = {"SAY", "STAY", "SPEND"};
+static const char *const MEDIUM[M_COUNT] = {"stage", "system", "service"};
+
+/* The customer life cycle, in its order (SPEC §1: touch points). */
+#define N_TOUCH 4
+static const char *const TOUCH[N_TOUCH] = {"marketing", "sales", "service", "support"};
+
+/* ---- hash table: name -> pointer ----------------------------------------
+ *
+ * Open addressing with linear probing over a power-of-two table, kept at
+ * most half full.  Keys are the AST's own strings (arena-owned), so nothing
+ * is copied.  Used for the global namespace and for each experience's
+ * events. */
+
+typedef struct htab {
+    const char **keys;
+    uint64_t *hashes;
+    void **vals;
+    size_t cap, n;
+} htab;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void ht_init(arena *a, htab *t, size_t expected)
+{
+    size_t cap = 8;
+    while (cap < expected * 2)
+        cap *= 2;
+    t->keys = arena_alloc(a, cap * sizeof *t->keys);
+    t->hashes = arena_alloc(a, cap * sizeof *t->hashes);
+    t->vals = arena_alloc(a, cap * sizeof *t->vals);
+    t->cap = cap;
+    t->n = 0;
+}
+
+static void *ht_get(const htab *t, const char *key)
+{
+    uint64_t h = hash_str(key);
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        if (!t->keys[i])
+            return NULL;
+        if (t->hashes[i] == h && strcmp(t->keys[i], key) == 0)
+            return t->vals[i];
+    }
+}
+
+static void ht_put_hashed(htab *t, const char *key, uint64_t h, void *val)
+{
+    size_t i = h & (t->cap - 1);
+    while (t->keys[i])
+        i = (i + 1) & (t->cap - 1);
+    t->keys[i] = key;
+    t->hashes[i] = h;
+    t->vals[i] = val;
+    t->n++;
+}
+
+/* Adds a key known to be absent. */
+static void ht_put(arena *a, htab *t, const char *key, void *val)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        htab old = *t;
+        ht_init(a, t, old.cap); /* doubles: ht_init sizes for 2x expected */
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.keys[i])
+                ht_put_hashed(t, old.keys[i], old.hashes[i], old.vals[i]);
+    }
+    ht_put_hashed(t, key, hash_str(key), val);
+}
+
+/* ---- symbols --------------------------------------------------------- */
+
+typedef enum sym_kind { SYM_EMOTION, SYM_INDUSTRY, SYM_EXPERIENCE } sym_kind;
+
+static const char *const KIND[] = {"emotion", "industry", "experience"};
+static const char *const A_KIND[] = {"an emotion", "an industry", "an experience"};
+
+/* What an industry's rules say, once checked for contradictions.  Only the
+ * first of identical rules is kept, so a rule stated twice is judged (and
+ * reported) once. */
+typedef struct industry_info {
+    const ast_rule *first, *key;
+    const ast_rule *before_list[B_COUNT * B_COUNT]; /* distinct, source order */
+    int n_before;
+    bool contradictory; /* E0307 reported: experiences are not judged by it */
+} industry_info;
+
+typedef struct sym {
+    sym_kind kind;
+    const char *name;
+    span sp;                 /* the declaring identifier */
+    const ast_item *item;
+    ast_behaviour evokes;    /* SYM_EMOTION */
+    bool used;               /* SYM_EMOTION: named by some experience */
+    bool beside_experience;  /* SYM_EMOTION: its file declares an experience */
+    industry_info *ind;      /* SYM_INDUSTRY */
+} sym;
+
+typedef struct sema {
+    arena *a;
+    diag_ctx *d;
+    program *prog;
+    htab names;
+    /* Declaration order, for suggestions and for W0601's report order. */
+    sym **emotions;
+    size_t n_emotions, cap_emotions;
+    sym **industries;
+    size_t n_industries, cap_industries;
+    /* Edit-distance work left for suggestions (see nearest_try()). */
+    long suggest_budget;
+} sema;
+
+/* ---- small helpers --------------------------------------------------- */
+
+/* The text of a rule as written, for messages: "first STAY". */
+static const char *rule_text(arena *a, const ast_rule *r)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        return arena_printf(a, "first %s", BEHAVIOUR[r->a.b]);
+    case RULE_KEY:
+        return arena_printf(a, "key %s", BEHAVIOUR[r->a.b]);
+    default:
+        return arena_printf(a, "%s before %s", BEHAVIOUR[r->a.b], BEHAVIOUR[r->b.b]);
+    }
+}
+
+/* A rule as written, without its `;`: what messages underline. */
+static span rule_span(const ast_rule *r)
+{
+    return span_join(r->sp, r->kind == RULE_BEFORE ? r->b.sp : r->a.sp);
+}
+
+/* "`a`", "`a` and `b`", "`a`, `b` and `c`" (conj = "and" / "or"); bare
+ * words when `ticks` is false (behaviours are written bare). */
+static const char *word_list(arena *a, const char *const *w, int n, const char *conj,
+                             bool ticks)
+{
+    const char *q = ticks ? "`" : "";
+    const char *s = "";
+    for (int i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : i == n - 1 ? arena_printf(a, " %s ", conj) : ", ";
+        s = arena_printf(a, "%s%s%s%s%s", s, sep, q, w[i], q);
+    }
+    return s;
+}
+
+/* ---- suggestions ------------------------------------------------------ */
+
+/* Optimal-string-alignment distance (Levenshtein plus transposition of two
+ * neighbours, the commonest typo), giving up above `limit`. */
+static int edit_distance(const char *s, const char *t, int limit)
+{
+    int ls = (int)strlen(s), lt = (int)strlen(t);
+    if (abs(ls - lt) > limit)
+        return limit + 1;
+    if (ls > 255 || lt > 255) /* identifiers are at most 255 bytes */
+        return limit + 1;
+    int rows[3][257];
+    int *pp = rows[0], *p = rows[1], *c = rows[2];
+    for (int j = 0; j <= lt; j++)
+        p[j] = j;
+    for (int i = 1; i <= ls; i++) {
+        c[0] = i;
+        int best = c[0];
+        for (int j = 1; j <= lt; j++) {
+            int cost = s[i - 1] != t[j - 1];
+            int v = p[j] + 1;
+            if (c[j - 1] + 1 < v)
+                v = c[j - 1] + 1;
+            if (p[j - 1] + cost < v)
+                v = p[j - 1] + cost;
+            if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1] &&
+                pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+            if (v < best)
+                best = v;
+        }
+        if (best > limit)
+            return limit + 1;
+        int *tmp = pp;
+        pp = p;
+        p = c;
+        c = tmp;
+    }
+    return p[lt];
+}
+
+/* How far a typo may go and still be suggested: one edit per three
+ * characters, at least one (rustc's rule, which rarely suggests nonsense). */
+static int suggest_limit(const char *name)
+{
+    int l = (int)strlen(name) / 3;
+    return l < 1 ? 1 : l;
+}
+
+/* Suggestion search state: the best candidate so far.  `pref` breaks ties
+ * (an emotion of the note's own behaviour is the likelier intent). */
+typedef struct nearest {
+    const char *name;
+    int limit, best;
+    bool best_pref;
+    const char *found;
+} nearest;
+
+static nearest nearest_start(const char *name)
+{
+    nearest n = {.name = name, .limit = suggest_limit(name), .found = NULL};
+    n.best = n.limit + 1;
+    return n;
+}
+
+/* Weighs one candidate.  The budget bounds the work on a pathological
+ * script with thousands of unknown names against thousands of declared
+ * ones: past it, messages simply carry no suggestion. */
+static bool nearest_try(sema *S, nearest *n, const char *cand, bool pref)
+{
+    if (S->suggest_budget <= 0)
+        return false;
+    S->suggest_budget--;
+    int dist = edit_distance(n->name, cand, n->limit);
+    if (dist > n->limit)
+        return false;
+    if (dist < n->best || (dist == n->best && pref && !n->best_pref)) {
+        n->best = dist;
+        n->best_pref = pref;
+        n->found = cand;
+        return true;
+    }
+    return false;
+}
+
+/* "; did you mean `x`?" or "". */
+static const char *did_you_mean(sema *S, const char *s)
+{
+    return s ? arena_printf(S->a, "; did you mean `%s`?", s) : "";
+}
+
+/* The declared emotion nearest to `name`, preferring those that evoke
+ * `want` (-1: no preference); NULL when none is close.  The emotion
+ * suggested counts as used: the author meant it, and a W0601 saying it is
+ * unused would be a second message for the same typo. */
+static const char *suggest_emotion(sema *S, const char *name, int want)
+{
+    if (diag_full(S->d))
+        return NULL; /* the diagnostic would be dropped anyway */
+    nearest n = nearest_start(name);
+    sym *best = NULL;
+    for (size_t i = 0; i < S->n_emotions && S->suggest_budget > 0; i++)
+        if (nearest_try(S, &n, S->emotions[i]->name, (int)S->emotions[i]->evokes == want))
+            best = S->emotions[i];
+    if (best)
+        best->used = true;
+    return n.found;
+}
+
+static const char *suggest_industry(sema *S, const char *name)
+{
+    if (diag_full(S->d))
+        return NULL;
+    nearest n = nearest_start(name);
+    for (size_t i = 0; i < S->n_industries && S->suggest_budget > 0; i++)
+        nearest_try(S, &n, S->industries[i]->name, false);
+    return n.found;
+}
+
+static const char *suggest_word(sema *S, const char *name, const char *const *w, int count)
+{
+    nearest n = nearest_start(name);
+    for (int i = 0; i < count; i++)
+        nearest_try(S, &n, w[i], false);
+    return n.found;
+}
+
+/* ---- pass 1: declarations --------------------------------------------- */
+
+static void list_push(sema *S, sym ***list, size_t *n, size_t *cap, sym *s)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        *list = arena_grow(S->a, *list, *n, nc, sizeof **list);
+        *cap = nc;
+    }
+    (*list)[(*n)++] = s;
+}
+
+/* Enters `id` into the global namespace, or reports E0201 at it when the
+ * name is taken (declare_all decides which declaration comes second).
+ * Returns the new symbol, or NULL. */
+static sym *declare(sema *S, sym_kind kind, const ast_ident *id, const ast_item *item)
+{
+    sym *old = ht_get(&S->names, id->name);
+    if (old) {
+        diagnostic *dg;
+        if (old->kind == kind) {
+            dg = diag_report(S->d, "E0201", id->sp, "%s `%s` is declared twice", KIND[kind],
+                             id->name);
+            diag_add_note(S->d, dg, old->sp, "first declared here");
+        } else {
+            dg = diag_report(S->d, "E0201", id->sp,
+                             "%s `%s` takes the name of %s: emotions, industries and "
+                             "experiences share one namespace",
+                             KIND[kind], id->name, A_KIND[old->kind]);
+            diag_add_note(S->d, dg, old->sp, "%s `%s` is declared here", KIND[old->kind],
+                          old->name);
+        }
+        return NULL;
+    }
+    sym *s = arena_alloc(S->a, sizeof *s);
+    s->kind = kind;
+    s->name = id->name;
+    s->sp = id->sp;
+    s->item = item;
+    ht_put(S->a, &S->names, id->name, s);
+    return s;
+}
+
+/* E0307: checks an industry's rules in source order, each against the
+ * consistent rules before it.  A rule that contradicts them is reported
+ * (with a note at the rule it contradicts) and left out, so one bad rule
+ * gives one error however many rules follow it.  Restating a rule is
+ * harmless and kept once.  With three behaviours these cases are complete:
+ * any set of rules that passes them is obeyed by at least one path. */
+static industry_info *check_industry(sema *S, const ast_item *it)
+{
+    industry_info *ind = arena_alloc(S->a, sizeof *ind);
+    const ast_rule *before[B_COUNT][B_COUNT] = {{0}};
+    const char *iname = it->name.name;
+    for (const ast_rule *r = it->rules; r; r = r->next) {
+        const char *rt = rule_text(S->a, r);
+        const ast_rule *other = NULL; /* the earlier rule it contradicts */
+        const char *why = NULL;
+        ast_behaviour x = r->a.b, y = r->b.b;
+        if (r->kind == RULE_FIRST) {
+            if (ind->first && ind->first->a.b == x)
+                continue;
+            if (ind->first) {
+                other = ind->first;
+                why = "a path opens with one behaviour";
+            } else if (ind->key && ind->key->a.b == x) {
+                other = ind->key;
+                why = "a path plays each behaviour once, so its first behaviour "
+                      "cannot also be its key";
+            } else {
+                for (int b = 0; b < B_COUNT && !other; b++)
+                    if (before[b][x]) {
+                        other = before[b][x];
+                        why = "nothing can come before the first behaviour";
+                    }
+            }
+            if (!other) {
+                ind->first = r;
+                continue;
+            }
+        } else if (r->kind == RULE_KEY) {
+            if (ind->key && ind->key->a.b == x)
+                continue;
+            if (ind->key) {
+                other = ind->key;
+                why = "a path has one key behaviour, the one it ends with";
+            } else if (ind->first && ind->first->a.b == x) {
+                other = ind->first;
+                why = "a path plays each behaviour once, so its key behaviour "
+                      "cannot also be its first";
+            } else {
+                for (int b = 0; b < B_COUNT && !other; b++)
+                    if (before[x][b]) {
+                        other = before[x][b];
+                        why = "nothing can come after the key behaviour";
+                    }
+            }
+            if (!other) {
+                ind->key = r;
+                continue;
+            }
+        } else {
+            if (x == y) {
+                diag_report(S->d, "E0307", rule_span(r),
+                            "`%s` in industry `%s` can never hold: a behaviour cannot "
+                            "come before itself",
+                            rt, iname);
+                ind->contradictory = true;
+                continue;
+            }
+            if (before[x][y])
+                continue;
+            if (ind->first && ind->first->a.b == y) {
+                other = ind->first;
+                why = "nothing can come before the first behaviour";
+            } else if (ind->key && ind->key->a.b == x) {
+                other = ind->key;
+                why = "nothing can come after the key behaviour";
+            } else {
+                /* A cycle: y already comes (directly or through the third
+                 * behaviour) before x. */
+                ast_behaviour z = (ast_behaviour)(B_COUNT * (B_COUNT - 1) / 2 - x - y);
+                const ast_rule *via[2] = {NULL, NULL};
+                const char *chain = NULL;
+                if (before[y][x]) {
+                    via[0] = before[y][x];
+                    chain = arena_printf(S->a, "%s before %s before %s", BEHAVIOUR[x],
+                                         BEHAVIOUR[y], BEHAVIOUR[x]);
+                } else if (before[y][z] && before[z][x]) {
+                    via[0] = before[y][z];
+                    via[1] = before[z][x];
+                    chain = arena_printf(S->a, "%s before %s before %s before %s",
+                                         BEHAVIOUR[x], BEHAVIOUR[y], BEHAVIOUR[z],
+                                         BEHAVIOUR[x]);
+                }
+                if (chain) {
+                    diagnostic *dg = diag_report(
+                        S->d, "E0307", rule_span(r),
+                        "`%s` in industry `%s` closes a cycle of `before` rules: %s", rt,
+                        iname, chain);
+                    for (int k = 0; k < 2 && via[k]; k++)
+                        diag_add_note(S->d, dg, rule_span(via[k]), "`%s` is part of the cycle",
+                                      rule_text(S->a, via[k]));
+                    ind->contradictory = true;
+                    continue;
+                }
+            }
+            if (!other) {
+                before[x][y] = r;
+                ind->before_list[ind->n_before++] = r;
+                continue;
+            }
+        }
+        diagnostic *dg = diag_report(S->d, "E0307", rule_span(r),
+                                     "`%s` contradicts `%s` in industry `%s`: %s", rt,
+                                     rule_text(S->a, other), iname, why);
+        diag_add_note(S->d, dg, rule_span(other), "`%s` is stated here", rule_text(S->a, other));
+        ind->contradictory = true;
+    }
+    return ind;
+}
+
+static bool file_has_experience(const ast_file *f)
+{
+    for (const ast_item *it = f->items; it; it = it->next)
+        if (it->kind == ITEM_EXPERIENCE)
+            return true;
+    return false;
+}
+
+/* prog->experiences: every experience of every file, in load order. */
+static void collect_experiences(arena *a, program *P)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < P->n_files; i++)
+        for (const ast_item *it = P->files[i]->items; it; it = it->next)
+            n += it->kind == ITEM_EXPERIENCE;
+    P->experiences = arena_alloc(a, (n ? n : 1) * sizeof *P->experiences);
+    P->n_experiences = 0;
+    for (size_t i = 0; i < P->n_files; i++)
+        for (ast_item *it = P->files[i]->items; it; it = it->next)
+            if (it->kind == ITEM_EXPERIENCE)
+                P->experiences[P->n_experiences++] = it;
+}
+
+static void declare_all(sema *S)
+{
+    program *P = S->prog;
+    size_t n_decl = 0;
+    for (size_t i = 0; i < P->n_files; i++)
+        for (const ast_item *it = P->files[i]->items; it; it = it->next) {
+            if (it->kind == ITEM_EMOTION)
+                for (const ast_ident *id = it->names; id; id = id->next)
+                    n_decl++;
+            else if (it->kind != ITEM_IMPORT)
+                n_decl++;
+        }
+    ht_init(S->a, &S->names, n_decl);
+
+    /* Which of two declarations is the second, the one reported?  Within a
+     * file, the later one.  Across files, the one in the importing file:
+     * files are declared in reverse load order (imports are loaded after
+     * the files that import them), as if each import were pasted above its
+     * importer.  So a script that redeclares `comfort` next to `import
+     * "emotions";` is told so at its own line, with a note in the stdlib,
+     * rather than being shown an error inside a file it cannot change. */
+    for (size_t i = P->n_files; i-- > 0;) {
+        const ast_file *f = P->files[i];
+        bool beside = file_has_experience(f);
+        for (ast_item *it = f->items; it; it = it->next) {
+            switch (it->kind) {
+            case ITEM_EMOTION:
+                for (const ast_ident *id = it->names; id; id = id->next) {
+                    sym *s = declare(S, SYM_EMOTION, id, it);
+                    if (!s)
+                        continue;
+                    s->evokes = it->evokes.b;
+                    s->beside_experience = beside;
+                    list_push(S, &S->emotions, &S->n_emotions, &S->cap_emotions, s);
+                }
+                break;
+            case ITEM_INDUSTRY: {
+                /* A duplicate's rules are still checked: they are still
+                 * wrong if they contradict each other. */
+                industry_info *ind = check_industry(S, it);
+                sym *s = declare(S, SYM_INDUSTRY, &it->name, it);
+                if (s) {
+                    s->ind = ind;
+                    list_push(S, &S->industries, &S->n_industries, &S->cap_industries, s);
+                }
+                break;
+            }
+            case ITEM_EXPERIENCE:
+                declare(S, SYM_EXPERIENCE, &it->name, it);
+                break;
+            case ITEM_IMPORT:
+                break;
+            }
+        }
+    }
+}
+
+/* ---- pass 2: experiences ---------------------------------------------- */
+
+/* Looks up an emotion an experience names (in `evoke` or in an event) and
+ * marks it used; reports E0202 when it is unknown or names something else.
+ * `want` is the behaviour it should evoke (suggestions of that behaviour
+ * win ties), or -1. */
+static sym *use_emotion(sema *S, const ast_ident *id, int want)
+{
+    sym *s = ht_get(&S->names, id->name);
+    if (!s) {
+        diag_report(S->d, "E0202", id->sp, "unknown emotion `%s`%s", id->name,
+                    did_you_mean(S, suggest_emotion(S, id->name, want)));
+        return NULL;
+    }
+    if (s->kind != SYM_EMOTION) {
+        diagnostic *dg = diag_report(S->d, "E0202", id->sp, "`%s` is %s, not an emotion",
+                                     id->name, A_KIND[s->kind]);
+        diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind], s->name);
+        return NULL;
+    }
+    s->used = true;
+    return s;
+}
+
+/* The span `note STAY` of a note member: its header. */
+static span note_head(const ast_member *m)
+{
+    return span_join(m->kw_sp, m->note_b.sp);
+}
+
+/* The span of a path up to its last behaviour: `path SAY -> STAY`. */
+static span path_span(const ast_member *m)
+{
+    const ast_bseq *last = m->path;
+    if (!last)
+        return m->sp;
+    while (last->next)
+        last = last->next;
+    return span_join(m->kw_sp, last->b.sp);
+}
+
+/* E0301, E0302 on one path.  Fills pos[] (index of each behaviour on the
+ * path, -1 when absent) and at[]; true when the path is well formed. */
+static bool check_path_shape(sema *S, const ast_item *e, const ast_member *m, int pos[B_COUNT],
+                             const ast_bseq *at[B_COUNT])
+{
+    bool ok = true, told[B_COUNT] = {false};
+    int count[B_COUNT] = {0}, n = 0;
+    for (int b = 0; b < B_COUNT; b++) {
+        pos[b] = -1;
+        at[b] = NULL;
+    }
+    for (const ast_bseq *s = m->path; s; s = s->next)
+        count[s->b.b]++;
+    for (const ast_bseq *s = m->path; s; s = s->next, n++) {
+        ast_behaviour b = s->b.b;
+        if (pos[b] < 0) {
+            pos[b] = n;
+            at[b] = s;
+            continue;
+        }
+        ok = false;
+        if (told[b])
+            continue; /* one error per repeated behaviour, however often */
+        told[b] = true;
+        diagnostic *dg = diag_report(S->d, "E0302", s->b.sp,
+                                     "path of `%s` plays %s %s: engagement plays each "
+                                     "behaviour once",
+                                     e->name.name, BEHAVIOUR[b],
+                                     count[b] == 2 ? "twice"
+                                                   : arena_printf(S->a, "%d times", count[b]));
+        diag_add_note(S->d, dg, at[b]->b.sp, "%s is first played here", BEHAVIOUR[b]);
+    }
+    const char *missing[B_COUNT];
+    int n_missing = 0;
+    for (int b = 0; b < B_COUNT; b++)
+        if (pos[b] < 0)
+            missing[n_missing++] = BEHAVIOUR[b];
+    if (n_missing) {
+        ok = false;
+        diag_report(S->d, "E0301", path_span(m),
+                    "path of `%s` lacks %s: that is customer service, not engagement",
+                    e->name.name, word_list(S->a, missing, n_missing, "and", false));
+    }
+    return ok;
+}
+
+/* E0303-E0305: a well-formed path against its industry's rules. */
+static void check_path_industry(sema *S, const ast_item *e, const industry_info *ind,
+                                const char *iname, const int pos[B_COUNT],
+                                const ast_bseq *at[B_COUNT])
+{
+    const char *ename = e->name.name;
+    if (ind->first) {
+        ast_behaviour want = ind->first->a.b;
+        if (pos[want] != 0) {
+            const ast_bseq *open = NULL;
+            for (int b = 0; b < B_COUNT; b++)
+                if (pos[b] == 0)
+                    open = at[b];
+            diagnostic *dg = diag_report(
+                S->d, "E0303", open->b.sp,
+                "path of `%s` opens with %s, but industry `%s` plays %s first", ename,
+                BEHAVIOUR[open->b.b], iname, BEHAVIOUR[want]);
+            diag_add_note(S->d, dg, rule_span(ind->first), "rule `%s` of industry `%s`",
+                          rule_text(S->a, ind->first), iname);
+        }
+    }
+    if (ind->key) {
+        ast_behaviour want = ind->key->a.b;
+        if (pos[want] != B_COUNT - 1) {
+            const ast_bseq *last = NULL;
+            for (int b = 0; b < B_COUNT; b++)
+                if (pos[b] == B_COUNT - 1)
+                    last = at[b];
+            diagnostic *dg = diag_report(
+                S->d, "E0304", last->b.sp,
+                "path of `%s` ends with %s, but the key behaviour of industry `%s` is %s",
+                ename, BEHAVIOUR[last->b.b], iname, BEHAVIOUR[want]);
+            diag_add_note(S->d, dg, rule_span(ind->key), "rule `%s` of industry `%s`",
+                          rule_text(S->a, ind->key), iname);
+        }
+    }
+    for (int k = 0; k < ind->n_before; k++) {
+        const ast_rule *r = ind->before_list[k];
+        ast_behaviour x = r->a.b, y = r->b.b;
+        if (pos[x] < pos[y])
+            continue;
+        /* Pointing at x: the behaviour the rule wants earlier and the path
+         * plays too late. */
+        diagnostic *dg = diag_report(
+            S->d, "E0305", at[x]->b.sp,
+            "path of `%s` plays %s after %s, but industry `%s` plays %s before %s", ename,
+            BEHAVIOUR[x], BEHAVIOUR[y], iname, BEHAVIOUR[x], BEHAVIOUR[y]);
+        diag_add_note(S->d, dg, rule_span(r), "rule `%s` of industry `%s`", rule_text(S->a, r),
+                      iname);
+    }
+}
+
+/* E0403, E0405, E0406 inside one note, and (for the first note of its
+ * behaviour) W0404. */
+static void check_note(sema *S, const ast_item *e, const ast_member *m, bool first_of_b)
+{
+    const char *ename = e->name.name;
+    const char *bname = BEHAVIOUR[m->note_b.b];
+    const ast_note_item *medium[M_COUNT] = {NULL};
+    const ast_note_item *threshold = NULL;
+    for (const ast_note_item *ni = m->items; ni; ni = ni->next) {
+        switch (ni->kind) {
+        case NI_EVOKE:
+            for (const ast_ident *id = ni->emotions; id; id = id->next) {
+                sym *s = use_emotion(S, id, (int)m->note_b.b);
+                if (!s || s->evokes == m->note_b.b)
+                    continue;
+                diagnostic *dg = diag_report(S->d, "E0403", id->sp,
+                                             "`%s` evokes %s, so it cannot fill "
+                                             "`note %s` of `%s`",
+                                             id->name, BEHAVIOUR[s->evokes], bname, ename);
+                diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s", s->name,
+                              BEHAVIOUR[s->evokes]);
+            }
+            break;
+        case NI_MEDIUM:
+            if (ni->medium < 0 || ni->medium >= M_COUNT)
+                break;
+            if (medium[ni->medium]) {
+                diagnostic *dg = diag_report(S->d, "E0406", ni->medium_sp,
+                                             "`note %s` of `%s` gives its `%s` twice", bname,
+                                             ename, MEDIUM[ni->medium]);
+                diag_add_note(S->d, dg, medium[ni->medium]->medium_sp, "first `%s` here",
+                              MEDIUM[ni->medium]);
+            } else {
+                medium[ni->medium] = ni;
+            }
+            break;
+        case NI_THRESHOLD:
+            /* A repeated threshold is reported as repeated only: its value
+             * does not matter once the line goes. */
+            if (threshold) {
+                diagnostic *dg = diag_report(S->d, "E0405", span_join(ni->sp, ni->threshold.sp),
+                                             "`note %s` of `%s` gives its threshold twice",
+                                             bname, ename);
+                diag_add_note(S->d, dg, span_join(threshold->sp, threshold->threshold.sp),
+                              "first threshold here");
+                break;
+            }
+            threshold = ni;
+            if (ni->threshold.value <= 0)
+                diag_report(S->d, "E0405", ni->threshold.sp,
+                            "threshold of `note %s` in `%s` is %lld, but it must be "
+                            "positive: it is the points a customer earns to move on",
+                            bname, ename, (long long)ni->threshold.value);
+            break;
+        }
+    }
+    if (!first_of_b)
+        return; /* a second note is E0401; its media would be noise */
+    const char *missing[M_COUNT];
+    int n = 0;
+    for (int k = 0; k < M_COUNT; k++)
+        if (!medium[k])
+            missing[n++] = MEDIUM[k];
+    if (n)
+        diag_report(S->d, "W0404", note_head(m), "`note %s` of `%s` lacks the %s %s", bname,
+                    ename, word_list(S->a, missing, n, "and", true),
+                    n == 1 ? "medium" : "media");
+}
+
+static int touch_index(const char *name)
+{
+    for (int k = 0; k < N_TOUCH; k++)
+        if (strcmp(name, TOUCH[k]) == 0)
+            return k;
+    return -1;
+}
+
+static void check_experience(sema *S, const ast_item *e)
+{
+    const char *ename = e->name.name;
+    const industry_info *ind = NULL;
+    const char *iname = NULL;
+    if (e->industry) {
+        const ast_ident *id = e->industry;
+        sym *s = ht_get(&S->names, id->name);
+        if (!s) {
+            diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
+                        did_you_mean(S, suggest_industry(S, id->name)));
+        } else if (s->kind != SYM_INDUSTRY) {
+            diagnostic *dg = diag_report(S->d, "E0203", id->sp,
+                                         "`%s` is %s, not an industry", id->name,
+                                         A_KIND[s->kind]);
+            diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind],
+                          s->name);
+        } else {
+            ind = s->ind;
+            iname = s->name;
+        }
+    }
+
+    const ast_member *path = NULL, *penalty = NULL;
+    const ast_member *note[B_COUNT] = {NULL};
+    bool path_ok = false, positive[B_COUNT] = {false};
+    int pos[B_COUNT];
+    const ast_bseq *at[B_COUNT];
+    bool uses_at = false, bad_at = false, touched[N_TOUCH] = {false};
+
+    size_t n_events = 0;
+    for (const ast_member *m = e->members; m; m = m->next)
+        n_events += m->kind == MEM_EVENT;
+    htab events;
+    ht_init(S->a, &events, n_events);
+
+    for (const ast_member *m = e->members; m; m = m->next) {
+        switch (m->kind) {
+        case MEM_PATH: {
+            int p2[B_COUNT];
+            const ast_bseq *a2[B_COUNT];
+            bool ok = check_path_shape(S, e, m, p2, a2);
+            if (path) {
+                diagnostic *dg = diag_report(S->d, "E0306", path_span(m),
+                                             "experience `%s` has more than one `path`",
+                                             ename);
+                diag_add_note(S->d, dg, path_span(path), "first `path` here");
+                path_ok = false;
+                break;
+            }
+            path = m;
+            path_ok = ok;
+            memcpy(pos, p2, sizeof pos);
+            memcpy(at, a2, sizeof at);
+            break;
+        }
+        case MEM_NOTE: {
+            ast_behaviour b = m->note_b.b;
+            if (note[b]) {
+                diagnostic *dg = diag_report(S->d, "E0401", note_head(m),
+                                             "second `note %s` in experience `%s`: each "
+                                             "behaviour has one note",
+                                             BEHAVIOUR[b], ename);
+                diag_add_note(S->d, dg, note_head(note[b]), "first `note %s` here",
+                              BEHAVIOUR[b]);
+            } else {
+                note[b] = m;
+            }
+            check_note(S, e, m, note[b] == m);
+            break;
+        }
+        case MEM_EVENT: {
+            const ast_member *old = ht_get(&events, m->name.name);
+            if (old) {
+                diagnostic *dg = diag_report(S->d, "E0201", m->name.sp,
+                                             "event `%s` is declared twice in experience `%s`",
+                                             m->name.name, ename);
+                diag_add_note(S->d, dg, old->name.sp, "first declared here");
+            } else {
+                ht_put(S->a, &events, m->name.name, (void *)m);
+            }
+            ast_behaviour b = m->event_b.b;
+            if (m->emotion) {
+                sym *s = use_emotion(S, m->emotion, (int)b);
+                if (s && s->evokes != b) {
+                    diagnostic *dg = diag_report(S->d, "E0501", m->emotion->sp,
+                                                 "event `%s` plays %s, but `%s` evokes %s",
+                                                 m->name.name, BEHAVIOUR[b], s->name,
+                                                 BEHAVIOUR[s->evokes]);
+                    diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s",
+                                  s->name, BEHAVIOUR[s->evokes]);
+                }
+            }
+            if (m->at) {
+                uses_at = true;
+                int k = touch_index(m->at->name);
+                if (k >= 0) {
+                    touched[k] = true;
+                } else {
+                    bad_at = true;
+                    const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
+                    if (sug)
+                        diag_report(S->d, "E0502", m->at->sp,
+                                    "unknown touch point `%s`; did you mean `%s`?",
+                                    m->at->name, sug);
+                    else
+                        diag_report(S->d, "E0502", m->at->sp,
+                                    "unknown touch point `%s`: the touch points are "
+                                    "`marketing`, `sales`, `service` and `support`",
+                                    m->at->name);
+                }
+            }
+            if (m->points.value == 0)
+                diag_report(S->d, "W0504", m->points.sp,
+                            "event `%s` carries 0 points: it never moves a customer along "
+                            "the path",
+                            m->name.name);
+            else if (m->points.value > 0)
+                positive[b] = true;
+            break;
+        }
+        case MEM_PENALTY:
+            if (penalty) {
+                diagnostic *dg = diag_report(S->d, "E0602", span_join(m->kw_sp, m->points.sp),
+                                             "experience `%s` gives `penalty early` twice",
+                                             ename);
+                diag_add_note(S->d, dg, span_join(penalty->kw_sp, penalty->points.sp),
+                              "first given here");
+                break;
+            }
+            penalty = m;
+            if (m->points.value < 0)
+                diag_report(S->d, "E0602", m->points.sp,
+                            "`penalty early` of `%s` is %lld, but it must not be negative: "
+                            "it counts the points lost, so write `penalty early %lld;`",
+                            ename, (long long)m->points.value, -(long long)m->points.value);
+            break;
+        }
+    }
+
+    if (!path)
+        diag_report(S->d, "E0306", e->name.sp,
+                    "experience `%s` has no `path`: it must say in which order its notes "
+                    "are played",
+                    ename);
+
+    /* Path-judged rules: only on a single, well-formed path. */
+    if (path && path_ok) {
+        if (ind && !ind->contradictory)
+            check_path_industry(S, e, ind, iname, pos, at);
+        for (int k = 0; k < B_COUNT; k++) {
+            ast_behaviour b = B_COUNT;
+            for (int x = 0; x < B_COUNT; x++)
+                if (pos[x] == k)
+                    b = (ast_behaviour)x;
+            if (!note[b]) {
+                diag_report(S->d, "E0402", at[b]->b.sp,
+                            "path of `%s` plays %s, but there is no `note %s`", ename,
+                            BEHAVIOUR[b], BEHAVIOUR[b]);
+            } else if (!positive[b]) {
+                diag_report(S->d, "E0503", note_head(note[b]),
+                            "`note %s` of `%s` can never complete: no event with positive "
+                            "points plays %s",
+                            BEHAVIOUR[b], ename, BEHAVIOUR[b]);
+            }
+        }
+    }
+
+    /* W0505.  An unknown touch point already has its error, and its event
+     * probably meant one of the stages that would be named missing. */
+    if (uses_at && !bad_at) {
+        const char *missing[N_TOUCH];
+        int n = 0;
+        for (int k = 0; k < N_TOUCH; k++)
+            if (!touched[k])
+                missing[n++] = TOUCH[k];
+        if (n)
+            diag_report(S->d, "W0505", e->name.sp,
+                        "experience `%s` places events at touch points, yet none at %s", ename,
+                        word_list(S->a, missing, n, "or", true));
+    }
+}
+
+/* ---- pass 3: unused emotions ------------------------------------------- */
+
+/* W0601.  An emotion declared beside an experience was declared for it; one
+ * no experience of the whole program uses is forgotten or left over.
+ * Emotion libraries (files without an experience, like the stdlib) are
+ * never reported: most of their emotions are unused by any one script. */
+static void check_unused(sema *S)
+{
+    for (size_t i = 0; i < S->n_emotions; i++) {
+        const sym *s = S->emotions[i];
+        if (s->beside_experience && !s->used)
+            diag_report(S->d, "W0601", s->sp,
+                        "emotion `%s` is used by no experience: no note evokes it and no "
+                        "event names it",
+                        s->name);
+    }
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+int sema_check(arena *a, diag_ctx *d, program *prog)
+{
+    collect_experiences(a, prog);
+    /* The tree of a file with syntax errors is partial: nothing to judge
+     * (SPEC §3: the checks run only on files that lex and parse cleanly). */
+    if (prog->syntax_errors)
+        return 0;
+    int errors_before = d->errors;
+    sema S = {.a = a, .d = d, .prog = prog, .suggest_budget = 1000L * 1000};
+    declare_all(&S);
+    size_t done = 0;
+    while (done < prog->n_experiences && !diag_full(d))
+        check_experience(&S, prog->experiences[done++]);
+    /* Past --max-errors the remaining experiences were not looked at, so
+     * their emotions were not marked used: W0601 would be wrong. */
+    if (done == prog->n_experiences)
+        check_unused(&S);
+    return d->errors - errors_before;
+}
+
+ast_item *sema_find_experience(const program *prog, const char *name)
+{
+    if (prog->experiences) {
+        for (size_t i = 0; i < prog->n_experiences; i++)
+            if (strcmp(prog->experiences[i]->name.name, name) == 0)
+                return prog->experiences[i];
+        return NULL;
+    }
+    for (size_t i = 0; i < prog->n_files; i++)
+        for (ast_item *it = prog->files[i]->items; it; it = it->next)
+            if (it->kind == ITEM_EXPERIENCE && strcmp(it->name.name, name) == 0)
+                return it;
+    return NULL;
+}
+
+const ast_item *sema_find_industry(const program *prog, const char *name)
+{
+    for (size_t i = 0; i < prog->n_files; i++)
+        for (const ast_item *it = prog->files[i]->items; it; it = it->next)
+            if (it->kind == ITEM_INDUSTRY && strcmp(it->name.name, name) == 0)
+                return it;
+    return NULL;
+}
