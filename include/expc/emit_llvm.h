@@ -15,7 +15,15 @@
 #include "expc/ir.h"
 
 /* The three backends of `expc build`: kind "llvm-ir" (.ll), "llvm-bc" (.bc)
- * and "obj" (.o, a native object for this machine).  All need_llvm. */
+ * and "obj" (.o, a native object for this machine's triple and a generic
+ * CPU, position-independent).  All needs_llvm; emit returns 0, 70 (internal:
+ * the machine cannot be translated, LLVM fails) or 74 (the output cannot be
+ * written; nothing is left behind).
+ *
+ * Where SPEC §6 is silent the generated code does this (the C backend should
+ * agree): P_stage_name(s) is "?" for s outside [0, n]; P_step and
+ * P_step_batch ignore an event id outside [0, P_event_count) (the state is
+ * left untouched, `events` not counted). */
 extern const emit_backend llvm_ir_backend;
 extern const emit_backend llvm_bc_backend;
 extern const emit_backend llvm_obj_backend;

@@ -19,10 +19,13 @@ typedef struct load_opts {
     const char *stdlib_dir;     /* bundled stdlib, found from the binary */
 } load_opts;
 
+typedef struct missing missing;
+
 typedef struct program {
     ast_file **files;           /* files[0] is the root; then in load order */
     size_t n_files;
     int syntax_errors;          /* E0101-E0110 over all files */
+    missing *missing;           /* imports not found (load.c) */
     /* Filled by sema: every experience of every file, in load order. */
     ast_item **experiences;
     size_t n_experiences;

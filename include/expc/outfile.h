@@ -11,7 +11,7 @@
 
 typedef struct outfile {
     const char *path;   /* final name */
-    char *tmp;          /* temporary name, malloc'd */
+    char *tmp;          /* temporary name, malloc'd; NULL when written in place */
     FILE *f;            /* write here */
     bool failed;
 } outfile;

@@ -63,18 +63,11 @@ int rt_run(const rt_opts *o, const rt_engine *e);
 /* Defaults: CSV in and out, no flags, stdout and stderr. */
 void rt_opts_init(rt_opts *o);
 
-/* One flag of the run command line shared by `expc run` and the standalone
- * program, at argv[*i]: --format=csv|json (or `--format csv`), --strict,
- * --skip-invalid, --summary, and --input=auto|csv|ndjson in builds with
- * RT_WITH_NDJSON.  Returns 1 when it was one (*i is then left on its last
- * word: the caller still does ++*i), 0 when argv[*i] is none of them, -1
- * after printing a usage error on `err` (exit 2).  Using it in both places
- * keeps their messages identical. */
-int rt_parse_flag(rt_opts *o, int argc, char **argv, int *i, FILE *err);
-
 /* The whole standalone program: parses
  *   [--format=csv|json] [--strict] [--skip-invalid] [--summary] [--help] [FILE|-]
- * and calls rt_run; returns the exit code (2 for usage errors). */
+ * (also `--format csv`, and `--` before a file name starting with `-`) and
+ * calls rt_run; returns the exit code (2 for usage errors, with the messages
+ * of `expc run`).  Input is always CSV here: no --input. */
 int rt_main(int argc, char **argv, const rt_engine *e);
 
 /* ------------------------------------------------------------------------
@@ -157,21 +150,21 @@ int rt_ndjson_next(rt_ndjson *r, rt_rec *rec); /* RT_NEXT_* */
 void rt_ndjson_free(rt_ndjson *r);
 
 /* Customer table (table.c): id -> dense index in order of first appearance,
- * with one rt_state per customer.  Customer i's id is
- * ids[off[i], off[i + 1]). */
+ * with one rt_state per customer (states[index]).  See table.c for the
+ * layout of `ids`; rt_table_next_id walks it. */
 typedef struct rt_slot {
     uint32_t hash;
-    uint32_t idx1;            /* customer index + 1; 0: empty slot */
+    uint32_t ent;             /* entry offset in ids / 8, + 1; 0: empty slot */
 } rt_slot;
 typedef struct rt_table {
     rt_slot *slots;
     size_t mask;              /* number of slots - 1 (a power of two) */
     uint32_t n;               /* customers */
-    size_t cap;               /* room in states[] (and off[], one more) */
+    size_t cap;               /* room in states[] */
     rt_state *states;
-    size_t *off;
-    char *ids;
-    size_t ids_cap;
+    char *ids;                /* the entries, in index order */
+    size_t ids_len, ids_cap;
+    uint64_t sink;            /* see rt_table_intern_many */
 } rt_table;
 void rt_table_init(rt_table *t);
 void rt_table_free(rt_table *t);
@@ -179,6 +172,14 @@ void rt_table_free(rt_table *t);
  * new; -1 when memory runs out. */
 int64_t rt_table_intern(rt_table *t, const char *id, size_t len,
                         const rt_engine *e);
+/* The same for n ids at once (id i is base[off[i], off[i] + len[i])), in
+ * order, into idx[]: much faster on big tables.  0, or -1 without memory. */
+int rt_table_intern_many(rt_table *t, const char *base, const size_t *off,
+                         const size_t *len, size_t n, uint32_t *idx,
+                         const rt_engine *e);
+/* The ids in index order: start with *pos = 0; each call returns the next
+ * customer's id (and its length in *len).  Call it t->n times at most. */
+const char *rt_table_next_id(const rt_table *t, size_t *pos, size_t *len);
 
 /* Buffered writer (output.c): everything goes through one big buffer and
  * leaves in blocks; the first write error is kept and stops the writing. */
