@@ -1,0 +1,918 @@
+/* emit_llvm.c - the LLVM backends: lowered machine -> LLVM module -> .ll, .bc, .o.
+ *
+ * llvm_build_module translates a struct ir_machine (never the AST) into one
+ * module holding the functions and the P_event_count constant of SPEC §6,
+ * through the LLVM-C API only.  The same module feeds three `expc build`
+ * kinds (textual IR, bitcode, a native object) and the ORC JIT of src/jit.c,
+ * so every engine runs literally the same code.
+ *
+ * Shape of the generated code (P_step_batch aims at several hundred million
+ * events a second).  Everything that depends on an event is a private
+ * constant table indexed by event id.  The counts-or-early test of SPEC §4
+ * (steps 2-4) is one compare of the stage with the event's "gate"; its
+ * outcome picks a row of a delta table, and one <6 x i64> add applies the
+ * row to score, points[0..2], events and early, which are adjacent in the
+ * state.  Step 5, the `while` loop, first asks the one question that is
+ * nearly always "no" - is the note at the stage now full? - and only then
+ * runs the loop, in a block of its own.  So the hot path has two branches,
+ * both predictable: the guard that ignores an event id out of range, and
+ * that one.  (A fully branch-free advance was measured too: it won nothing
+ * on cold states and cost 40% on hot ones.)  The batch loop prefetches the
+ * state of the customer PREFETCH_AHEAD events ahead: with states in DRAM,
+ * memory latency is the whole cost.  Arithmetic is plain i64 add without
+ * nsw, so overflow wraps like the interpreter's.
+ *
+ * P_event_id switches on the length and then compares the bytes inline, in
+ * overlapping 8/4/2/1-byte unaligned loads against constants, so the object
+ * needs nothing (not even memcmp) and never reads past `len` bytes.
+ * P_stage_name indexes a table whose last entry, "?", answers any stage out
+ * of [0, n]. */
+#if EXPC_LLVM
+#define EXPC_WANT_LLVM_C 1
+#include "expc/emit_llvm.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expc/arena.h"
+#include "expc/outfile.h"
+#include "expc/rt.h"
+
+/* ---- errors ---------------------------------------------------------- */
+
+static char *fmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt_err(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    char *s = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* LLVM hands out messages to be freed with LLVMDisposeMessage; our callers
+ * free() theirs, so copy and dispose here, once. */
+static char *take_message(char *msg, const char *fallback)
+{
+    char *s = fmt_err("%s", msg && *msg ? msg : fallback);
+    if (msg)
+        LLVMDisposeMessage(msg);
+    return s;
+}
+
+char *llvm_error_take(LLVMErrorRef e)
+{
+    char *msg = LLVMGetErrorMessage(e); /* consumes e */
+    char *s = fmt_err("%s", msg ? msg : "unknown LLVM error");
+    LLVMDisposeErrorMessage(msg);
+    return s;
+}
+
+/* ---- targets --------------------------------------------------------- */
+
+bool llvm_init_native(char **err)
+{
+    /* Each call only registers into LLVM's registries, so repeating it is
+     * harmless; the native target is the only one we ever need. */
+    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
+        LLVMInitializeNativeAsmParser()) {
+        *err = fmt_err("this LLVM cannot generate code for this machine");
+        return false;
+    }
+    return true;
+}
+
+static LLVMCodeGenOptLevel codegen_level(int opt)
+{
+    switch (opt <= 0 ? 0 : opt >= 3 ? 3 : opt) {
+    case 0: return LLVMCodeGenLevelNone;
+    case 1: return LLVMCodeGenLevelLess;
+    case 2: return LLVMCodeGenLevelDefault;
+    default: return LLVMCodeGenLevelAggressive;
+    }
+}
+
+LLVMTargetMachineRef llvm_target_machine(bool jit, int opt, char **err)
+{
+    char *triple = LLVMGetDefaultTargetTriple();
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+        char *why = take_message(msg, "unknown target");
+        *err = fmt_err("%s: %s", triple, why);
+        free(why);
+        LLVMDisposeMessage(triple);
+        return NULL;
+    }
+    char *cpu = jit ? LLVMGetHostCPUName() : NULL;
+    char *features = jit ? LLVMGetHostCPUFeatures() : NULL;
+    LLVMTargetMachineRef tm = LLVMCreateTargetMachine(
+        target, triple, cpu ? cpu : "", features ? features : "", codegen_level(opt),
+        jit ? LLVMRelocDefault : LLVMRelocPIC,
+        /* JIT code and data may land anywhere in the address space, so a
+         * JIT needs the code model LLVM picks for JITs (large on x86-64):
+         * the small one's 32-bit absolute addresses would not reach. */
+        jit ? LLVMCodeModelJITDefault : LLVMCodeModelDefault);
+    if (cpu)
+        LLVMDisposeMessage(cpu);
+    if (features)
+        LLVMDisposeMessage(features);
+    if (!tm)
+        *err = fmt_err("%s: cannot create a target machine", triple);
+    LLVMDisposeMessage(triple);
+    return tm;
+}
+
+bool llvm_verify(LLVMModuleRef mod, char **err)
+{
+    char *msg = NULL;
+    if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
+        char *why = take_message(msg, "invalid module");
+        *err = fmt_err("generated module does not verify: %s", why);
+        free(why);
+        return false;
+    }
+    if (msg)
+        LLVMDisposeMessage(msg);
+    return true;
+}
+
+bool llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int opt, char **err)
+{
+    opt = opt <= 0 ? 0 : opt >= 3 ? 3 : opt;
+    char passes[16];
+    snprintf(passes, sizeof passes, "default<O%d>", opt);
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    /* What clang turns on at each level. */
+    LLVMPassBuilderOptionsSetLoopVectorization(po, opt >= 2);
+    LLVMPassBuilderOptionsSetSLPVectorization(po, opt >= 2);
+    LLVMPassBuilderOptionsSetLoopUnrolling(po, opt >= 2);
+    LLVMErrorRef e = LLVMRunPasses(mod, passes, tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (e) {
+        char *why = llvm_error_take(e);
+        *err = fmt_err("optimisation failed: %s", why);
+        free(why);
+        return false;
+    }
+    return true;
+}
+
+/* ---- the module ------------------------------------------------------ */
+
+typedef struct gen {
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+    const ir_machine *m;
+    const char *prefix;
+    bool little_endian;
+    LLVMTypeRef i1, i8, i16, i32, i64, size, ptr8;
+    LLVMTypeRef state;      /* %P_state */
+    LLVMTypeRef state_ptr;
+    LLVMTypeRef gate_ty;      /* [N x i32] */
+    LLVMValueRef gate_tab;
+    LLVMTypeRef row_ty;       /* <6 x i64>: score, points[0..2], events, early */
+    LLVMTypeRef delta_ty;     /* [N + 1 x <6 x i64>] */
+    LLVMValueRef delta_tab;
+    LLVMTypeRef thr_ty;       /* [n + 1 x i64] */
+    LLVMValueRef thr_tab;     /* thresholds in path order, then INT64_MAX */
+    LLVMAttributeRef nounwind;
+    LLVMValueRef cttz;
+    LLVMValueRef prefetch;
+    LLVMTypeRef prefetch_ty;
+    LLVMTypeRef cttz_ty;
+} gen;
+
+/* Field numbers of %P_state, in SPEC §6 order. */
+enum { F_STAGE, F_SCORE, F_POINTS, F_EVENTS, F_EARLY };
+
+/* The step adds one <6 x i64> to score, points[0..2], events and early. */
+_Static_assert(RT_NOTES == 3 && IR_NOTES == RT_NOTES &&
+                   offsetof(rt_state, points) == offsetof(rt_state, score) + 8 &&
+                   offsetof(rt_state, events) == offsetof(rt_state, score) + 32 &&
+                   offsetof(rt_state, early) == offsetof(rt_state, score) + 40,
+               "score, points[], events and early must be six adjacent i64");
+
+static LLVMValueRef ci32(gen *g, int64_t v) { return LLVMConstInt(g->i32, (unsigned long long)v, 1); }
+static LLVMValueRef ci64(gen *g, int64_t v) { return LLVMConstInt(g->i64, (unsigned long long)v, 1); }
+
+/* "P" + suffix, as a malloc'd C string. */
+static char *pname(const gen *g, const char *suffix)
+{
+    return fmt_err("%s%s", g->prefix, suffix);
+}
+
+static LLVMValueRef add_function(gen *g, const char *suffix, LLVMTypeRef ret,
+                                 LLVMTypeRef *params, unsigned n)
+{
+    char *name = pname(g, suffix);
+    LLVMValueRef fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(ret, params, n, 0));
+    free(name);
+    /* Nothing here can throw: no unwind tables, and callers in C++ know. */
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, g->nounwind);
+    return fn;
+}
+
+/* A private constant global; its name only helps reading the .ll. */
+static LLVMValueRef add_private(gen *g, const char *suffix, LLVMValueRef init)
+{
+    char *name = pname(g, suffix);
+    LLVMValueRef gv = LLVMAddGlobal(g->mod, LLVMTypeOf(init), name);
+    free(name);
+    LLVMSetInitializer(gv, init);
+    LLVMSetGlobalConstant(gv, 1);
+    LLVMSetLinkage(gv, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(gv, LLVMGlobalUnnamedAddr);
+    return gv;
+}
+
+/* A pointer to a private NUL-terminated copy of s. */
+static LLVMValueRef const_cstring(gen *g, const char *suffix, const char *s)
+{
+    size_t len = strlen(s);
+    LLVMValueRef init = LLVMConstStringInContext(g->ctx, s, (unsigned)len, 0);
+    LLVMValueRef gv = add_private(g, suffix, init);
+    LLVMSetAlignment(gv, 1);
+    LLVMValueRef zero[2] = {ci64(g, 0), ci64(g, 0)};
+    return LLVMConstInBoundsGEP2(LLVMTypeOf(init), gv, zero, 2);
+}
+
+static LLVMValueRef field_ptr(gen *g, LLVMValueRef s, unsigned field)
+{
+    return LLVMBuildStructGEP2(g->b, g->state, s, field, "");
+}
+
+static LLVMValueRef points_ptr(gen *g, LLVMValueRef s, int k)
+{
+    LLVMValueRef idx[3] = {ci32(g, 0), ci32(g, F_POINTS), ci32(g, k)};
+    return LLVMBuildInBoundsGEP2(g->b, g->state, s, idx, 3, "");
+}
+
+static LLVMValueRef table_load(gen *g, LLVMTypeRef arr, LLVMTypeRef elem,
+                               LLVMValueRef tab, LLVMValueRef idx, const char *name)
+{
+    LLVMValueRef ix[2] = {ci64(g, 0), idx};
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->b, arr, tab, ix, 2, "");
+    return LLVMBuildLoad2(g->b, elem, p, name);
+}
+
+/* One event on state `s`: SPEC §4 steps 1-5.  Builds from the current
+ * insertion point and ends with a branch to `next`. */
+static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
+                       LLVMBasicBlockRef next)
+{
+    LLVMBuilderRef b = g->b;
+    const ir_machine *m = g->m;
+    if (m->n_events == 0) {     /* no id is valid: nothing to do */
+        LLVMBuildBr(b, next);
+        return;
+    }
+    /* Ids out of range would read outside the tables: ignore them. */
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->ctx, fn, "step");
+    LLVMValueRef valid = LLVMBuildICmp(b, LLVMIntULT, id, ci32(g, (int64_t)m->n_events), "valid");
+    LLVMBuildCondBr(b, valid, body, next);
+    LLVMPositionBuilderAtEnd(b, body);
+
+    /* Steps 1-4.  A negative event always counts, a positive one counts
+     * once its note is reached; otherwise it costs the early penalty.  The
+     * gate table folds both tests into one compare: it holds the note index,
+     * or INT32_MIN (reached by every stage) for a negative event.  (One
+     * compare also keeps x86 from merging two flag bytes in a partial
+     * register, which chained each iteration to the one before and halved
+     * the throughput.)  What the event then adds to score, points[0..2],
+     * events and early - six adjacent i64 - is a row of the delta table:
+     * the event's own row when it counts, the shared "early" row (minus the
+     * penalty, 1 event, 1 early) when it does not.  Rows were summed with
+     * wrapping in the compiler; the vector add wraps too. */
+    LLVMValueRef idx = LLVMBuildZExt(b, id, g->i64, "idx");
+    LLVMValueRef p_stage = field_ptr(g, s, F_STAGE);
+    LLVMValueRef stage = LLVMBuildLoad2(b, g->i32, p_stage, "stage");
+    LLVMValueRef gate = table_load(g, g->gate_ty, g->i32, g->gate_tab, idx, "gate");
+    LLVMValueRef counts = LLVMBuildICmp(b, LLVMIntSLE, gate, stage, "counts");
+    LLVMValueRef row = LLVMBuildSelect(b, counts, idx, ci64(g, (int64_t)m->n_events), "row");
+    LLVMValueRef delta = table_load(g, g->delta_ty, g->row_ty, g->delta_tab, row, "delta");
+    LLVMValueRef sv_ptr = LLVMBuildPointerCast(b, field_ptr(g, s, F_SCORE),
+                                               LLVMPointerType(g->row_ty, 0), "");
+    LLVMValueRef sv = LLVMBuildLoad2(b, g->row_ty, sv_ptr, "sv");
+    LLVMSetAlignment(sv, 8);
+    sv = LLVMBuildAdd(b, sv, delta, "sv1");
+    LLVMSetAlignment(LLVMBuildStore(b, sv, sv_ptr), 8);
+
+    /* Step 5.  Almost every event leaves the stage alone, and whether it
+     * does is one compare: is the stage a note (stage < n) whose points now
+     * reach its threshold?  Only then does the loop run - off the hot path,
+     * in a block of its own, so the common case costs a predictable branch
+     * instead of testing every note.  points[stage] is read back from the
+     * state just stored (the load is forwarded from the store); a stage
+     * outside [0, n) reads lane n (`events`) and the compare is masked. */
+    LLVMValueRef below = LLVMBuildICmp(b, LLVMIntULT, stage, ci32(g, m->n_notes), "below");
+    LLVMValueRef k = LLVMBuildZExt(b, LLVMBuildSelect(b, below, stage, ci32(g, m->n_notes), ""),
+                                   g->i64, "k");
+    LLVMValueRef lane = LLVMBuildAdd(b, k, ci64(g, 1), "");
+    LLVMValueRef pk_ptr = LLVMBuildInBoundsGEP2(b, g->i64, LLVMBuildPointerCast(b, sv_ptr,
+                                                LLVMPointerType(g->i64, 0), ""), &lane, 1, "");
+    LLVMValueRef pk = LLVMBuildLoad2(b, g->i64, pk_ptr, "p");
+    LLVMValueRef tk = table_load(g, g->thr_ty, g->i64, g->thr_tab, k, "threshold");
+    LLVMValueRef full = LLVMBuildAnd(b, below, LLVMBuildICmp(b, LLVMIntSGE, pk, tk, ""), "full");
+    LLVMBasicBlockRef advance = LLVMAppendBasicBlockInContext(g->ctx, fn, "advance");
+    LLVMBuildCondBr(b, full, advance, next);
+
+    /* The `while` loop itself, for when the note at the stage is full: it
+     * advances over the run of full notes that starts at the stage.  With a
+     * bit set for every note that is NOT full (and for every bit from n up),
+     * the advance is the number of trailing zeros of that mask shifted down
+     * by the stage (at least one here). */
+    LLVMPositionBuilderAtEnd(b, advance);
+    LLVMValueRef not_full = LLVMConstInt(g->i32, ~0ull << m->n_notes, 0);
+    for (int q = 0; q < m->n_notes; q++) {
+        LLVMValueRef pq = LLVMBuildExtractElement(b, sv, ci32(g, 1 + q), "");
+        LLVMValueRef low = LLVMBuildICmp(b, LLVMIntSLT, pq, ci64(g, m->notes[q].threshold), "");
+        LLVMValueRef bit = LLVMBuildShl(b, LLVMBuildZExt(b, low, g->i32, ""), ci32(g, q), "");
+        not_full = LLVMBuildOr(b, not_full, bit, "not_full");
+    }
+    LLVMValueRef run = LLVMBuildLShr(b, not_full, stage, "");  /* stage < n here */
+    LLVMValueRef args[2] = {run, LLVMConstInt(g->i1, 1, 0)}; /* run != 0: bit n */
+    LLVMValueRef adv = LLVMBuildCall2(b, g->cttz_ty, g->cttz, args, 2, "adv");
+    LLVMValueRef st = LLVMBuildAdd(b, stage, adv, "st");
+    LLVMBuildStore(b, st, p_stage);
+    LLVMBuildBr(b, next);
+}
+
+static void build_init(gen *g)
+{
+    LLVMTypeRef params[1] = {g->state_ptr};
+    LLVMValueRef fn = add_function(g, "_init", LLVMVoidTypeInContext(g->ctx), params, 1);
+    LLVMValueRef s = LLVMGetParam(fn, 0);
+    LLVMSetValueName2(s, "s", 1);
+    LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+    LLVMBuildStore(g->b, ci32(g, 0), field_ptr(g, s, F_STAGE));
+    LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_SCORE));
+    for (int k = 0; k < RT_NOTES; k++)
+        LLVMBuildStore(g->b, ci64(g, 0), points_ptr(g, s, k));
+    LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_EVENTS));
+    LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_EARLY));
+    LLVMBuildRetVoid(g->b);
+}
+
+static void build_step_fn(gen *g)
+{
+    LLVMTypeRef params[2] = {g->state_ptr, g->i32};
+    LLVMValueRef fn = add_function(g, "_step", LLVMVoidTypeInContext(g->ctx), params, 2);
+    LLVMValueRef s = LLVMGetParam(fn, 0), id = LLVMGetParam(fn, 1);
+    LLVMSetValueName2(s, "s", 1);
+    LLVMSetValueName2(id, "event_id", 8);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
+    LLVMPositionBuilderAtEnd(g->b, entry);
+    build_step(g, fn, s, id, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
+    LLVMBuildRetVoid(g->b);
+}
+
+/* With many customers the states live in DRAM and each event waits for
+ * its customer's line: fetch the state PREFETCH_AHEAD events ahead (both
+ * lines it may straddle) so the misses overlap.  With a million customers
+ * this took P_step_batch from 24M to ~190M events/s; states that fit in the
+ * cache barely notice.  Near the end of the batch the index is clamped to i:
+ * never a read past customer[n - 1]. */
+enum { PREFETCH_AHEAD = 64 }; /* ~DRAM latency / time per event, measured */
+static void build_prefetch(gen *g, LLVMValueRef states, LLVMValueRef cust,
+                           LLVMValueRef i, LLVMValueRef n)
+{
+    LLVMBuilderRef b = g->b;
+    LLVMValueRef ahead = LLVMBuildNUWAdd(b, i, LLVMConstInt(g->size, PREFETCH_AHEAD, 0), "");
+    LLVMValueRef in = LLVMBuildICmp(b, LLVMIntULT, ahead, n, "");
+    LLVMValueRef k = LLVMBuildSelect(b, in, ahead, i, "");
+    LLVMValueRef c = LLVMBuildLoad2(b, g->i32, LLVMBuildInBoundsGEP2(b, g->i32, cust, &k, 1, ""), "");
+    LLVMValueRef c64 = LLVMBuildZExt(b, c, g->i64, "");
+    LLVMValueRef s = LLVMBuildInBoundsGEP2(b, g->state, states, &c64, 1, "");
+    s = LLVMBuildPointerCast(b, s, g->ptr8, "");
+    for (int end = 0; end < 2; end++) {
+        LLVMValueRef off = LLVMConstInt(g->i64, end ? sizeof(rt_state) - 1 : 0, 0);
+        LLVMValueRef args[4] = {LLVMBuildGEP2(b, g->i8, s, &off, 1, ""),
+                                ci32(g, 1) /* write */, ci32(g, 3) /* keep */,
+                                ci32(g, 1) /* data */};
+        LLVMBuildCall2(b, g->prefetch_ty, g->prefetch, args, 4, "");
+    }
+}
+
+/* The batch loop carries its own copy of the step, so it never depends on
+ * the inliner (at -O0 too, the hot loop has no call in it). */
+static void build_step_batch(gen *g)
+{
+    LLVMTypeRef params[4] = {g->state_ptr, LLVMPointerType(g->i32, 0),
+                             LLVMPointerType(g->i32, 0), g->size};
+    LLVMValueRef fn = add_function(g, "_step_batch", LLVMVoidTypeInContext(g->ctx), params, 4);
+    LLVMValueRef states = LLVMGetParam(fn, 0), cust = LLVMGetParam(fn, 1);
+    LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 3);
+    LLVMSetValueName2(states, "states", 6);
+    LLVMSetValueName2(cust, "customer", 8);
+    LLVMSetValueName2(ids, "event_id", 8);
+    LLVMSetValueName2(n, "n", 1);
+    LLVMBuilderRef b = g->b;
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+    LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(g->ctx, fn, "loop");
+    LLVMBasicBlockRef latch = LLVMAppendBasicBlockInContext(g->ctx, fn, "next");
+    LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->ctx, fn, "exit");
+
+    LLVMPositionBuilderAtEnd(b, entry);
+    LLVMValueRef zero = LLVMConstInt(g->size, 0, 0);
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, n, zero, "empty"), exit, loop);
+
+    LLVMPositionBuilderAtEnd(b, loop);
+    LLVMValueRef i = LLVMBuildPhi(b, g->size, "i");
+    LLVMValueRef c = LLVMBuildLoad2(b, g->i32, LLVMBuildInBoundsGEP2(b, g->i32, cust, &i, 1, ""), "c");
+    LLVMValueRef id = LLVMBuildLoad2(b, g->i32, LLVMBuildInBoundsGEP2(b, g->i32, ids, &i, 1, ""), "id");
+    LLVMValueRef c64 = LLVMBuildZExt(b, c, g->i64, "");   /* customer is unsigned */
+    build_prefetch(g, states, cust, i, n);
+    LLVMValueRef s = LLVMBuildInBoundsGEP2(b, g->state, states, &c64, 1, "s");
+    build_step(g, fn, s, id, latch);
+
+    LLVMPositionBuilderAtEnd(b, latch);
+    LLVMValueRef i1 = LLVMBuildNUWAdd(b, i, LLVMConstInt(g->size, 1, 0), "i1");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, i1, n, "done"), exit, loop);
+    LLVMValueRef in_v[2] = {zero, i1};
+    LLVMBasicBlockRef in_b[2] = {entry, latch};
+    LLVMAddIncoming(i, in_v, in_b, 2);
+
+    LLVMPositionBuilderAtEnd(b, exit);
+    LLVMBuildRetVoid(b);
+}
+
+/* `w` bytes of s as the integer an unaligned load of them gives. */
+static LLVMValueRef bytes_const(gen *g, LLVMTypeRef ty, const unsigned char *s, unsigned w)
+{
+    unsigned long long v = 0;
+    for (unsigned i = 0; i < w; i++) {
+        unsigned shift = g->little_endian ? 8 * i : 8 * (w - 1 - i);
+        v |= (unsigned long long)s[i] << shift;
+    }
+    return LLVMConstInt(ty, v, 0);
+}
+
+/* i1: do the `len` bytes at `name` equal s?  The caller knows the length
+ * matches.  Loads of the widest size that fits, the last one overlapping
+ * the one before it, so a 7-byte name costs two i32 compares. */
+static LLVMValueRef build_bytes_eq(gen *g, LLVMValueRef name, const char *s, size_t len)
+{
+    LLVMBuilderRef b = g->b;
+    unsigned w = len >= 8 ? 8 : len >= 4 ? 4 : len >= 2 ? 2 : 1;
+    LLVMTypeRef ty = w == 8 ? g->i64 : w == 4 ? g->i32 : w == 2 ? g->i16 : g->i8;
+    LLVMValueRef all = NULL;
+    size_t off = 0;
+    for (;;) {
+        LLVMValueRef o = LLVMConstInt(g->i64, off, 0);
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(b, g->i8, name, &o, 1, "");
+        p = LLVMBuildPointerCast(b, p, LLVMPointerType(ty, 0), "");
+        LLVMValueRef v = LLVMBuildLoad2(b, ty, p, "");
+        LLVMSetAlignment(v, 1);
+        LLVMValueRef eq = LLVMBuildICmp(b, LLVMIntEQ, v,
+                                        bytes_const(g, ty, (const unsigned char *)s + off, w), "");
+        all = all ? LLVMBuildAnd(b, all, eq, "") : eq;
+        if (off + w >= len)
+            break;
+        off += w;
+        if (off + w > len)
+            off = len - w;
+    }
+    return all;
+}
+
+typedef struct by_len {
+    size_t len, id;
+} by_len;
+
+static int cmp_by_len(const void *x, const void *y)
+{
+    const by_len *a = x, *b = y;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;  /* declaration order: the first name wins */
+}
+
+static void build_event_id(gen *g)
+{
+    const ir_machine *m = g->m;
+    LLVMBuilderRef b = g->b;
+    LLVMTypeRef params[2] = {g->ptr8, g->size};
+    LLVMValueRef fn = add_function(g, "_event_id", g->i32, params, 2);
+    LLVMValueRef name = LLVMGetParam(fn, 0), len = LLVMGetParam(fn, 1);
+    LLVMSetValueName2(name, "name", 4);
+    LLVMSetValueName2(len, "len", 3);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+    LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(g->ctx, fn, "unknown");
+    LLVMPositionBuilderAtEnd(b, none);
+    LLVMBuildRet(b, ci32(g, -1));
+
+    /* Events grouped by length, each group in declaration order. */
+    size_t n = m->n_events, n_lens = 0;
+    by_len *order = xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = (by_len){m->events[i].len, i};
+    qsort(order, n, sizeof *order, cmp_by_len);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || order[i].len != order[i - 1].len)
+            n_lens++;
+
+    LLVMPositionBuilderAtEnd(b, entry);
+    LLVMValueRef sw = LLVMBuildSwitch(b, len, none, (unsigned)n_lens);
+    for (size_t i = 0; i < n;) {
+        size_t L = order[i].len;
+        LLVMBasicBlockRef test = LLVMAppendBasicBlockInContext(g->ctx, fn, "len");
+        LLVMAddCase(sw, LLVMConstInt(g->size, L, 0), test);
+        for (; i < n && order[i].len == L; i++) {
+            LLVMPositionBuilderAtEnd(b, test);
+            LLVMValueRef eq = build_bytes_eq(g, name, m->events[order[i].id].name, L);
+            LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(g->ctx, fn, "found");
+            bool last = i + 1 == n || order[i + 1].len != L;
+            LLVMBasicBlockRef miss =
+                last ? none : LLVMAppendBasicBlockInContext(g->ctx, fn, "len");
+            LLVMBuildCondBr(b, eq, found, miss);
+            LLVMPositionBuilderAtEnd(b, found);
+            LLVMBuildRet(b, ci32(g, (int64_t)order[i].id));
+            test = miss;
+        }
+    }
+    free(order);
+}
+
+static void build_stage_name(gen *g)
+{
+    const ir_machine *m = g->m;
+    LLVMBuilderRef b = g->b;
+    unsigned n = (unsigned)m->n_notes;
+    /* notes in path order, "ENGAGED", then the answer for anything else */
+    LLVMValueRef names[IR_NOTES + 2];
+    for (unsigned k = 0; k < n; k++) {
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, ".stage%u", k);
+        names[k] = const_cstring(g, suffix, m->notes[k].name);
+    }
+    names[n] = const_cstring(g, ".engaged", "ENGAGED");
+    names[n + 1] = const_cstring(g, ".bad_stage", "?");
+    LLVMValueRef init = LLVMConstArray(g->ptr8, names, n + 2);
+    LLVMTypeRef tab_ty = LLVMTypeOf(init);
+    LLVMValueRef tab = add_private(g, ".stage_names", init);
+
+    LLVMTypeRef params[1] = {g->i32};
+    LLVMValueRef fn = add_function(g, "_stage_name", g->ptr8, params, 1);
+    LLVMValueRef stage = LLVMGetParam(fn, 0);
+    LLVMSetValueName2(stage, "stage", 5);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+    /* Unsigned compare: negative stages are out of range too. */
+    LLVMValueRef ok = LLVMBuildICmp(b, LLVMIntULE, stage, ci32(g, n), "in_range");
+    LLVMValueRef k = LLVMBuildSelect(b, ok, stage, ci32(g, n + 1), "k");
+    LLVMValueRef k64 = LLVMBuildZExt(b, k, g->i64, "");
+    LLVMBuildRet(b, table_load(g, tab_ty, g->ptr8, tab, k64, "name"));
+}
+
+/* The event tables and P_event_count. */
+static void build_data(gen *g)
+{
+    const ir_machine *m = g->m;
+    size_t n = m->n_events;
+    LLVMValueRef *gates = xmalloc((n ? n : 1) * sizeof *gates);
+    LLVMValueRef *rows = xmalloc((n + 1) * sizeof *rows);
+    for (size_t i = 0; i <= n; i++) {
+        /* score, points[0..2], events, early */
+        int64_t d[6] = {0, 0, 0, 0, 1, 0};
+        if (i < n) {
+            const ir_event *e = &m->events[i];
+            gates[i] = ci32(g, e->points < 0 ? INT32_MIN : e->note);
+            d[0] = e->points;
+            d[1 + e->note] = e->points;
+        } else {
+            d[0] = (int64_t)(0 - (uint64_t)m->penalty_early); /* wraps, as the sum */
+            d[5] = 1;
+        }
+        LLVMValueRef lanes[6];
+        for (int k = 0; k < 6; k++)
+            lanes[k] = ci64(g, d[k]);
+        rows[i] = LLVMConstVector(lanes, 6);
+    }
+    LLVMValueRef ginit = LLVMConstArray(g->i32, gates, (unsigned)n);
+    LLVMValueRef dinit = LLVMConstArray(g->row_ty, rows, (unsigned)n + 1);
+    free(gates);
+    free(rows);
+    g->gate_ty = LLVMTypeOf(ginit);
+    g->delta_ty = LLVMTypeOf(dinit);
+    g->gate_tab = add_private(g, ".event_gate", ginit);
+    g->delta_tab = add_private(g, ".event_delta", dinit);
+
+    LLVMValueRef thr[IR_NOTES + 1];
+    for (int k = 0; k < m->n_notes; k++)
+        thr[k] = ci64(g, m->notes[k].threshold);
+    thr[m->n_notes] = ci64(g, INT64_MAX);
+    LLVMValueRef tinit = LLVMConstArray(g->i64, thr, (unsigned)m->n_notes + 1);
+    g->thr_ty = LLVMTypeOf(tinit);
+    g->thr_tab = add_private(g, ".threshold", tinit);
+
+    char *name = pname(g, "_event_count");
+    LLVMValueRef count = LLVMAddGlobal(g->mod, g->i32, name);
+    free(name);
+    LLVMSetInitializer(count, ci32(g, (int64_t)n));
+    LLVMSetGlobalConstant(count, 1);
+    LLVMSetAlignment(count, 4);
+}
+
+static bool is_c_ident(const char *s)
+{
+    if (!s || !(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+/* The checks lowering already guarantees, repeated because a malformed
+ * machine would otherwise become out-of-bounds code, not an error. */
+static char *check_machine(const ir_machine *m, const char *prefix)
+{
+    if (!is_c_ident(prefix))
+        return fmt_err("prefix '%s' is not a C identifier", prefix ? prefix : "");
+    if (m->n_notes != IR_NOTES)
+        return fmt_err("machine has %d notes, the state holds %d", (int)m->n_notes, IR_NOTES);
+    if (m->n_events > (size_t)INT32_MAX)
+        return fmt_err("too many events");
+    for (int k = 0; k < m->n_notes; k++)
+        if (!m->notes[k].name)
+            return fmt_err("note %d has no name", k);
+    for (size_t i = 0; i < m->n_events; i++) {
+        const ir_event *e = &m->events[i];
+        if (e->note < 0 || e->note >= m->n_notes)
+            return fmt_err("event %zu plays note %d of %d", i, (int)e->note, (int)m->n_notes);
+        if (!e->name || e->len == 0)
+            return fmt_err("event %zu has no name", i);
+    }
+    return NULL;
+}
+
+/* The module's name: the script's file name without any folder, so the
+ * output does not depend on where the script was. */
+static const char *module_name(const ir_machine *m)
+{
+    const char *s = m->script && *m->script ? m->script : m->name ? m->name : "expc";
+    const char *slash = strrchr(s, '/');
+    return slash && slash[1] ? slash + 1 : s;
+}
+
+LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
+                                const char *prefix, const char *triple,
+                                const char *datalayout, char **err)
+{
+    char *why = check_machine(m, prefix);
+    if (why) {
+        *err = fmt_err("cannot translate experience '%s': %s", m->name ? m->name : "?", why);
+        free(why);
+        return NULL;
+    }
+    gen g = {.ctx = ctx, .m = m, .prefix = prefix};
+    const char *mname = module_name(m);
+    g.mod = LLVMModuleCreateWithNameInContext(mname, ctx);
+    LLVMSetSourceFileName(g.mod, mname, strlen(mname));
+    LLVMSetTarget(g.mod, triple);
+    LLVMSetDataLayout(g.mod, datalayout);
+    LLVMTargetDataRef td = LLVMGetModuleDataLayout(g.mod); /* owned by the module */
+    g.little_endian = LLVMByteOrder(td) == LLVMLittleEndian;
+
+    g.i1 = LLVMInt1TypeInContext(ctx);
+    g.i8 = LLVMInt8TypeInContext(ctx);
+    g.i16 = LLVMInt16TypeInContext(ctx);
+    g.i32 = LLVMInt32TypeInContext(ctx);
+    g.i64 = LLVMInt64TypeInContext(ctx);
+    g.size = LLVMIntPtrTypeInContext(ctx, td);  /* size_t */
+    g.ptr8 = LLVMPointerType(g.i8, 0);
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    g.nounwind = LLVMCreateEnumAttribute(ctx, nounwind, 0);
+
+    /* struct P_state { i32 stage; i64 score; i64 points[3]; u64 events;
+     * u64 early; }, laid out by the target's C rules. */
+    char *sname = pname(&g, "_state");
+    g.state = LLVMStructCreateNamed(ctx, sname);
+    free(sname);
+    LLVMTypeRef fields[5] = {g.i32, g.i64, LLVMArrayType(g.i64, RT_NOTES), g.i64, g.i64};
+    LLVMStructSetBody(g.state, fields, 5, 0);
+    g.state_ptr = LLVMPointerType(g.state, 0);
+
+    /* The JIT hands rt_state pointers straight to this code, and the
+     * header of --emit=c must describe it: insist that they agree. */
+    static const size_t want[5] = {offsetof(rt_state, stage), offsetof(rt_state, score),
+                                   offsetof(rt_state, points), offsetof(rt_state, events),
+                                   offsetof(rt_state, early)};
+    for (unsigned f = 0; f < 5; f++) {
+        if (LLVMOffsetOfElement(td, g.state, f) != want[f]) {
+            *err = fmt_err("target %s lays out the state unlike this compiler's C", triple);
+            LLVMDisposeModule(g.mod);
+            return NULL;
+        }
+    }
+    if (LLVMABISizeOfType(td, g.state) != sizeof(rt_state)) {
+        *err = fmt_err("target %s sizes the state unlike this compiler's C", triple);
+        LLVMDisposeModule(g.mod);
+        return NULL;
+    }
+
+    g.row_ty = LLVMVectorType(g.i64, 6);
+    unsigned cttz = LLVMLookupIntrinsicID("llvm.cttz", 9);
+    g.cttz = LLVMGetIntrinsicDeclaration(g.mod, cttz, &g.i32, 1);
+    g.cttz_ty = LLVMIntrinsicGetType(ctx, cttz, &g.i32, 1);
+    unsigned prefetch = LLVMLookupIntrinsicID("llvm.prefetch", 13);
+    g.prefetch = LLVMGetIntrinsicDeclaration(g.mod, prefetch, &g.ptr8, 1);
+    g.prefetch_ty = LLVMIntrinsicGetType(ctx, prefetch, &g.ptr8, 1);
+
+    g.b = LLVMCreateBuilderInContext(ctx);
+    build_data(&g);
+    build_init(&g);
+    build_event_id(&g);
+    build_step_fn(&g);
+    build_step_batch(&g);
+    build_stage_name(&g);
+    LLVMDisposeBuilder(g.b);
+    return g.mod;
+}
+
+/* ---- backends -------------------------------------------------------- */
+
+typedef enum out_kind { OUT_IR, OUT_BC, OUT_OBJ } out_kind;
+
+static const char *const kind_ext[] = {".ll", ".bc", ".o"};
+
+/* A build-ready module at the requested level: the one path for the three
+ * backends and llvm_check_machine.  On success *ctxp, *tmp and the result
+ * belong to the caller. */
+static LLVMModuleRef prepare(const ir_machine *m, const char *prefix, int opt,
+                             LLVMContextRef *ctxp, LLVMTargetMachineRef *tmp, char **err)
+{
+    *ctxp = NULL;
+    *tmp = NULL;
+    if (!llvm_init_native(err))
+        return NULL;
+    LLVMTargetMachineRef tm = llvm_target_machine(false, opt, err);
+    if (!tm)
+        return NULL;
+    LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+    char *dl = LLVMCopyStringRepOfTargetData(td);
+    LLVMDisposeTargetData(td);
+    char *triple = LLVMGetTargetMachineTriple(tm);
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = llvm_build_module(ctx, m, prefix, triple, dl, err);
+    LLVMDisposeMessage(dl);
+    LLVMDisposeMessage(triple);
+    if (mod && (!llvm_verify(mod, err) || !llvm_optimize(mod, tm, opt, err) ||
+                !llvm_verify(mod, err))) {
+        LLVMDisposeModule(mod);
+        mod = NULL;
+    }
+    if (!mod) {
+        LLVMContextDispose(ctx);
+        LLVMDisposeTargetMachine(tm);
+        return NULL;
+    }
+    *ctxp = ctx;
+    *tmp = tm;
+    return mod;
+}
+
+static const char *default_prefix(arena *a, const ir_machine *m, const char *prefix)
+{
+    return prefix ? prefix : arena_printf(a, "exp_%s", m->name ? m->name : "");
+}
+
+int llvm_check_machine(const ir_machine *m, const char *prefix, int opt, char **err)
+{
+    arena *a = arena_new();
+    LLVMContextRef ctx;
+    LLVMTargetMachineRef tm;
+    LLVMModuleRef mod = prepare(m, default_prefix(a, m, prefix), opt, &ctx, &tm, err);
+    arena_free(a);
+    if (!mod)
+        return 70;
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    LLVMDisposeTargetMachine(tm);
+    return 0;
+}
+
+/* The output name when main gave none: the script's base name + ext. */
+static const char *default_out(arena *a, const ir_machine *m, out_kind k)
+{
+    const char *base = module_name(m);
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".exp") == 0)
+        n -= 4;
+    return arena_printf(a, "%.*s%s", (int)n, base, kind_ext[k]);
+}
+
+static int emit_kind(arena *a, const ir_machine *m, const emit_opts *o, out_kind k)
+{
+    char *err = NULL;
+    LLVMContextRef ctx;
+    LLVMTargetMachineRef tm;
+    const char *prefix = default_prefix(a, m, o->prefix);
+    const char *path = o->out ? o->out : default_out(a, m, k);
+    LLVMModuleRef mod = prepare(m, prefix, o->opt_level, &ctx, &tm, &err);
+    if (!mod) {
+        fprintf(stderr, "expc: internal error: LLVM: %s\n", err);
+        free(err);
+        return 70;
+    }
+
+    /* Produce the whole output in memory first: nothing is opened unless
+     * there is something complete to write. */
+    char *text = NULL;
+    LLVMMemoryBufferRef buf = NULL;
+    const char *data = NULL;
+    size_t size = 0;
+    switch (k) {
+    case OUT_IR:
+        text = LLVMPrintModuleToString(mod);
+        data = text;
+        size = strlen(text);
+        break;
+    case OUT_BC:
+        buf = LLVMWriteBitcodeToMemoryBuffer(mod);
+        if (!buf)
+            err = fmt_err("cannot write bitcode");
+        break;
+    case OUT_OBJ: {
+        char *msg = NULL;
+        if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf)) {
+            char *why = take_message(msg, "unknown error");
+            err = fmt_err("cannot generate code: %s", why);
+            free(why);
+            buf = NULL;
+        } else if (msg) {
+            LLVMDisposeMessage(msg);
+        }
+        break;
+    }
+    }
+    if (buf) {
+        data = LLVMGetBufferStart(buf);
+        size = LLVMGetBufferSize(buf);
+    }
+
+    int rc;
+    if (err) {
+        fprintf(stderr, "expc: internal error: LLVM: %s\n", err);
+        free(err);
+        rc = 70;
+    } else {
+        outfile of;
+        if (!outfile_open(&of, path)) {
+            rc = 74;
+        } else {
+            /* A short write sets the stream's error flag; outfile_commit
+             * sees it, reports it, removes the temporary and says 74. */
+            if (size)
+                fwrite(data, 1, size, of.f);
+            rc = outfile_commit(&of, 1, true);
+        }
+    }
+    if (text)
+        LLVMDisposeMessage(text);
+    if (buf)
+        LLVMDisposeMemoryBuffer(buf);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    LLVMDisposeTargetMachine(tm);
+    return rc;
+}
+
+static int emit_ir(arena *a, const ir_machine *m, const emit_opts *o) { return emit_kind(a, m, o, OUT_IR); }
+static int emit_bc(arena *a, const ir_machine *m, const emit_opts *o) { return emit_kind(a, m, o, OUT_BC); }
+static int emit_obj(arena *a, const ir_machine *m, const emit_opts *o) { return emit_kind(a, m, o, OUT_OBJ); }
+
+const emit_backend llvm_ir_backend = {"llvm-ir", ".ll", true, emit_ir};
+const emit_backend llvm_bc_backend = {"llvm-bc", ".bc", true, emit_bc};
+const emit_backend llvm_obj_backend = {"obj", ".o", true, emit_obj};
+
+void llvm_shutdown(void)
+{
+    LLVMShutdown();
+}
+
+#else
+/* Built without LLVM: nothing here (ISO C wants a declaration). */
+typedef int expc_emit_llvm_unused;
+#endif
