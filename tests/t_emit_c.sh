@@ -1,0 +1,223 @@
+#!/bin/sh
+# t_emit_c.sh - the C backend end to end (`expc build --emit=c`, SPEC §6).
+#
+#  - goldens: the C each example compiles to, byte for byte
+#    (tests/golden/emit_c/NAME.c and NAME.h; `UPDATE=1 sh tests/t_emit_c.sh`
+#    rewrites them - review the diff before committing);
+#  - every example's output compiles under -std=c11 -Wall -Wextra -pedantic
+#    -Werror with gcc and clang-14, with and without --main, and the --main
+#    program scores the example's events exactly like `expc run`;
+#  - the ABI driver (tests/abi/driver.c) against tests/abi/abi.exp, also
+#    under -fsanitize=undefined (the step must not overflow, only wrap);
+#  - -o handling, default names, --prefix, determinism, atomic outputs;
+#  - the differential test: random scripts and logs (tests/gen_script.py),
+#    the compiled --main program against `expc run --engine=interp`.
+#    DIFF_SEED (default 1) and DIFF_SCRIPTS (default 24) choose the cases.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+T=$TMPDIR_T
+G=tests/golden/emit_c
+STRICT="-std=c11 -Wall -Wextra -pedantic -Werror"
+
+COMPILERS=
+for c in gcc clang-14; do
+    command -v "$c" >/dev/null 2>&1 && COMPILERS="$COMPILERS $c"
+done
+[ -n "$COMPILERS" ] || COMPILERS=${CC:-cc}
+CC1=$(echo $COMPILERS | cut -d' ' -f1)
+
+# compiles NAME CC ARGS...: one case, the compiler's messages on failure.
+compiles() {
+    _case=$1
+    shift
+    if "$@" >"$T/cc.err" 2>&1; then pass "$_case"; else fail "$_case" "$(head -20 "$T/cc.err")"; fi
+}
+
+# ---- goldens and compiling the examples --------------------------------------
+mkdir -p "$T/g"
+for f in examples/*.exp; do
+    n=$(basename "$f" .exp)
+    "$EXPC" build "$f" --emit=c -o "$T/g/$n.c" 2>"$T/err"
+    expect_code "build-$n" 0 $?
+    for ext in c h; do
+        if [ "${UPDATE:-0}" = 1 ]; then
+            mkdir -p "$G" && cp "$T/g/$n.$ext" "$G/$n.$ext" && pass "update-$n.$ext"
+        elif [ -f "$G/$n.$ext" ]; then
+            expect_same "golden-$n.$ext" "$G/$n.$ext" "$T/g/$n.$ext"
+        else
+            fail "golden-$n.$ext" "no $G/$n.$ext: run UPDATE=1 sh tests/t_emit_c.sh"
+        fi
+    done
+    "$EXPC" build "$f" --emit=c --main -o "$T/g/${n}_main.c" 2>/dev/null
+    expect_code "build-main-$n" 0 $?
+    for cc in $COMPILERS; do
+        compiles "compile-$cc-$n" "$cc" $STRICT -c -o "$T/g/$n.o" "$T/g/$n.c"
+        compiles "compile-$cc-O3-$n" "$cc" $STRICT -O3 -c -o "$T/g/$n.o" "$T/g/$n.c"
+        compiles "compile-$cc-main-$n" "$cc" $STRICT -O2 -o "$T/g/${n}_$cc" "$T/g/${n}_main.c"
+    done
+    # The example's own events, through the program and through `expc run`.
+    [ -f "examples/$n.csv" ] || continue
+    prog=$T/g/${n}_$CC1
+    for fl in --format=csv --format=json --strict --skip-invalid; do
+        "$prog" $fl "examples/$n.csv" >"$T/p.out" 2>"$T/p.err"
+        prc=$?
+        "$EXPC" run "$f" --engine=interp $fl "examples/$n.csv" >"$T/i.out" 2>"$T/i.err"
+        expect_code "main-exit-$n$fl" "$?" "$prc"
+        expect_same "main-stdout-$n$fl" "$T/i.out" "$T/p.out"
+        expect_same "main-stderr-$n$fl" "$T/i.err" "$T/p.err"
+    done
+done
+# A golden without its example is stale.
+for g in "$G"/*.c; do
+    [ -f "$g" ] || continue
+    n=$(basename "$g" .c)
+    [ -f "examples/$n.exp" ] && pass "golden-has-example" ||
+        fail "golden-stale-$n" "$g has no examples/$n.exp; remove it"
+done
+
+# ---- the ABI driver ----------------------------------------------------------
+mkdir -p "$T/abi"
+"$EXPC" build tests/abi/abi.exp --emit=c --prefix abi -o "$T/abi/abi.c" 2>/dev/null
+expect_code abi-build 0 $?
+for cc in $COMPILERS; do
+    for opt in -O0 -O2; do
+        compiles "abi-compile-$cc$opt" "$cc" $STRICT $opt -I"$T/abi" -o "$T/abi/driver" \
+            tests/abi/driver.c "$T/abi/abi.c"
+        "$T/abi/driver" >"$T/abi/out" 2>&1
+        expect_code "abi-run-$cc$opt" 0 $?
+        grep -q ', 0 failed$' "$T/abi/out" || fail "abi-checks-$cc$opt" "$(cat "$T/abi/out")"
+    done
+done
+# Undefined behaviour (signed overflow above all) is a bug even when the
+# result looks right: the driver's wrap-around checks under UBSan.
+if gcc -fsanitize=undefined -x c -o "$T/abi/ub" - <<EOF >/dev/null 2>&1
+int main(void) { return 0; }
+EOF
+then
+    compiles abi-ubsan gcc $STRICT -O1 -fsanitize=undefined -fno-sanitize-recover=all \
+        -I"$T/abi" -o "$T/abi/driver_ub" tests/abi/driver.c "$T/abi/abi.c"
+    "$T/abi/driver_ub" >"$T/abi/out" 2>&1
+    expect_code abi-ubsan-run 0 $?
+fi
+
+# ---- -o, default names, determinism, atomic outputs -----------------------------
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && "$EXPC" build "$ROOT/examples/grand_hotel.exp" --emit=c 2>/dev/null)
+expect_code default-name 0 $?
+[ -f "$T/cwd/grand_hotel.c" ] && [ -f "$T/cwd/grand_hotel.h" ] &&
+    [ "$(ls -A "$T/cwd" | wc -l)" -eq 2 ] && pass default-files ||
+    fail default-files "$(ls -A "$T/cwd")"
+grep -q '^#include "grand_hotel.h"$' "$T/cwd/grand_hotel.c" && pass default-include ||
+    fail default-include "no #include \"grand_hotel.h\""
+# The same bytes from another folder and a relative path: no folder leaks in.
+(cd examples && "$EXPC" build grand_hotel.exp --emit=c -o "$T/cwd/again.c" 2>/dev/null)
+sed 's/again\.\([ch]\)/grand_hotel.\1/g' "$T/cwd/again.c" >"$T/cwd/again.norm"
+expect_same same-bytes-elsewhere "$T/cwd/grand_hotel.c" "$T/cwd/again.norm"
+"$EXPC" build examples/grand_hotel.exp --emit=c -o "$T/cwd/again.c" 2>/dev/null
+sed 's/again\.\([ch]\)/grand_hotel.\1/g' "$T/cwd/again.c" | cmp -s - "$T/cwd/again.norm" &&
+    pass same-bytes-twice || fail same-bytes-twice "differs"
+# -O changes nothing in C: the C compiler optimises.
+"$EXPC" build examples/grand_hotel.exp --emit=c -O0 -o "$T/cwd/again.c" 2>/dev/null
+sed 's/again\.\([ch]\)/grand_hotel.\1/g' "$T/cwd/again.c" | cmp -s - "$T/cwd/again.norm" &&
+    pass same-bytes-O0 || fail same-bytes-O0 "differs"
+grep -q "$ROOT" "$T/cwd/grand_hotel.c" "$T/cwd/grand_hotel.h" &&
+    fail no-abs-path "the checkout's path is in the output" || pass no-abs-path
+
+# -o without .c: the header is OUT.h, and the source still includes it.
+mkdir -p "$T/o"
+"$EXPC" build examples/clinic.exp --emit=c -o "$T/o/machine" 2>/dev/null
+expect_code o-no-ext 0 $?
+[ -f "$T/o/machine" ] && [ -f "$T/o/machine.h" ] && pass o-no-ext-files ||
+    fail o-no-ext-files "$(ls -A "$T/o")"
+compiles o-no-ext-compile "$CC1" $STRICT -c -x c -o "$T/o/m.o" "$T/o/machine"
+"$EXPC" build examples/clinic.exp --emit=c -o "$T/o/clinic.c" 2>/dev/null
+[ "$(ls -A "$T/o" | wc -l)" -eq 5 ] && pass no-temporaries || fail no-temporaries "$(ls -A "$T/o")"
+
+# Unwritable outputs: 74, and nothing at all is left behind.
+mkdir -p "$T/w"
+"$EXPC" build examples/clinic.exp --emit=c -o "$T/w/missing/x.c" 2>"$T/err"
+expect_code o-missing-dir 74 $?
+grep -q "^expc: $T/w/missing/x" "$T/err" && pass o-missing-dir-msg ||
+    fail o-missing-dir-msg "$(cat "$T/err")"
+mkdir "$T/w/adir"
+"$EXPC" build examples/clinic.exp --emit=c -o "$T/w/adir" 2>/dev/null
+expect_code o-is-dir 74 $?
+[ "$(ls -A "$T/w" | wc -l)" -eq 1 ] && [ -z "$(ls -A "$T/w/adir")" ] &&
+    pass o-nothing-left || fail o-nothing-left "$(ls -RA "$T/w")"
+# A script with errors leaves earlier outputs as they were.
+echo old >"$T/w/keep.c"
+printf 'experience broken { path SAY -> STAY; }\n' >"$T/w/broken.exp"
+"$EXPC" build "$T/w/broken.exp" --emit=c -o "$T/w/keep.c" 2>/dev/null
+expect_code broken-script 1 $?
+[ "$(cat "$T/w/keep.c")" = old ] && [ ! -e "$T/w/keep.h" ] && pass broken-untouched ||
+    fail broken-untouched "keep.c changed or keep.h made"
+
+# ---- --prefix -------------------------------------------------------------------
+mkdir -p "$T/p"
+"$EXPC" build examples/grand_hotel.exp --emit=c --prefix Hotel_X -o "$T/p/h.c" 2>/dev/null
+expect_code prefix 0 $?
+grep -q '^#define HOTEL_X_NOTES 3$' "$T/p/h.h" && grep -q '^} Hotel_X_state;$' "$T/p/h.h" &&
+    grep -q '^extern const int32_t Hotel_X_event_count;$' "$T/p/h.h" && pass prefix-names ||
+    fail prefix-names "names in h.h"
+grep -q 'exp_grand_hotel' "$T/p/h.h" "$T/p/h.c" && fail prefix-only "default prefix left" ||
+    pass prefix-only
+cat >"$T/p/user.c" <<'EOF'
+#include <stdio.h>
+#include <string.h>
+#include "h.h"
+int main(void)
+{
+    static const char *const evs[] = { "fast_checkin", "greeted", "nope", "review_left" };
+    Hotel_X_state s;
+    Hotel_X_init(&s);
+    for (int i = 0; i < 4; i++) {
+        int32_t id = Hotel_X_event_id(evs[i], strlen(evs[i]));
+        if (id >= 0)
+            Hotel_X_step(&s, id);
+    }
+    printf("%s %lld %d\n", Hotel_X_stage_name(s.stage), (long long)s.score,
+           (int)Hotel_X_event_count);
+    return 0;
+}
+EOF
+compiles prefix-user "$CC1" $STRICT -I"$T/p" -o "$T/p/user" "$T/p/user.c" "$T/p/h.c"
+[ "$("$T/p/user")" = "SPEND 22 6" ] && pass prefix-user-run || fail prefix-user-run "$("$T/p/user")"
+# With --main the runtime shares the file: prefixes that would redefine its
+# names (rt_state, run_state) are refused.
+"$EXPC" build examples/grand_hotel.exp --emit=c --main --prefix rt -o "$T/p/r.c" 2>/dev/null
+expect_code prefix-rt-main 2 $?
+"$EXPC" build examples/grand_hotel.exp --emit=c --main --prefix run -o "$T/p/r.c" 2>"$T/err"
+expect_code prefix-run-main 2 $?
+grep -q "run_state" "$T/err" && pass prefix-run-msg || fail prefix-run-msg "$(cat "$T/err")"
+"$EXPC" build examples/grand_hotel.exp --emit=c --prefix 'a b' -o "$T/p/r.c" 2>/dev/null
+expect_code prefix-space 2 $?
+[ ! -e "$T/p/r.c" ] && pass prefix-nothing-written || fail prefix-nothing-written "r.c made"
+
+# ---- the standalone program's own command line -----------------------------------
+prog=$T/g/grand_hotel_$CC1
+"$prog" --help >/dev/null 2>&1; expect_code main-help 0 $?
+"$prog" --bogus >/dev/null 2>&1; expect_code main-bad-flag 2 $?
+"$prog" "$T/none.csv" >/dev/null 2>&1; expect_code main-missing 66 $?
+printf 'a,greeted\n' | "$prog" >"$T/p.out" 2>&1
+printf 'a,greeted\n' | "$EXPC" run examples/grand_hotel.exp >"$T/i.out" 2>&1
+expect_same main-stdin "$T/i.out" "$T/p.out"
+
+# ---- differential: compiled --main programs against the interpreter ---------------
+if command -v python3 >/dev/null 2>&1; then
+    python3 tests/gen_script.py diff --expc "$EXPC" --engines c \
+        --seed "${DIFF_SEED:-1}" --scripts "${DIFF_SCRIPTS:-24}" --logs 3 \
+        --work "$T/diff" >"$T/diff.out" 2>&1
+    line=$(grep '^difftest: ' "$T/diff.out" | tail -1)
+    n=$(echo "$line" | sed -n 's/^difftest: \([0-9]*\) cases.*/\1/p')
+    m=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+    if [ -z "$n" ]; then
+        fail difftest "no summary"; cat "$T/diff.out"
+    else
+        T_PASS=$((T_PASS + n - m))
+        [ "$m" -eq 0 ] || { T_FAIL=$((T_FAIL + m)); head -100 "$T/diff.out"; }
+    fi
+else
+    echo "t_emit_c: python3 not found: differential test skipped"
+fi
+
+finish
