@@ -1,0 +1,333 @@
+/* graph.c - `expc graph`: the lowered scoring machine as Graphviz DOT.
+ *
+ * The picture is the machine of SPEC §4, drawn from the ir_machine (never the
+ * AST) so it shows exactly what every engine runs: one node per note in path
+ * order and an ENGAGED node, left to right; a solid edge from each note to the
+ * next, labelled with the condition that advances the customer (the note's
+ * points reach its threshold).  Each note node is an HTML-like table: the
+ * behaviour, the threshold, the emotions it evokes, the three media (stage,
+ * system, service) and its events with emotion, medium, touch point and
+ * points.  Two kinds of event are drawn apart because they surprise authors:
+ * negative events (red: they always count, on any stage) and events that are
+ * penalised when they arrive early (amber, marked with a dagger: a
+ * non-negative event of a note the customer has not reached scores nothing
+ * and costs `penalty early` points).  The early rule is also drawn as a
+ * dashed self-loop on each stage where it can happen.
+ *
+ * Script text (media, the file name) can hold any byte, so everything that
+ * goes into a label is escaped for Graphviz's HTML labels: markup characters
+ * become entities, control characters and bytes that are not UTF-8 become
+ * U+FFFD (the XML parser behind HTML labels rejects them), and a newline
+ * becomes a line break.  Output depends on the machine only: no time, path
+ * or version, so it is byte-identical from run to run and can be a golden
+ * file. */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "expc/tools.h"
+
+/* Colours: header of a note, negative events, early-penalised events. */
+#define C_HEAD "#dce8f5"
+#define C_NEG_BG "#f8d7da"
+#define C_NEG_FG "#9b1c2c"
+#define C_EARLY_BG "#fff1cc"
+#define C_EARLY_FG "#8a5a00"
+#define C_DIM "#777777"
+#define C_ENGAGED "#d8f0d8"
+
+static const char *const medium_names[3] = { "stage", "system", "service" };
+
+/* Length of the UTF-8 sequence at s[0..n), or 0 when it is not valid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4;
+    else
+        return 0;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+/* Text for an HTML-like label. */
+static void put_html(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        switch (c) {
+        case '&': fputs("&amp;", out); i++; continue;
+        case '<': fputs("&lt;", out); i++; continue;
+        case '>': fputs("&gt;", out); i++; continue;
+        case '"': fputs("&quot;", out); i++; continue;
+        case '\'': fputs("&#39;", out); i++; continue;
+        case '\n': fputs("<BR ALIGN=\"LEFT\"/>", out); i++; continue;
+        case '\t': fputc(' ', out); i++; continue;
+        default: break;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            fputs("&#xFFFD;", out);
+            i++;
+            continue;
+        }
+        size_t len = utf8_len(p + i, n - i);
+        if (len == 0) {
+            fputs("&#xFFFD;", out);
+            i++;
+            continue;
+        }
+        fwrite(p + i, 1, len, out);
+        i += len;
+    }
+}
+
+/* Points with their sign: +8, -10, 0. */
+static void put_points(FILE *out, int64_t v)
+{
+    if (v > 0)
+        fprintf(out, "+%" PRId64, v);
+    else
+        fprintf(out, "%" PRId64, v);
+}
+
+/* An event of note k is penalised when it arrives early: non-negative (SPEC
+ * §4 step 4 takes every w >= 0) on a note that is not the first, so a
+ * customer can be on an earlier one. */
+static bool early_risk(const ir_event *e)
+{
+    return e->points >= 0 && e->note > 0;
+}
+
+/* What an early event costs (SPEC §4 step 4). */
+static void put_early_cost(FILE *out, int64_t penalty)
+{
+    fputs("no points", out);
+    if (penalty)
+        fprintf(out, ", score &#8722;%" PRId64, penalty);
+}
+
+/* A medium of a note: its text, or a dimmed `none` when the note has none
+ * (an empty text stays empty: the author wrote it). */
+static void put_media_row(FILE *out, const char *what, const char *text)
+{
+    fprintf(out, "      <TR><TD ALIGN=\"LEFT\"><I>%s</I></TD>"
+                 "<TD COLSPAN=\"4\" ALIGN=\"LEFT\">", what);
+    if (text)
+        put_html(out, text);
+    else
+        fputs("<FONT COLOR=\"" C_DIM "\"><I>none</I></FONT>", out);
+    fputs("</TD></TR>\n", out);
+}
+
+/* One cell of an event row, coloured by the kind of event. */
+static void put_cell(FILE *out, const char *bg, const char *fg, const char *align,
+                     const char *text)
+{
+    fprintf(out, "<TD ALIGN=\"%s\"", align);
+    if (bg)
+        fprintf(out, " BGCOLOR=\"%s\"", bg);
+    fputc('>', out);
+    /* Graphviz rejects an empty <FONT>: wrap only real text. */
+    if (text && *text) {
+        if (fg)
+            fprintf(out, "<FONT COLOR=\"%s\">", fg);
+        put_html(out, text);
+        if (fg)
+            fputs("</FONT>", out);
+    }
+    fputs("</TD>", out);
+}
+
+static void put_note(FILE *out, const ir_machine *m, int32_t k)
+{
+    const ir_note *n = &m->notes[k];
+    fprintf(out, "    %s [label=<\n", n->name);
+    fputs("    <TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">\n", out);
+    fprintf(out, "      <TR><TD COLSPAN=\"5\" BGCOLOR=\"" C_HEAD "\"><B>%d. %s</B>"
+                 " &#183; threshold %" PRId64 "</TD></TR>\n",
+            (int)k + 1, n->name, n->threshold);
+
+    fputs("      <TR><TD ALIGN=\"LEFT\"><I>evokes</I></TD><TD COLSPAN=\"4\" ALIGN=\"LEFT\">", out);
+    if (n->n_emotions == 0)
+        fputs("<FONT COLOR=\"" C_DIM "\"><I>none</I></FONT>", out);
+    for (size_t i = 0; i < n->n_emotions; i++) {
+        if (i)
+            fputs(", ", out);
+        put_html(out, n->emotions[i]);
+    }
+    fputs("</TD></TR>\n", out);
+    for (int i = 0; i < 3; i++)
+        put_media_row(out, medium_names[i], n->media[i]);
+
+    size_t n_ev = 0;
+    bool any_early = false;
+    for (size_t i = 0; i < m->n_events; i++)
+        if (m->events[i].note == k) {
+            n_ev++;
+            any_early |= early_risk(&m->events[i]);
+        }
+    if (n_ev == 0) {
+        fputs("      <TR><TD COLSPAN=\"5\"><FONT COLOR=\"" C_DIM "\"><I>no events</I></FONT>"
+              "</TD></TR>\n", out);
+    } else {
+        fputs("      <TR><TD><B>event</B></TD><TD><B>emotion</B></TD><TD><B>via</B></TD>"
+              "<TD><B>at</B></TD><TD><B>points</B></TD></TR>\n", out);
+    }
+    for (size_t i = 0; i < m->n_events; i++) {
+        const ir_event *e = &m->events[i];
+        if (e->note != k)
+            continue;
+        const char *bg = NULL, *fg = NULL;
+        if (e->points < 0)
+            bg = C_NEG_BG, fg = C_NEG_FG;
+        else if (early_risk(e))
+            bg = C_EARLY_BG, fg = C_EARLY_FG;
+        fputs("      <TR>", out);
+        put_cell(out, bg, fg, "LEFT", e->name);
+        put_cell(out, bg, fg, "LEFT", e->emotion);
+        put_cell(out, bg, fg, "LEFT", e->via >= 0 && e->via < 3 ? medium_names[e->via] : NULL);
+        put_cell(out, bg, fg, "LEFT", e->at);
+        /* The points cell carries the mark, so the difference survives a
+         * black-and-white print. */
+        fprintf(out, "<TD ALIGN=\"RIGHT\"%s%s%s>", bg ? " BGCOLOR=\"" : "", bg ? bg : "",
+                bg ? "\"" : "");
+        if (fg)
+            fprintf(out, "<FONT COLOR=\"%s\">", fg);
+        if (e->points < 0)
+            fputs("<B>", out);
+        put_points(out, e->points);
+        if (e->points < 0)
+            fputs("</B>", out);
+        else if (early_risk(e))
+            fputs(" &#8224;", out);
+        if (fg)
+            fputs("</FONT>", out);
+        fputs("</TD></TR>\n", out);
+    }
+    if (any_early) {
+        fprintf(out, "      <TR><TD COLSPAN=\"5\" ALIGN=\"LEFT\" BGCOLOR=\"" C_EARLY_BG "\">"
+                     "<FONT COLOR=\"" C_EARLY_FG "\">&#8224; before %s is reached: ",
+                n->name);
+        put_early_cost(out, m->penalty_early);
+        fputs("</FONT></TD></TR>\n", out);
+    }
+    fputs("    </TABLE>>];\n", out);
+}
+
+/* The title and the legend, as the graph's own label. */
+static void put_title(FILE *out, const ir_machine *m)
+{
+    fputs("    label=<<TABLE BORDER=\"0\" CELLPADDING=\"2\">\n", out);
+    fputs("      <TR><TD ALIGN=\"LEFT\"><B>", out);
+    put_html(out, m->name);
+    fputs("</B>", out);
+    if (m->industry) {
+        fputs(" for ", out);
+        put_html(out, m->industry);
+    }
+    if (m->script && *m->script) {
+        fputs(" <FONT COLOR=\"" C_DIM "\">(", out);
+        put_html(out, m->script);
+        fputs(")</FONT>", out);
+    }
+    fputs("</TD></TR>\n", out);
+    fputs("      <TR><TD ALIGN=\"LEFT\">path ", out);
+    for (int32_t k = 0; k < m->n_notes; k++)
+        fprintf(out, "%s%s", k ? " &#8594; " : "", m->notes[k].name);
+    fprintf(out, " &#183; penalty early %" PRId64 "</TD></TR>\n", m->penalty_early);
+    fputs("      <TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"" C_NEG_FG "\"><B>negative</B>"
+          " events always count, on any stage</FONT></TD></TR>\n", out);
+    fputs("      <TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"" C_EARLY_FG "\">&#8224; events of a note"
+          " not reached yet score nothing and cost the early penalty</FONT></TD></TR>\n", out);
+    fputs("    </TABLE>>;\n", out);
+}
+
+int graph_write(FILE *out, const ir_machine *m)
+{
+    fputs("// expc graph: the scoring machine of experience ", out);
+    /* A name is an identifier, but the comment must not end early whatever
+     * it holds. */
+    for (const char *s = m->name; *s; s++)
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    fputs("\n// render: dot -Tsvg\n", out);
+    fputs("digraph \"", out);
+    for (const char *s = m->name; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputs("\" {\n", out);
+    fputs("    graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, labelloc=t,"
+          " labeljust=l, nodesep=0.6, ranksep=0.9];\n", out);
+    fputs("    node [shape=plain, fontname=\"Helvetica\", fontsize=10];\n", out);
+    fputs("    edge [fontname=\"Helvetica\", fontsize=10];\n", out);
+    put_title(out, m);
+    fputc('\n', out);
+
+    for (int32_t k = 0; k < m->n_notes; k++)
+        put_note(out, m, k);
+    fputs("    ENGAGED [shape=doublecircle, style=filled, fillcolor=\"" C_ENGAGED "\","
+          " label=\"ENGAGED\"];\n\n", out);
+
+    /* The advance: SPEC §4 step 5. */
+    for (int32_t k = 0; k < m->n_notes; k++) {
+        const ir_note *n = &m->notes[k];
+        const char *to = k + 1 < m->n_notes ? m->notes[k + 1].name : "ENGAGED";
+        fprintf(out, "    %s -> %s [penwidth=1.5, label=<%s points &#8805; %" PRId64 ">];\n",
+                n->name, to, n->name, n->threshold);
+    }
+
+    /* The early rule: on stage s, an event of a later note costs the penalty
+     * and leaves the customer where they are. */
+    for (int32_t s = 0; s < m->n_notes; s++) {
+        bool seen[IR_NOTES] = { false };
+        bool any = false;
+        for (size_t i = 0; i < m->n_events; i++) {
+            const ir_event *e = &m->events[i];
+            if (e->points >= 0 && e->note > s && e->note < IR_NOTES) {
+                seen[e->note] = true;
+                any = true;
+            }
+        }
+        if (!any)
+            continue;
+        fprintf(out, "    %s -> %s [style=dashed, color=\"" C_EARLY_FG "\", fontcolor=\""
+                     C_EARLY_FG "\", label=<early ", m->notes[s].name, m->notes[s].name);
+        bool first = true;
+        for (int32_t k = s + 1; k < m->n_notes; k++) {
+            if (!seen[k])
+                continue;
+            fprintf(out, "%s%s", first ? "" : " or ", m->notes[k].name);
+            first = false;
+        }
+        fputs(" event: ", out);
+        put_early_cost(out, m->penalty_early);
+        fputs(">];\n", out);
+    }
+    fputs("}\n", out);
+    return ferror(out) ? -1 : 0;
+}
