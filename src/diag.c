@@ -169,6 +169,12 @@ static int cmp_diag(const void *x, const void *y)
 #define C_GREEN "\033[1;32m"
 #define C_OFF "\033[0m"
 
+/* The source line and a caret line under the span.  A very long line (a
+ * generated or hostile file) is shown as a window around the span, with
+ * "..." where it was cut, so one diagnostic prints a bounded amount. */
+#define SNIPPET_MAX 1024
+#define SNIPPET_BEFORE 256
+
 static void print_snippet(diag_ctx *d, span sp)
 {
     size_t len;
@@ -176,16 +182,31 @@ static void print_snippet(diag_ctx *d, span sp)
     if (!line)
         return;
     FILE *o = d->out;
-    fwrite(line, 1, len, o);
-    fputc('\n', o);
-    /* Caret line: keep tabs so the caret sits under the same column. */
     size_t from = sp.col > 0 ? (size_t)sp.col - 1 : 0;
     if (from > len)
         from = len;
     size_t to = sp.end_line == sp.line && sp.end_col > sp.col ? (size_t)sp.end_col - 1 : from + 1;
     if (sp.end_line > sp.line)
         to = len > from ? len : from + 1;
-    for (size_t i = 0; i < from; i++)
+    size_t w0 = 0, w1 = len;
+    if (len > SNIPPET_MAX) {
+        w0 = from > SNIPPET_BEFORE ? from - SNIPPET_BEFORE : 0;
+        w1 = w0 + SNIPPET_MAX < len ? w0 + SNIPPET_MAX : len;
+        /* Do not cut a UTF-8 sequence in two. */
+        while (w0 > 0 && ((unsigned char)line[w0] & 0xC0) == 0x80)
+            w0--;
+        while (w1 < len && ((unsigned char)line[w1] & 0xC0) == 0x80)
+            w1++;
+    }
+    const char *pre = w0 > 0 ? "..." : "";
+    fputs(pre, o);
+    fwrite(line + w0, 1, w1 - w0, o);
+    fputs(w1 < len ? "...\n" : "\n", o);
+    /* Caret line: keep tabs so the caret sits under the same column. */
+    if (to > w1)
+        to = w1 > from ? w1 : from + 1;
+    fputs(pre, o);
+    for (size_t i = w0; i < from; i++)
         fputc(line[i] == '\t' ? '\t' : ' ', o);
     if (d->color)
         fputs(C_GREEN, o);
@@ -232,22 +253,56 @@ static void print_text(diag_ctx *d, const diagnostic *dg)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static json_t *json_span(const span *sp, const char *sev, const char *code, const char *msg)
+/* JSON strings must be UTF-8, but a file name or a quoted source text may
+ * not be: each byte that does not start a valid sequence becomes U+FFFD. */
+static char *utf8_clean(arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, 3 * n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                   : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        bool ok = len && i + len <= n;
+        for (size_t k = 1; ok && k < len; k++)
+            ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+        if (ok && len > 2) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            ok = !((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) ||
+                   (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F));
+        }
+        if (ok) {
+            memcpy(out + o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+static json_t *json_span(diag_ctx *d, const span *sp, const char *sev, const char *code,
+                         const char *msg)
 {
     return json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:s, s:s}",
-                     "file", sp->file ? sp->file->path : "",
+                     "file", utf8_clean(d->a, sp->file ? sp->file->path : ""),
                      "line", sp->line, "column", sp->col,
                      "end_line", sp->end_line, "end_column", sp->end_col,
-                     "severity", sev, "code", code, "message", msg);
+                     "severity", sev, "code", code, "message", utf8_clean(d->a, msg));
 }
 
 static void print_json(diag_ctx *d, const diagnostic *dg)
 {
     const char *sev = dg->severity == DIAG_ERROR ? "error" : "warning";
-    json_t *o = json_span(&dg->sp, sev, dg->code_name, dg->message);
+    json_t *o = json_span(d, &dg->sp, sev, dg->code_name, dg->message);
     json_t *notes = json_array();
     for (size_t i = 0; i < dg->n_notes; i++)
-        json_array_append_new(notes, json_span(&dg->notes[i].sp, "note", dg->code_name,
+        json_array_append_new(notes, json_span(d, &dg->notes[i].sp, "note", dg->code_name,
                                                dg->notes[i].message));
     json_object_set_new(o, "notes", notes);
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
@@ -263,6 +318,12 @@ void diag_flush(diag_ctx *d)
 {
     if (d->n)
         qsort(d->list, d->n, sizeof *d->list, cmp_diag);
+    /* stderr is unbuffered: give it a buffer while we print, so a
+     * diagnostic costs a few writes, not one per character. */
+    FILE *out = d->out;
+    static char buf[1 << 16];
+    if (out == stderr)
+        setvbuf(stderr, buf, _IOFBF, sizeof buf);
     for (size_t i = 0; i < d->n; i++) {
         if (d->format == DIAG_JSON)
             print_json(d, d->list[i]);
@@ -276,4 +337,6 @@ void diag_flush(diag_ctx *d)
     }
     d->n = 0;
     fflush(d->out);
+    if (out == stderr)
+        setvbuf(stderr, NULL, _IONBF, 0);
 }

@@ -188,6 +188,37 @@ static const char *display_path(arena *a, const char *path)
     return path;
 }
 
+/* An import that was not found, reported after loading (see below). */
+struct missing {
+    struct missing *next;
+    const ast_item *item;
+    const char *file;
+    const char **dirs;
+    size_t nd;
+};
+
+static void report_missing(arena *a, diag_ctx *d, const missing *ms)
+{
+    const ast_item *it = ms->item;
+    diagnostic *dg = diag_report(d, "E0205", it->import.sp,
+                                 "cannot find import `%s` (looked for `%s`)",
+                                 it->import.value, ms->file);
+    if (ms->file[0] == '/') {
+        diag_add_note(d, dg, (span){ 0 }, "an absolute path is not searched for");
+        return;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < ms->nd; i++)
+        total += strlen(ms->dirs[i]) + 2;
+    char *list = arena_alloc(a, total + 1);
+    for (size_t i = 0; i < ms->nd; i++) {
+        if (i)
+            strcat(list, ", ");
+        strcat(list, ms->dirs[i]);
+    }
+    diag_add_note(d, dg, (span){ 0 }, "searched, in order: %s", list);
+}
+
 /* Resolves and loads the imports of file `f`. */
 static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, seen *s,
                          ast_file *f)
@@ -242,23 +273,15 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
             }
         }
         if (!found) {
-            diagnostic *dg = diag_report(d, "E0205", it->import.sp,
-                                         "cannot find import `%s` (looked for `%s`)", name,
-                                         file);
-            if (file[0] == '/') {
-                diag_add_note(d, dg, (span){ 0 }, "an absolute path is not searched for");
-            } else {
-                size_t total = 0;
-                for (size_t i = 0; i < nd; i++)
-                    total += strlen(dirs[i]) + 2;
-                char *list = arena_alloc(a, total + 1);
-                for (size_t i = 0; i < nd; i++) {
-                    if (i)
-                        strcat(list, ", ");
-                    strcat(list, dirs[i]);
-                }
-                diag_add_note(d, dg, (span){ 0 }, "searched, in order: %s", list);
-            }
+            /* E0205 is a check of §3: reported only when every file lexed
+             * and parsed (load_program decides, once all are loaded). */
+            missing *ms = arena_alloc(a, sizeof *ms);
+            ms->item = it;
+            ms->file = file;
+            ms->dirs = dirs;
+            ms->nd = nd;
+            ms->next = p->missing;
+            p->missing = ms;
             continue;
         }
         char real[PATH_MAX];
@@ -300,5 +323,17 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
     /* Breadth-first: p->files grows while we walk it. */
     for (size_t i = 0; i < p->n_files; i++)
         load_imports(a, d, o, p, &s, p->files[i]);
+    if (p->syntax_errors == 0) {
+        /* In source order: the list was built by prepending. */
+        missing *rev = NULL;
+        while (p->missing) {
+            missing *m = p->missing;
+            p->missing = m->next;
+            m->next = rev;
+            rev = m;
+        }
+        for (missing *m = rev; m; m = m->next)
+            report_missing(a, d, m);
+    }
     return p;
 }

@@ -140,6 +140,17 @@ static const char *command_help(const char *cmd)
     return NULL;
 }
 
+/* Flushes stdout; a failed write (a full disk, /dev/full, a closed pipe)
+ * is exit 74, never a silent success. */
+static int finish_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno ? errno : EIO));
+        return 74;
+    }
+    return 0;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("expc: ", stderr);
@@ -194,10 +205,10 @@ static int parse_cli(cli *c, int argc, char **argv)
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             const char *h = command_help(c->cmd);
             fputs(h ? h : usage_text, stdout);
-            exit(0);
+            exit(finish_stdout());
         } else if (!strcmp(a, "--version")) {
             print_version();
-            exit(0);
+            exit(finish_stdout());
         } else if (!strncmp(a, "-I", 2)) {
             if (a[2])
                 c->includes[c->n_includes++] = a + 2;
@@ -577,9 +588,11 @@ static int cmd_graph(const cli *c, const char *argv0)
                 int w = graph_write(of.f, m);
                 rc = outfile_commit(&of, 1, w == 0);
             }
-        } else if (graph_write(stdout, m) != 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno));
+        } else if (graph_write(stdout, m) != 0) {
+            fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno ? errno : EIO));
             rc = 74;
+        } else {
+            rc = finish_stdout();
         }
     }
     arena_free(u.a);
@@ -646,11 +659,8 @@ static int cmd_fmt(const cli *c, const char *argv0)
         }
         arena_free(u.a);
     }
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno));
-        rc = 74;
-    }
-    return rc;
+    int w = finish_stdout();
+    return w ? w : rc;
 }
 
 static void print_indented(const char *text)
@@ -697,7 +707,7 @@ static int cmd_explain(const cli *c)
         printf("\nand this is right:\n\n");
         print_indented(d->right);
     }
-    return fflush(stdout) == 0 ? 0 : 74;
+    return finish_stdout();
 }
 
 int main(int argc, char **argv)
@@ -710,11 +720,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         const char *h = argc > 2 ? command_help(argv[2]) : NULL;
         fputs(h ? h : usage_text, stdout);
-        return 0;
+        return finish_stdout();
     }
     if (!strcmp(cmd, "--version")) {
         print_version();
-        return 0;
+        return finish_stdout();
     }
     cli c = { 0 };
     c.cmd = cmd;

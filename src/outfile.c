@@ -17,6 +17,19 @@ bool outfile_open(outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     o->path = path;
+    /* An existing device or pipe (/dev/stdout, /dev/null, a FIFO) is
+     * written in place: renaming a file over it would replace the device
+     * node, and there is no half-written file to protect. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        o->f = fopen(path, "wb");
+        if (!o->f) {
+            fprintf(stderr, "expc: %s: cannot write: %s\n", path, strerror(errno));
+            o->failed = true;
+            return false;
+        }
+        return true;
+    }
     size_t n = strlen(path);
     o->tmp = xmalloc(n + 32);
     /* Put the temporary next to the target: same folder, hidden name. */
@@ -71,6 +84,8 @@ int outfile_commit(outfile *os, int n, bool ok)
         o->f = NULL;
     }
     for (int i = 0; ok && i < n; i++) {
+        if (!os[i].tmp)
+            continue; /* written in place */
         if (rename(os[i].tmp, os[i].path) != 0) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", os[i].path, strerror(errno));
             ok = false;

@@ -9,6 +9,9 @@ B=${B:-$ROOT/build}
 export B
 EXPC=${EXPC:-$B/expc}
 export EXPC
+# Suites run make themselves (t_depfile, t_install, t_pg): they must not
+# inherit the jobserver of the `make check` that started us.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 passed=0
 failed=0
 log=$(mktemp)
