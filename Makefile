@@ -23,7 +23,7 @@ LLVM ?= 1
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRT_WITH_NDJSON \
               -Iinclude -I$(B) -DEXPC_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS   := -ljansson -lm
 
@@ -121,3 +121,90 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ==== fuzzing (tests/fuzz/; see tests/fuzz/README.md) =========================
+#   make fuzz          build the libFuzzer harnesses into build/fuzz/ and run
+#                      each for FUZZ_TIME seconds (default 60), one at a time,
+#                      under nice; FUZZ_TARGETS picks some of them
+#   make fuzz-build    only build them (clang: libFuzzer + ASan + UBSan)
+#   make fuzz-replay   the same harnesses built with $(CC) and the normal flags
+#                      (SAN=1 included) against $(LIB), driven by
+#                      tests/fuzz/replay_main.c: build/fuzz-replay/fuzz_*;
+#                      tests/t_fuzz_replay.sh runs them in `make check`
+# The library is compiled again for the fuzzers (instrumented), into
+# build/fuzz/obj/, from the same sources and generated files.
+FUZZ_CC        ?= clang-14
+FUZZ_TIME      ?= 60
+FUZZ_FLAGS     ?= -timeout=10 -rss_limit_mb=2048
+FUZZ_HARNESSES := frontend csv ndjson diff
+FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
+FUZZ_B         := $(B)/fuzz
+FUZZ_HDRS      := $(wildcard tests/fuzz/*.h)
+FUZZ_DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRT_WITH_NDJSON \
+                  -Iinclude -I$(B) -DEXPC_VERSION='"$(VERSION)"' \
+                  $(filter -DEXPC_LLVM%,$(ALL_CFLAGS)) \
+                  -DEXPC_FUZZ_STDLIB='"$(CURDIR)/stdlib"'
+FUZZ_CFLAGS    := -std=c11 -g -O1 -fno-omit-frame-pointer \
+                  -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                  -fsanitize=fuzzer-no-link $(FUZZ_DEFS) -DFZ_SKIP_OPEN_BUGS
+FUZZ_LIB_OBJS  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRCS) $(GEN_SRCS))
+FUZZ_LIB       := $(FUZZ_B)/libexpc-fuzz.a
+FUZZ_BINS      := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_HARNESSES))
+FUZZ_REPLAY_B  := $(B)/fuzz-replay
+FUZZ_REPLAY    := $(patsubst %,$(FUZZ_REPLAY_B)/fuzz_%,$(FUZZ_HARNESSES))
+
+.PHONY: fuzz-build fuzz-replay
+fuzz-build: $(FUZZ_BINS)
+fuzz-replay: $(FUZZ_REPLAY)
+
+# Library sources are others' code: no warnings here (the normal build has
+# -Werror); the harnesses themselves get -Wall -Wextra.
+$(FUZZ_B)/obj/%.o: %.c | $(B)/exp.tab.h $(B)/lex.yy.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -w -MMD -MP -c -o $@ $<
+$(FUZZ_B)/obj/src/emit_llvm.o $(FUZZ_B)/obj/src/jit.o: FUZZ_CFLAGS += $(LLVM_CFLAGS)
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
+$(FUZZ_REPLAY_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_HDRS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -DEXPC_FUZZ_STDLIB='"$(CURDIR)/stdlib"' \
+	  $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LDLIBS)
+
+# New inputs go to build/fuzz/corpus/NAME (the committed seeds in
+# tests/fuzz/corpus/NAME and the reproducers in tests/fuzz/regressions/NAME
+# are read, never written); a crash stops here and leaves its input in
+# build/fuzz/artifacts/NAME/: copy it into tests/fuzz/regressions/NAME/.
+fuzz: $(FUZZ_BINS)
+	@for h in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_B)/corpus/$$h $(FUZZ_B)/artifacts/$$h; \
+	  reg=; [ -d tests/fuzz/regressions/$$h ] && reg=tests/fuzz/regressions/$$h; \
+	  echo "== fuzz_$$h: $(FUZZ_TIME) s =="; \
+	  nice -n 19 $(FUZZ_B)/fuzz_$$h -max_total_time=$(FUZZ_TIME) $(FUZZ_FLAGS) \
+	    -dict=tests/fuzz/exp.dict -artifact_prefix=$(FUZZ_B)/artifacts/$$h/ \
+	    $(FUZZ_B)/corpus/$$h tests/fuzz/corpus/$$h $$reg || { \
+	    echo "fuzz_$$h failed: reproducer in $(FUZZ_B)/artifacts/$$h/"; exit 1; }; \
+	done
+
+# ==== docs =====================================================================
+#   make docs   draws every example's scoring machine with Graphviz
+#               (build/docs/NAME.dot from `expc graph`, then NAME.svg) and
+#               regenerates docs/diagnostics.md from the code table of
+#               src/codes.c (tools/gen_diagnostics_md.sh; tests/t_install.sh
+#               fails when the committed page is stale)
+DOC_SVGS := $(patsubst examples/%.exp,$(B)/docs/%.svg,$(wildcard examples/*.exp))
+
+docs: $(DOC_SVGS) docs/diagnostics.md
+
+$(B)/docs/%.svg: examples/%.exp $(B)/expc
+	@mkdir -p $(@D)
+	$(B)/expc graph $< -o $(B)/docs/$*.dot
+	dot -Tsvg -o $@.tmp $(B)/docs/$*.dot && mv $@.tmp $@
+
+docs/diagnostics.md: tools/gen_diagnostics_md.sh $(B)/expc
+	sh tools/gen_diagnostics_md.sh $(B)/expc > $@.tmp && mv $@.tmp $@
