@@ -25,7 +25,7 @@ WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRT_WITH_NDJSON \
               -Iinclude -I$(B) -DEXPC_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS   := -ljansson -lm
+LDLIBS   := -ljansson -lm -ldl
 
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -34,34 +34,66 @@ endif
 
 ifeq ($(LLVM),1)
 LLVM_CFLAGS  := $(filter -I% -D%,$(shell $(LLVM_CONFIG) --cflags))
-LLVM_LIBS    := $(shell $(LLVM_CONFIG) --ldflags --libs core orcjit native passes analysis bitwriter --system-libs)
+LLVM_COMPONENTS := core orcjit native passes analysis bitwriter
+LLVM_LIBS    := $(shell $(LLVM_CONFIG) --ldflags --libs $(LLVM_COMPONENTS) --system-libs)
+# The plugin links LLVM statically when the static libraries are there
+# (llvm-14-dev ships them): the loader then touches only the code the JIT
+# uses, where relocating the whole shared libLLVM costs ~50 MB of RSS.
+LLVM_STATIC  := $(shell $(LLVM_CONFIG) --link-static --libs $(LLVM_COMPONENTS) 2>/dev/null)
+ifneq ($(LLVM_STATIC),)
+PLUGIN_LIBS  := $(shell $(LLVM_CONFIG) --ldflags) $(LLVM_STATIC) \
+                $(shell $(LLVM_CONFIG) --link-static --system-libs) -lstdc++ \
+                -Wl,--exclude-libs,ALL -Wl,--as-needed
+else
+PLUGIN_LIBS  := $(LLVM_LIBS)
+endif
 LLVM_VERSION := $(shell $(LLVM_CONFIG) --version)
 ALL_CFLAGS   += -DEXPC_LLVM=1 -DEXPC_LLVM_VERSION='"$(LLVM_VERSION)"'
-LDLIBS       += $(LLVM_LIBS)
 else
 ALL_CFLAGS   += -DEXPC_LLVM=0
 endif
 
-# Sources: every src/*.c and src/rt/*.c; the LLVM-using files include LLVM
-# headers only under #if EXPC_LLVM, so one list serves both builds.
-GEN_SRCS := $(B)/exp.tab.c $(B)/lex.yy.c $(B)/rt_embed.c
-SRCS     := $(wildcard src/*.c src/rt/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-LIB_OBJS := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
-LIB      := $(B)/libexpc.a
+# Sources: every src/*.c and src/rt/*.c go into libexpc.a and expc.  The
+# LLVM backends and the JIT (src/llvm/) go into a plugin, expc-llvm.so,
+# that expc loads only when a command needs LLVM (see
+# include/expc/llvm_plugin.h: linking libLLVM into expc would cost every run
+# ~50 MB and ~12 ms); tests and fuzzers link them statically from
+# libexpc-llvm.a instead.  expc exports its symbols (-rdynamic, whole
+# archive) because the plugin calls back into it.
+GEN_SRCS  := $(B)/exp.tab.c $(B)/lex.yy.c $(B)/rt_embed.c
+SRCS      := $(wildcard src/*.c src/rt/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
+LIB       := $(B)/libexpc.a
+LLVM_SRCS := $(wildcard src/llvm/*.c)
+LLVM_OBJS := $(patsubst %.c,$(B)/%.o,$(LLVM_SRCS))
+ifeq ($(LLVM),1)
+LLVM_LIB  := $(B)/libexpc-llvm.a
+PLUGIN    := $(B)/expc-llvm.so
+endif
+# Everything, for programs that use the library directly (tests, fuzzers).
+LINK_ALL  := $(LLVM_LIB) $(LIB) $(LDLIBS) $(LLVM_LIBS)
 
 .PHONY: all check unit bench install clean docs fuzz
-all: $(B)/expc
+all: $(B)/expc $(PLUGIN)
 
 $(B)/expc: $(B)/src/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/src/main.o \
+	  -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS)
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-# LLVM headers only where they are used.
-$(B)/src/emit_llvm.o $(B)/src/jit.o: ALL_CFLAGS += $(LLVM_CFLAGS)
+# LLVM headers only where they are used; position-independent for the plugin.
+$(LLVM_OBJS): ALL_CFLAGS += $(LLVM_CFLAGS) -fPIC
+
+$(B)/expc-llvm.so: $(LLVM_OBJS)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PLUGIN_LIBS)
+
+$(B)/libexpc-llvm.a: $(LLVM_OBJS)
+	rm -f $@
+	ar rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -98,21 +130,23 @@ $(B)/rt_embed.c: tools/embed.sh $(RT_EMBED)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-$(B)/tests/%: tests/unit/%.c $(LIB)
+$(B)/tests/%: tests/unit/%.c $(LIB) $(LLVM_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LLVM_LIB) $(LIB) -lcmocka $(LDLIBS) $(LLVM_LIBS)
 
 unit: $(UNIT_BINS)
 
-check: $(B)/expc $(UNIT_BINS)
+check: $(B)/expc $(PLUGIN) $(UNIT_BINS)
 	sh tests/run.sh $(UNIT_BINS)
 
 bench: $(B)/expc
 	sh bench/run.sh
 
-install: $(B)/expc
+install: $(B)/expc $(PLUGIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/expc/stdlib
 	install -m 755 $(B)/expc $(DESTDIR)$(PREFIX)/bin/expc
+	if [ -n "$(PLUGIN)" ] && [ -f "$(PLUGIN)" ]; then install -d $(DESTDIR)$(PREFIX)/lib/expc && \
+	  install -m 644 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/expc/expc-llvm.so; fi
 	install -m 644 stdlib/*.exp $(DESTDIR)$(PREFIX)/share/expc/stdlib/
 	if [ -f docs/expc.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
 	  install -m 644 docs/expc.1 $(DESTDIR)$(PREFIX)/share/man/man1/expc.1; fi
@@ -147,7 +181,7 @@ FUZZ_DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRT_WITH_NDJSON \
 FUZZ_CFLAGS    := -std=c11 -g -O1 -fno-omit-frame-pointer \
                   -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fsanitize=fuzzer-no-link $(FUZZ_DEFS) -DFZ_SKIP_OPEN_BUGS
-FUZZ_LIB_OBJS  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRCS) $(GEN_SRCS))
+FUZZ_LIB_OBJS  := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(LIB_SRCS) $(LLVM_SRCS) $(GEN_SRCS))
 FUZZ_LIB       := $(FUZZ_B)/libexpc-fuzz.a
 FUZZ_BINS      := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_REPLAY_B  := $(B)/fuzz-replay
@@ -162,19 +196,19 @@ fuzz-replay: $(FUZZ_REPLAY)
 $(FUZZ_B)/obj/%.o: %.c | $(B)/exp.tab.h $(B)/lex.yy.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -w -MMD -MP -c -o $@ $<
-$(FUZZ_B)/obj/src/emit_llvm.o $(FUZZ_B)/obj/src/jit.o: FUZZ_CFLAGS += $(LLVM_CFLAGS)
+$(FUZZ_B)/obj/src/llvm/%.o: FUZZ_CFLAGS += $(LLVM_CFLAGS)
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wall -Wextra -o $@ $< $(FUZZ_LIB) $(LDLIBS) $(LLVM_LIBS)
 
-$(FUZZ_REPLAY_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_HDRS) $(LIB)
+$(FUZZ_REPLAY_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(FUZZ_HDRS) $(LIB) $(LLVM_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -DEXPC_FUZZ_STDLIB='"$(CURDIR)/stdlib"' \
-	  $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LDLIBS)
+	  $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LINK_ALL)
 
 # New inputs go to build/fuzz/corpus/NAME (the committed seeds in
 # tests/fuzz/corpus/NAME and the reproducers in tests/fuzz/regressions/NAME

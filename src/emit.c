@@ -6,16 +6,17 @@
 extern const emit_backend pg_backend;
 
 #if EXPC_LLVM
-extern const emit_backend llvm_ir_backend, llvm_bc_backend, llvm_obj_backend;
+#include "expc/llvm_plugin.h"
 #endif
 
 const emit_backend *const emit_backends[] = {
     &cgen_backend,
     &pg_backend,
 #if EXPC_LLVM
-    &llvm_ir_backend,
-    &llvm_bc_backend,
-    &llvm_obj_backend,
+    /* Forwarders: LLVM itself is loaded on first use (llvm_plugin.h). */
+    &llvm_ir_lazy,
+    &llvm_bc_lazy,
+    &llvm_obj_lazy,
 #endif
     NULL,
 };

@@ -8,6 +8,7 @@
  * 1 script errors, 2 usage, 65 bad event data, 66 unreadable input, 70
  * internal, 74 unwritable output. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "expc/interp.h"
 #include "expc/ir.h"
 #include "expc/jit.h"
+#include "expc/llvm_plugin.h"
 #include "expc/load.h"
 #include "expc/lower.h"
 #include "expc/outfile.h"
@@ -552,16 +554,22 @@ static int cmd_run(const cli *c, const char *argv0)
             interp_free(it);
         } else {
 #if EXPC_LLVM
+            const llvm_plugin *lp = llvm_plugin_load();
             char *err = NULL;
-            jit *j = jit_new(m, c->opt, &err);
-            if (!j) {
+            jit *j = lp ? lp->jit_new(m, c->opt, &err) : NULL;
+            if (!lp) {
+                rc = EX_SOFTWARE;
+            } else if (!j) {
                 fprintf(stderr, "expc: internal error: JIT: %s\n", err ? err : "failed");
                 free(err);
                 rc = EX_SOFTWARE;
             } else {
-                rt_engine e = jit_engine(j);
+                /* Compiling left LLVM's scratch memory in the heap: give it
+                 * back before the customer table grows into it. */
+                malloc_trim(0);
+                rt_engine e = lp->jit_engine(j);
                 rc = rt_run(&o, &e);
-                jit_free(j);
+                lp->jit_free(j);
             }
 #endif
         }
@@ -751,7 +759,7 @@ int main(int argc, char **argv)
     free(c.args);
     free(c.includes);
 #if EXPC_LLVM
-    llvm_shutdown();
+    llvm_plugin_unload();
 #endif
     return rc;
 }

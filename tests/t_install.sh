@@ -44,7 +44,7 @@ installed_ok() {
 # built it (with whatever SAN= or LLVM= it was given), so the test must not
 # rebuild it.
 P=$TMPDIR_T/prefix
-make -C "$ROOT" --no-print-directory -o build/expc install PREFIX="$P" >"$TMPDIR_T/log" 2>&1
+make -C "$ROOT" --no-print-directory -o build/expc -o build/expc-llvm.so install PREFIX="$P" >"$TMPDIR_T/log" 2>&1
 rc=$?
 expect_code "make install PREFIX" 0 $rc
 [ "$rc" -eq 0 ] || cat "$TMPDIR_T/log"
@@ -53,6 +53,16 @@ for f in emotions.exp industries.exp; do
         fail "PREFIX: stdlib $f" "not installed"; fi
 done
 installed_ok PREFIX "$P/bin/expc" "$P/share/man"
+
+# With LLVM built in, the installed expc finds its LLVM plugin in
+# PREFIX/lib/expc and the JIT gives the interpreter's result.
+if "$EXPC" --version | grep -q "(LLVM" && [ -f "$B/expc-llvm.so" ]; then
+    (cd "$TMPDIR_T" && "$P/bin/expc" run "$ROOT/examples/clinic.exp" "$ROOT/examples/clinic.csv" \
+        --engine=jit >"$TMPDIR_T/jit.out" 2>/dev/null)
+    expect_code "PREFIX: jit run" 0 $?
+    "$EXPC" run examples/clinic.exp examples/clinic.csv --engine=interp >"$TMPDIR_T/interp.out" 2>/dev/null
+    expect_same "PREFIX: jit = interp" "$TMPDIR_T/interp.out" "$TMPDIR_T/jit.out"
+fi
 
 # Without its stdlib an installed expc says so (E0205), it does not fall
 # back on some other copy.
@@ -66,7 +76,7 @@ if grep -q 'E0205' "$TMPDIR_T/out"; then pass "no stdlib: import not found"; els
 
 # ---- make install DESTDIR=... (a staged install, as packagers do) ------------
 D=$TMPDIR_T/stage
-make -C "$ROOT" --no-print-directory -o build/expc install DESTDIR="$D" PREFIX=/opt/expc >"$TMPDIR_T/log" 2>&1
+make -C "$ROOT" --no-print-directory -o build/expc -o build/expc-llvm.so install DESTDIR="$D" PREFIX=/opt/expc >"$TMPDIR_T/log" 2>&1
 expect_code "make install DESTDIR" 0 $?
 installed_ok DESTDIR "$D/opt/expc/bin/expc" "$D/opt/expc/share/man"
 
