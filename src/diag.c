@@ -9,6 +9,7 @@
  * but become errors under -Werror; after --max-errors errors, further errors
  * are dropped and the front end stops early. */
 #include "expc/diag.h"
+#include "expc/utf8.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -261,17 +262,8 @@ static char *utf8_clean(arena *a, const char *s)
     char *out = arena_alloc(a, 3 * n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                   : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        bool ok = len && i + len <= n;
-        for (size_t k = 1; ok && k < len; k++)
-            ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
-        if (ok && len > 2) {
-            unsigned char c1 = (unsigned char)s[i + 1];
-            ok = !((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) ||
-                   (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F));
-        }
+        size_t len = utf8_len((const unsigned char *)s + i, n - i);
+        bool ok = len > 0;
         if (ok) {
             memcpy(out + o, s + i, len);
             o += len;

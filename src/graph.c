@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expc/utf8.h"
 #include "expc/tools.h"
 
 /* Colours: header of a note, negative events, early-penalised events. */
@@ -38,39 +39,6 @@
 #define C_ENGAGED "#d8f0d8"
 
 static const char *const medium_names[3] = { "stage", "system", "service" };
-
-/* Length of the UTF-8 sequence at s[0..n), or 0 when it is not valid
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
 
 /* Text for an HTML-like label. */
 static void put_html(FILE *out, const char *s)
