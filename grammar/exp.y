@@ -47,6 +47,9 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
     } while (0)
 
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
+/* Back in step after an error once a statement keyword other than the
+ * offending token itself is shifted. */
+#define RESYNC(loc) do { if (YYRECOVERING() && !((loc).line == X->err_line && (loc).col == X->err_col)) yyerrok; } while (0)
 }
 
 %union {
@@ -80,7 +83,9 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
 %type <member> member
 %type <ni> note_item
 %type <id> for_opt emotion_opt at_opt touchpoint
-%type <medium> medium via_opt
+%type <medium> medium via_opt kw_medium
+%type <bref> kw_rule_b
+
 
 %%
 
@@ -95,13 +100,13 @@ items
 
 /* item = import | emotion | industry | experience ; */
 item
-    : IMPORT STRING ';'         { $$ = ast_import_new(A, $2, @$); }
-    | EMOTION ident_list EVOKES BEHAVIOUR ';'
+    : kw_import STRING ';'         { $$ = ast_import_new(A, $2, @$); }
+    | kw_emotion ident_list EVOKES BEHAVIOUR ';'
                                 { $$ = ast_emotion_new(A, $2.head, $4, @$); }
-    | INDUSTRY IDENT '{' rules '}'
+    | kw_industry IDENT '{' rules '}'
                                 { $$ = ast_industry_new(A, *ast_ident_new(A, $2.value, $2.sp),
                                                         $4.head, @3, @5, @$); }
-    | EXPERIENCE IDENT for_opt '{' members '}'
+    | kw_experience IDENT for_opt '{' members '}'
                                 { $$ = ast_experience_new(A, *ast_ident_new(A, $2.value, $2.sp),
                                                           $3, $5.head, @4, @6, @$); }
     | error                     { $$ = NULL; }
@@ -119,9 +124,9 @@ rules
 
 /* rule = "first" B ";" | "key" B ";" | B "before" B ";" ; */
 rule
-    : FIRST BEHAVIOUR ';'       { $$ = ast_rule_new(A, RULE_FIRST, $2, $2, @$); }
-    | KEY BEHAVIOUR ';'         { $$ = ast_rule_new(A, RULE_KEY, $2, $2, @$); }
-    | BEHAVIOUR BEFORE BEHAVIOUR ';'
+    : kw_first BEHAVIOUR ';'       { $$ = ast_rule_new(A, RULE_FIRST, $2, $2, @$); }
+    | kw_key BEHAVIOUR ';'         { $$ = ast_rule_new(A, RULE_KEY, $2, $2, @$); }
+    | kw_rule_b BEFORE BEHAVIOUR ';'
                                 { $$ = ast_rule_new(A, RULE_BEFORE, $1, $3, @$); }
     | error                     { $$ = NULL; }
     ;
@@ -138,13 +143,13 @@ members
 
 /* member = path | note | event | penalty ; */
 member
-    : PATH bpath ';'            { $$ = ast_path_new(A, $2.head, @1, @$); }
-    | NOTE BEHAVIOUR '{' note_items '}'
+    : kw_path bpath ';'            { $$ = ast_path_new(A, $2.head, @1, @$); }
+    | kw_note BEHAVIOUR '{' note_items '}'
                                 { $$ = ast_note_new(A, $2, $4.head, @1, @$); }
-    | EVENT IDENT ':' BEHAVIOUR emotion_opt via_opt at_opt INT ';'
+    | kw_event IDENT ':' BEHAVIOUR emotion_opt via_opt at_opt INT ';'
                                 { $$ = ast_event_new(A, *ast_ident_new(A, $2.value, $2.sp), $4, $5,
                                                      (ast_medium)$6, @6, $7, $8, @1, @$); }
-    | PENALTY EARLY INT ';'     { $$ = ast_penalty_new(A, $3, @1, @$); }
+    | kw_penalty EARLY INT ';'     { $$ = ast_penalty_new(A, $3, @1, @$); }
     | error                     { $$ = NULL; }
     ;
 
@@ -188,11 +193,29 @@ note_items
 
 /* note_item = "evoke" IDENT {"," IDENT} ";" | medium STRING ";" | "threshold" INT ";" ; */
 note_item
-    : EVOKE ident_list ';'      { $$ = ast_evoke_new(A, $2.head, @$); }
-    | medium STRING ';'         { $$ = ast_medium_new(A, (ast_medium)$1, @1, $2, @$); }
-    | THRESHOLD INT ';'         { $$ = ast_threshold_new(A, $2, @$); }
+    : kw_evoke ident_list ';'      { $$ = ast_evoke_new(A, $2.head, @$); }
+    | kw_medium STRING ';'         { $$ = ast_medium_new(A, (ast_medium)$1, @1, $2, @$); }
+    | kw_threshold INT ';'         { $$ = ast_threshold_new(A, $2, @$); }
     | error                     { $$ = NULL; }
     ;
+
+/* A statement keyword shifted while recovering from a syntax error: the
+ * parser is back in step, so the next error is reported (not swallowed by
+ * bison's three-token rule). */
+kw_import: IMPORT { RESYNC(@1); } ;
+kw_emotion: EMOTION { RESYNC(@1); } ;
+kw_industry: INDUSTRY { RESYNC(@1); } ;
+kw_experience: EXPERIENCE { RESYNC(@1); } ;
+kw_first: FIRST { RESYNC(@1); } ;
+kw_key: KEY { RESYNC(@1); } ;
+kw_rule_b: BEHAVIOUR { RESYNC(@1); $$ = $1; } ;
+kw_path: PATH { RESYNC(@1); } ;
+kw_note: NOTE { RESYNC(@1); } ;
+kw_event: EVENT { RESYNC(@1); } ;
+kw_penalty: PENALTY { RESYNC(@1); } ;
+kw_evoke: EVOKE { RESYNC(@1); } ;
+kw_medium: medium { RESYNC(@1); $$ = $1; } ;
+kw_threshold: THRESHOLD { RESYNC(@1); } ;
 
 %%
 
@@ -247,6 +270,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
             snprintf(msg + m, sizeof msg - m, ", found %s", found);
     }
     diag_report(x->d, "E0110", *loc, "%s", msg);
+    x->err_line = loc->line;
+    x->err_col = loc->col;
     x->errors++;
     return 0;
 }
@@ -263,7 +288,8 @@ ast_file *ast_parse(arena *a, diag_ctx *d, const src_file *src)
 {
     ast_file *f = arena_alloc(a, sizeof *f);
     f->src = src;
-    lex_extra x = { .a = a, .d = d, .src = src, .file = f, .line = 1, .col = 1 };
+    lex_extra x = { .a = a, .d = d, .src = src, .file = f, .line = 1, .col = 1,
+                    .tok_line = 1, .tok_col = 1 };
     yyscan_t scanner;
     if (yylex_init_extra(&x, &scanner) != 0)
         xoom();

@@ -155,6 +155,7 @@ ast_item *ast_import_new(arena *a, ast_string path, span sp)
 {
     ast_item *i = item_new(a, ITEM_IMPORT, sp);
     i->import = path;
+    i->import_file = -1;
     return i;
 }
 

@@ -6,8 +6,9 @@
  * is `file:line:col: error[CODE]: message`, the source line, a caret line
  * (^ then ~ under the rest of the span), then notes in the same shape; the
  * JSON form is one object per line (SPEC §5).  Warnings count toward nothing
- * but become errors under -Werror; after --max-errors errors, further errors
- * are dropped and the front end stops early. */
+ * but become errors under -Werror.  --max-errors N prints the first N errors
+ * by position; the scanner stops once N are found (the checks, linear, run
+ * to the end), and the text form then says that it stopped. */
 #include "expc/diag.h"
 #include "expc/utf8.h"
 
@@ -108,10 +109,6 @@ diagnostic *diag_report(diag_ctx *d, const char *code, span sp, const char *fmt,
     if (sev == DIAG_WARNING && d->werror)
         sev = DIAG_ERROR;
     if (sev == DIAG_ERROR) {
-        if (diag_full(d)) {
-            d->dropped++;
-            return NULL;
-        }
         d->errors++;
     } else {
         d->warnings++;
@@ -316,16 +313,24 @@ void diag_flush(diag_ctx *d)
     static char buf[1 << 16];
     if (out == stderr)
         setvbuf(stderr, buf, _IOFBF, sizeof buf);
+    int shown = 0;
     for (size_t i = 0; i < d->n; i++) {
+        if (d->list[i]->severity == DIAG_ERROR) {
+            if (d->max_errors > 0 && shown >= d->max_errors) {
+                d->stopped = true;
+                continue;
+            }
+            shown++;
+        }
         if (d->format == DIAG_JSON)
             print_json(d, d->list[i]);
         else
             print_text(d, d->list[i]);
     }
-    if (d->dropped && !d->told_dropped && d->format == DIAG_TEXT) {
+    if (d->stopped && !d->told_stopped && d->format == DIAG_TEXT) {
         fprintf(d->out, "expc: too many errors; stopped after %d (--max-errors)\n",
                 d->max_errors);
-        d->told_dropped = true;
+        d->told_stopped = true;
     }
     d->n = 0;
     fflush(d->out);

@@ -104,9 +104,10 @@ const char *load_find_stdlib(arena *a, const char *argv0)
     return NULL;
 }
 
-/* Real path -> loaded, as a simple open-addressing set. */
+/* Real path -> index of the loaded file, open addressing. */
 typedef struct seen {
     const char **keys;
+    int *vals;
     size_t cap, n;
 } seen;
 
@@ -118,11 +119,14 @@ static size_t hash_str(const char *s)
     return h;
 }
 
-static bool seen_add(arena *a, seen *s, const char *key)
+/* The index of the file loaded from `key`, or -1 after recording `index`
+ * for it (not loaded before). */
+static int seen_add(arena *a, seen *s, const char *key, int index)
 {
     if (2 * (s->n + 1) > s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         const char **keys = arena_alloc(a, cap * sizeof *keys);
+        int *vals = arena_alloc(a, cap * sizeof *vals);
         for (size_t i = 0; i < s->cap; i++) {
             if (!s->keys[i])
                 continue;
@@ -130,19 +134,22 @@ static bool seen_add(arena *a, seen *s, const char *key)
             while (keys[h])
                 h = (h + 1) & (cap - 1);
             keys[h] = s->keys[i];
+            vals[h] = s->vals[i];
         }
         s->keys = keys;
+        s->vals = vals;
         s->cap = cap;
     }
     size_t h = hash_str(key) & (s->cap - 1);
     while (s->keys[h]) {
         if (strcmp(s->keys[h], key) == 0)
-            return false;
+            return s->vals[h];
         h = (h + 1) & (s->cap - 1);
     }
     s->keys[h] = key;
+    s->vals[h] = index;
     s->n++;
-    return true;
+    return -1;
 }
 
 static src_file *new_src(arena *a, const char *path, const char *real, char *text, size_t len,
@@ -291,8 +298,11 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
             continue;
         }
         const char *key = arena_strdup(a, real);
-        if (!seen_add(a, s, key))
-            continue; /* loaded already: repeated or cyclic import */
+        int before = seen_add(a, s, key, (int)p->n_files);
+        if (before >= 0) {
+            it->import_file = before; /* loaded already: repeated or cyclic */
+            continue;
+        }
         size_t tlen;
         char *text = load_read_file(a, found, &tlen);
         if (!text) {
@@ -300,6 +310,7 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
                         found, strerror(errno));
             continue;
         }
+        it->import_file = (int)p->n_files;
         src_file *src = new_src(a, display_path(a, found), key, text, tlen, (int)p->n_files);
         add_file(a, p, ast_parse(a, d, src));
     }
@@ -317,7 +328,7 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
     const char *key = realpath(path, real) ? arena_strdup(a, real) : path;
     program *p = arena_alloc(a, sizeof *p);
     seen s = { 0 };
-    seen_add(a, &s, key);
+    seen_add(a, &s, key, 0);
     src_file *src = new_src(a, path, key, text, len, 0);
     add_file(a, p, ast_parse(a, d, src));
     /* Breadth-first: p->files grows while we walk it. */

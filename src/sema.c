@@ -295,8 +295,6 @@ static const char *did_you_mean(sema *S, const char *s)
  * unused would be a second message for the same typo. */
 static const char *suggest_emotion(sema *S, const char *name, int want)
 {
-    if (diag_full(S->d))
-        return NULL; /* the diagnostic would be dropped anyway */
     nearest n = nearest_start(name);
     sym *best = NULL;
     for (size_t i = 0; i < S->n_emotions && S->suggest_budget > 0; i++)
@@ -309,8 +307,6 @@ static const char *suggest_emotion(sema *S, const char *name, int want)
 
 static const char *suggest_industry(sema *S, const char *name)
 {
-    if (diag_full(S->d))
-        return NULL;
     nearest n = nearest_start(name);
     for (size_t i = 0; i < S->n_industries && S->suggest_budget > 0; i++)
         nearest_try(S, &n, S->industries[i]->name, false);
@@ -510,6 +506,47 @@ static void collect_experiences(arena *a, program *P)
                 P->experiences[P->n_experiences++] = it;
 }
 
+/* The files in depth-first post-order of their imports from the root
+ * (iterative: a chain of a thousand imports needs no deep stack).  Files no
+ * import reaches (only in programs built by hand, as the unit tests do) are
+ * taken as imported at the top of the root: they come first. */
+static size_t *declare_order(sema *S)
+{
+    program *P = S->prog;
+    size_t n = P->n_files, k = 0, depth = 0;
+    size_t *order = arena_alloc(S->a, n * sizeof *order);
+    size_t *post = arena_alloc(S->a, n * sizeof *post);
+    bool *seen = arena_alloc(S->a, n * sizeof *seen);
+    size_t *stack = arena_alloc(S->a, n * sizeof *stack);
+    const ast_item **next = arena_alloc(S->a, n * sizeof *next);
+    if (n == 0)
+        return order;
+    seen[0] = true;
+    stack[depth] = 0;
+    next[depth++] = P->files[0]->items;
+    while (depth) {
+        const ast_item *it = next[depth - 1];
+        while (it && !(it->kind == ITEM_IMPORT && it->import_file >= 0 &&
+                       (size_t)it->import_file < n && !seen[it->import_file]))
+            it = it->next;
+        if (!it) {
+            post[k++] = stack[--depth];
+            continue;
+        }
+        next[depth - 1] = it->next;
+        size_t f = (size_t)it->import_file;
+        seen[f] = true;
+        stack[depth] = f;
+        next[depth++] = P->files[f]->items;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!seen[i])
+            order[m++] = i;
+    memcpy(order + m, post, k * sizeof *post);
+    return order;
+}
+
 static void declare_all(sema *S)
 {
     program *P = S->prog;
@@ -525,14 +562,16 @@ static void declare_all(sema *S)
     ht_init(S->a, &S->names, n_decl);
 
     /* Which of two declarations is the second, the one reported?  Within a
-     * file, the later one.  Across files, the one in the importing file:
-     * files are declared in reverse load order (imports are loaded after
-     * the files that import them), as if each import were pasted above its
-     * importer.  So a script that redeclares `comfort` next to `import
+     * file, the later one.  Across files, as if each import were pasted in
+     * place of its `import` line: files are declared in depth-first
+     * post-order of the imports (a file's imports in source order, then the
+     * file).  So a script that redeclares `comfort` next to `import
      * "emotions";` is told so at its own line, with a note in the stdlib,
-     * rather than being shown an error inside a file it cannot change. */
-    for (size_t i = P->n_files; i-- > 0;) {
-        const ast_file *f = P->files[i];
+     * rather than being shown an error inside a file it cannot change, and
+     * of two sibling imports the first one declares first. */
+    size_t *order = declare_order(S);
+    for (size_t k = 0; k < P->n_files; k++) {
+        const ast_file *f = P->files[order[k]];
         bool beside = file_has_experience(f);
         for (ast_item *it = f->items; it; it = it->next) {
             switch (it->kind) {
@@ -824,8 +863,9 @@ static void check_experience(sema *S, const ast_item *e)
         case MEM_PATH: {
             int p2[B_COUNT];
             const ast_bseq *a2[B_COUNT];
-            bool ok = check_path_shape(S, e, m, p2, a2);
             if (path) {
+                /* A second path is reported as such, not also for what it
+                 * lacks or repeats: one mistake, one error. */
                 diagnostic *dg = diag_report(S->d, "E0306", path_span(m),
                                              "experience `%s` has more than one `path`",
                                              ename);
@@ -833,6 +873,7 @@ static void check_experience(sema *S, const ast_item *e)
                 path_ok = false;
                 break;
             }
+            bool ok = check_path_shape(S, e, m, p2, a2);
             path = m;
             path_ok = ok;
             memcpy(pos, p2, sizeof pos);
@@ -996,13 +1037,12 @@ int sema_check(arena *a, diag_ctx *d, program *prog)
     int errors_before = d->errors;
     sema S = {.a = a, .d = d, .prog = prog, .suggest_budget = 1000L * 1000};
     declare_all(&S);
-    size_t done = 0;
-    while (done < prog->n_experiences && !diag_full(d))
-        check_experience(&S, prog->experiences[done++]);
-    /* Past --max-errors the remaining experiences were not looked at, so
-     * their emotions were not marked used: W0601 would be wrong. */
-    if (done == prog->n_experiences)
-        check_unused(&S);
+    /* Every experience is checked even past --max-errors (the work is
+     * linear): the errors printed are then the first ones by position, not
+     * the first ones this pass happened to find. */
+    for (size_t i = 0; i < prog->n_experiences; i++)
+        check_experience(&S, prog->experiences[i]);
+    check_unused(&S);
     return d->errors - errors_before;
 }
 

@@ -107,6 +107,39 @@ printf 'import "b";\nemotion x1 evokes SAY;\n' >"$T/a.exp"
 printf 'import "a";\nemotion x2 evokes SAY;\n' >"$T/b.exp"
 "$EXPC" check "$T/a.exp"; expect_code import-cycle 0 $?
 
+# Review findings, pinned: neighbouring syntax errors are all reported; a
+# newline inside a string is one E0102; end of file is reported just past
+# the last token; a duplicate across sibling imports is reported in the
+# second import; --max-errors keeps the first errors by position and says
+# that it stopped.
+printf 'experience x {\n  path SAY STAY;\n  penalty early;\n}\n' >"$T/r1.exp"
+"$EXPC" check "$T/r1.exp" 2>"$T/err"
+[ "$(grep -c 'error\[E0110\]' "$T/err")" = 2 ] && grep -q ':3:16: error\[E0110\]: expected integer, found `;`' "$T/err" &&
+    pass resync || fail resync "$(cat "$T/err")"
+printf 'experience x {\n  note SAY { stage "Quiet\n lobby"; system "b"; service "c"; }\n}\n' >"$T/r2.exp"
+"$EXPC" check "$T/r2.exp" 2>"$T/err"
+[ "$(grep -c 'error\[' "$T/err")" = 1 ] && grep -q ':2:20: error\[E0102\]: newline inside a string' "$T/err" &&
+    pass string-newline || fail string-newline "$(cat "$T/err")"
+printf 'emotion a evokes SAY\n\n\n// c\n' >"$T/r3.exp"
+"$EXPC" check "$T/r3.exp" 2>"$T/err"
+grep -q 'r3.exp:1:21: error\[E0110\]: expected `;`, found end of file' "$T/err" &&
+    pass eof-location || fail eof-location "$(cat "$T/err")"
+mkdir -p "$T/sib"
+printf 'import "a";\nimport "b";\n' >"$T/sib/root.exp"
+printf 'emotion joy evokes SAY;\n' >"$T/sib/a.exp"
+printf 'emotion joy evokes STAY;\n' >"$T/sib/b.exp"
+(cd "$T/sib" && "$EXPC" check root.exp 2>"$T/err")
+grep -q '^b.exp:1:9: error\[E0201\]' "$T/err" && grep -q '^a.exp:1:9: note: first declared here' "$T/err" &&
+    pass sibling-imports || fail sibling-imports "$(cat "$T/err")"
+printf 'experience x { path SAY; }\nindustry i { first SAY; first STAY; }\n' >"$T/r4.exp"
+"$EXPC" check --max-errors 1 "$T/r4.exp" 2>"$T/err"
+grep -q 'r4.exp:1:16: error\[E0301\]' "$T/err" && ! grep -q E0307 "$T/err" &&
+    grep -q '^expc: too many errors; stopped after 1 (--max-errors)$' "$T/err" &&
+    pass max-errors-first || fail max-errors-first "$(cat "$T/err")"
+printf 'experience x { path SAY -> STAY -> SPEND; path SAY; }\n' >"$T/r5.exp"
+"$EXPC" check "$T/r5.exp" 2>"$T/err"
+! grep -q E0301 "$T/err" && grep -q 'error\[E0306\]' "$T/err" && pass second-path || fail second-path "$(cat "$T/err")"
+
 # 100,000-line script: must check clean (the time is reported by make bench).
 python3 tests/gen_big_script.py 100000 >"$T/big.exp"
 "$EXPC" check "$T/big.exp"; expect_code big-script 0 $?

@@ -99,6 +99,7 @@ typedef struct ast_item {
     ast_item_kind kind;
     span sp;                /* whole item */
     ast_string import;      /* ITEM_IMPORT */
+    int import_file;        /* ITEM_IMPORT: index in program.files, -1 if not loaded */
     ast_ident *names;       /* ITEM_EMOTION: the emotions */
     ast_bref evokes;        /* ITEM_EMOTION */
     ast_ident name;         /* ITEM_INDUSTRY, ITEM_EXPERIENCE */

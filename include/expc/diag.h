@@ -80,8 +80,8 @@ typedef struct diag_ctx {
     diagnostic **list;
     size_t n, cap;
     int errors, warnings;
-    int dropped;             /* errors not kept: over --max-errors */
-    bool told_dropped;
+    bool stopped;            /* --max-errors cut the work or the output */
+    bool told_stopped;
     size_t seq;
     FILE *out;               /* stderr, or a test's buffer */
 } diag_ctx;
@@ -89,14 +89,14 @@ typedef struct diag_ctx {
 void diag_init(diag_ctx *d, arena *a);
 
 /* Report a diagnostic for `code` at `sp`.  Returns the diagnostic so notes
- * can be attached, or NULL when it was dropped (over --max-errors). */
+ * can be attached (NULL is accepted by diag_add_note too). */
 diagnostic *diag_report(diag_ctx *d, const char *code, span sp,
                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_add_note(diag_ctx *d, diagnostic *dg, span sp, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* True once --max-errors errors have been reported: callers stop early. */
+/* True once --max-errors errors have been reported: the scanner stops. */
 bool diag_full(const diag_ctx *d);
 
 /* Sort what was collected by (file, line, column) and print it; then clear

@@ -13,9 +13,11 @@ typedef struct lex_extra {
     ast_file *file;
     int line, col;        /* position of the next byte */
     size_t off;           /* its byte offset */
+    int tok_line, tok_col; /* just past the last token */
     int errors;           /* lexical + syntax errors in this file */
+    int err_line, err_col; /* the token a syntax error was reported at */
 } lex_extra;
 
 /* Keep scanning after an error, or stop (over --max-errors). */
-int lex_should_stop(const lex_extra *x);
+int lex_should_stop(lex_extra *x);
 #endif
