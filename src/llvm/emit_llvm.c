@@ -508,6 +508,149 @@ static int cmp_by_len(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;  /* declaration order: the first name wins */
 }
 
+/* FNV-1a, 32 bits: the hash P_event_id computes for a large event table
+ * (build_event_id_table) and the emitter uses to place the names. */
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* P_event_id for many events: an open-addressing table built here, and a
+ * small loop that hashes the name and probes it.  The switch of
+ * build_event_id grows with the number of names, and LLVM's CFG passes
+ * are superlinear in it (20,000 events took half a minute at -O2); this
+ * code is the same size for any script, the names living in data:
+ *   P_names   every name, concatenated
+ *   P_noff    [n x i32] where name i starts;  P_nlen  [n x i32] its length
+ *   P_slots   [cap x i32] id + 1, 0 when empty (cap a power of two >= 2n) */
+static void build_event_id_table(gen *g, LLVMValueRef fn, LLVMValueRef name, LLVMValueRef len,
+                                 LLVMBasicBlockRef entry, LLVMBasicBlockRef none)
+{
+    const ir_machine *m = g->m;
+    LLVMBuilderRef b = g->b;
+    size_t n = m->n_events, total = 0, cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    for (size_t i = 0; i < n; i++)
+        total += m->events[i].len;
+    char *blob = xmalloc(total ? total : 1);
+    LLVMValueRef *off = xmalloc(n * sizeof *off), *lens = xmalloc(n * sizeof *lens);
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        xoom();
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ir_event *e = &m->events[i];
+        memcpy(blob + at, e->name, e->len);
+        off[i] = LLVMConstInt(g->i32, at, 0);
+        lens[i] = LLVMConstInt(g->i32, e->len, 0);
+        at += e->len;
+        /* The first of two equal names keeps the slot: declaration order
+         * wins, as in the switch. */
+        size_t h = fnv1a(e->name, e->len) & (cap - 1);
+        bool dup = false;
+        while (slot[h]) {
+            const ir_event *o = &m->events[slot[h] - 1];
+            if (o->len == e->len && memcmp(o->name, e->name, e->len) == 0)
+                dup = true;
+            h = (h + 1) & (cap - 1);
+        }
+        if (!dup)
+            slot[h] = (uint32_t)i + 1;
+    }
+    LLVMValueRef *slots = xmalloc(cap * sizeof *slots);
+    for (size_t i = 0; i < cap; i++)
+        slots[i] = LLVMConstInt(g->i32, slot[i], 0);
+    LLVMValueRef names_init = LLVMConstStringInContext(g->ctx, blob, (unsigned)total, 1);
+    LLVMValueRef names = add_private(g, "_names", names_init);
+    LLVMTypeRef off_ty = LLVMArrayType(g->i32, (unsigned)n);
+    LLVMTypeRef slot_ty = LLVMArrayType(g->i32, (unsigned)cap);
+    LLVMValueRef noff = add_private(g, "_noff", LLVMConstArray(g->i32, off, (unsigned)n));
+    LLVMValueRef nlen = add_private(g, "_nlen", LLVMConstArray(g->i32, lens, (unsigned)n));
+    LLVMValueRef slots_gv = add_private(g, "_slots", LLVMConstArray(g->i32, slots, (unsigned)cap));
+    free(blob);
+    free(off);
+    free(lens);
+    free(slot);
+    free(slots);
+
+    LLVMBasicBlockRef hloop = LLVMAppendBasicBlockInContext(g->ctx, fn, "hash");
+    LLVMBasicBlockRef hbody = LLVMAppendBasicBlockInContext(g->ctx, fn, "hash.byte");
+    LLVMBasicBlockRef pinit = LLVMAppendBasicBlockInContext(g->ctx, fn, "probe.start");
+    LLVMBasicBlockRef probe = LLVMAppendBasicBlockInContext(g->ctx, fn, "probe");
+    LLVMBasicBlockRef check = LLVMAppendBasicBlockInContext(g->ctx, fn, "probe.len");
+    LLVMBasicBlockRef cmp = LLVMAppendBasicBlockInContext(g->ctx, fn, "cmp");
+    LLVMBasicBlockRef cloop = LLVMAppendBasicBlockInContext(g->ctx, fn, "cmp.loop");
+    LLVMBasicBlockRef cbody = LLVMAppendBasicBlockInContext(g->ctx, fn, "cmp.byte");
+    LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(g->ctx, fn, "found");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(g->ctx, fn, "probe.next");
+
+    LLVMPositionBuilderAtEnd(b, entry);
+    LLVMBuildBr(b, hloop);
+
+    /* h = FNV-1a(name[0..len)) */
+    LLVMPositionBuilderAtEnd(b, hloop);
+    LLVMValueRef i = LLVMBuildPhi(b, g->size, "i");
+    LLVMValueRef h = LLVMBuildPhi(b, g->i32, "h");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, i, len, ""), hbody, pinit);
+    LLVMPositionBuilderAtEnd(b, hbody);
+    LLVMValueRef c = LLVMBuildLoad2(b, g->i8, LLVMBuildInBoundsGEP2(b, g->i8, name, &i, 1, ""), "");
+    LLVMValueRef h2 = LLVMBuildMul(b, LLVMBuildXor(b, h, LLVMBuildZExt(b, c, g->i32, ""), ""),
+                                   LLVMConstInt(g->i32, 16777619u, 0), "");
+    LLVMValueRef i2 = LLVMBuildAdd(b, i, LLVMConstInt(g->size, 1, 0), "");
+    LLVMBuildBr(b, hloop);
+    LLVMValueRef iv[2] = {LLVMConstInt(g->size, 0, 0), i2}, hv[2] = {LLVMConstInt(g->i32, 2166136261u, 0), h2};
+    LLVMBasicBlockRef ib[2] = {entry, hbody};
+    LLVMAddIncoming(i, iv, ib, 2);
+    LLVMAddIncoming(h, hv, ib, 2);
+
+    /* Linear probing from h & (cap - 1). */
+    LLVMValueRef mask = LLVMConstInt(g->i64, cap - 1, 0);
+    LLVMPositionBuilderAtEnd(b, pinit);
+    LLVMValueRef start = LLVMBuildAnd(b, LLVMBuildZExt(b, h, g->i64, ""), mask, "");
+    LLVMBuildBr(b, probe);
+    LLVMPositionBuilderAtEnd(b, probe);
+    LLVMValueRef idx = LLVMBuildPhi(b, g->i64, "slot");
+    LLVMValueRef sl = table_load(g, slot_ty, g->i32, slots_gv, idx, "");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, sl, ci32(g, 0), ""), none, check);
+    LLVMPositionBuilderAtEnd(b, check);
+    LLVMValueRef id = LLVMBuildSub(b, sl, ci32(g, 1), "id");
+    LLVMValueRef id64 = LLVMBuildZExt(b, id, g->i64, "");
+    LLVMValueRef l = LLVMBuildZExt(b, table_load(g, off_ty, g->i32, nlen, id64, ""), g->size, "");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, l, len, ""), cmp, next);
+    LLVMPositionBuilderAtEnd(b, cmp);
+    LLVMValueRef o = LLVMBuildZExt(b, table_load(g, off_ty, g->i32, noff, id64, ""), g->i64, "");
+    LLVMValueRef zero2[2] = {ci64(g, 0), o};
+    LLVMValueRef base = LLVMBuildInBoundsGEP2(b, LLVMTypeOf(names_init), names, zero2, 2, "");
+    LLVMBuildBr(b, cloop);
+    LLVMPositionBuilderAtEnd(b, cloop);
+    LLVMValueRef j = LLVMBuildPhi(b, g->size, "j");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, j, len, ""), found, cbody);
+    LLVMPositionBuilderAtEnd(b, cbody);
+    LLVMValueRef x = LLVMBuildLoad2(b, g->i8, LLVMBuildInBoundsGEP2(b, g->i8, name, &j, 1, ""), "");
+    LLVMValueRef y = LLVMBuildLoad2(b, g->i8, LLVMBuildInBoundsGEP2(b, g->i8, base, &j, 1, ""), "");
+    LLVMValueRef j2 = LLVMBuildAdd(b, j, LLVMConstInt(g->size, 1, 0), "");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, x, y, ""), cloop, next);
+    LLVMValueRef jv[2] = {LLVMConstInt(g->size, 0, 0), j2};
+    LLVMBasicBlockRef jb[2] = {cmp, cbody};
+    LLVMAddIncoming(j, jv, jb, 2);
+    LLVMPositionBuilderAtEnd(b, found);
+    LLVMBuildRet(b, id);
+    LLVMPositionBuilderAtEnd(b, next);
+    LLVMValueRef idx2 = LLVMBuildAnd(b, LLVMBuildAdd(b, idx, ci64(g, 1), ""), mask, "");
+    LLVMBuildBr(b, probe);
+    LLVMValueRef pv[2] = {start, idx2};
+    LLVMBasicBlockRef pb[2] = {pinit, next};
+    LLVMAddIncoming(idx, pv, pb, 2);
+}
+
+/* Up to this many events P_event_id is a switch on the length and inline
+ * compares (fastest); past it, the hash table above. */
+#define EVENT_ID_SWITCH_MAX 64
+
 static void build_event_id(gen *g)
 {
     const ir_machine *m = g->m;
@@ -521,6 +664,10 @@ static void build_event_id(gen *g)
     LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(g->ctx, fn, "unknown");
     LLVMPositionBuilderAtEnd(b, none);
     LLVMBuildRet(b, ci32(g, -1));
+    if (m->n_events > EVENT_ID_SWITCH_MAX) {
+        build_event_id_table(g, fn, name, len, entry, none);
+        return;
+    }
 
     /* Events grouped by length, each group in declaration order. */
     size_t n = m->n_events, n_lens = 0;
