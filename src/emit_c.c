@@ -529,8 +529,80 @@ static void put_dispatch(FILE *f, name_ent *ents, size_t n, int depth, name_ent 
     fputs("}\n", f);
 }
 
+/* Past this many events P_event_id is a hash table in data instead of a
+ * dispatch tree: the tree grows with the script, and C compilers are
+ * superlinear in it (20,000 events: over a minute of gcc -O2). */
+#define EVENT_ID_SWITCH_MAX 256
+
+/* FNV-1a, 32 bits: placed here, computed the same way by the generated
+ * lookup (and by the LLVM backend's). */
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void put_event_id_table(FILE *f, const ir_machine *m, const char *P)
+{
+    size_t n = m->n_events, cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        xoom();
+    for (size_t i = 0; i < n; i++) {
+        const ir_event *e = &m->events[i];
+        size_t h = fnv1a(e->name, e->len) & (cap - 1);
+        bool dup = false;
+        while (slot[h]) {
+            const ir_event *o = &m->events[slot[h] - 1];
+            dup |= o->len == e->len && memcmp(o->name, e->name, e->len) == 0;
+            h = (h + 1) & (cap - 1);
+        }
+        if (!dup) /* a name declared twice resolves to its first id */
+            slot[h] = (uint32_t)i + 1;
+    }
+    fprintf(f, "/* Event names by id, and their lengths. */\n"
+               "static const char *const %s_name[%zu] = {", P, n);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",\n    " : "\n    ", f);
+        put_c_string(f, m->events[i].name, m->events[i].len);
+    }
+    fprintf(f, "\n};\n\nstatic const uint32_t %s_name_len[%zu] = {", P, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%s%zu", i ? "," : "", i % 16 ? " " : "\n    ", m->events[i].len);
+    fprintf(f, "\n};\n\n"
+               "/* Open addressing on FNV-1a of the name: id + 1, 0 when empty. */\n"
+               "static const uint32_t %s_slots[%zu] = {", P, cap);
+    for (size_t i = 0; i < cap; i++)
+        fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", slot[i]);
+    fputs("\n};\n\n", f);
+    free(slot);
+    fprintf(f,
+            "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
+            "int32_t %s_event_id(const char *name, size_t len)\n{\n"
+            "    uint32_t h = 2166136261u;\n"
+            "    for (size_t i = 0; i < len; i++)\n"
+            "        h = (h ^ (unsigned char)name[i]) * 16777619u;\n"
+            "    for (size_t i = h & %zuu;; i = (i + 1) & %zuu) {\n"
+            "        uint32_t s = %s_slots[i];\n"
+            "        if (s == 0)\n"
+            "            return -1;\n"
+            "        if (%s_name_len[s - 1] == len && memcmp(%s_name[s - 1], name, len) == 0)\n"
+            "            return (int32_t)(s - 1);\n"
+            "    }\n"
+            "}\n",
+            P, cap - 1, cap - 1, P, P, P);
+}
+
 static void put_event_id(FILE *f, const ir_machine *m, const char *P)
 {
+    if (m->n_events > EVENT_ID_SWITCH_MAX) {
+        put_event_id_table(f, m, P);
+        return;
+    }
     fprintf(f,
             "/* Switch on the length, then on the byte that tells the names of\n"
             " * that length apart, then one memcmp: no hashing, no allocation. */\n"
