@@ -139,7 +139,7 @@ unit: $(UNIT_BINS)
 check: $(B)/expc $(PLUGIN) $(UNIT_BINS)
 	sh tests/run.sh $(UNIT_BINS)
 
-bench: $(B)/expc
+bench: $(B)/expc $(PLUGIN)
 	sh bench/run.sh
 
 install: $(B)/expc $(PLUGIN)

@@ -150,8 +150,18 @@ void exp_corner_bookshop_step_batch(exp_corner_bookshop_state *states, const uin
 {
     size_t i;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+#if defined(__GNUC__) || defined(__clang__)
+        /* With many customers each step misses the cache: fetch the
+         * state 64 events ahead (both lines it may straddle). */
+        if (i + 64 < n) {
+            const char *a = (const char *)&states[customer[i + 64]];
+            __builtin_prefetch(a, 1, 3);
+            __builtin_prefetch(a + sizeof *states - 1, 1, 3);
+        }
+#endif
         exp_corner_bookshop_advance(&states[customer[i]], event_id[i]);
+    }
 }
 
 const char *exp_corner_bookshop_stage_name(int32_t stage)

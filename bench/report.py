@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""report.py - turns the raw results of bench/run.sh into the results table.
+
+usage: report.py BENCH_DIR        (build/bench)
+
+Reads what run.sh left in BENCH_DIR - raw/meta (parameters and machine),
+json/*.json (hyperfine --export-json), raw/step_batch_*.txt, raw/rss_*,
+raw/check-*.lines, raw/cmp, raw/failures, raw/pg_bench.txt - prints one
+table (measurement, measured value, target, met / NOT MET) on stdout and
+writes it, with every raw number behind it, to BENCH_DIR/results.md.  Times
+are hyperfine medians (the rounds json/TAG.rN.json merged into one set of
+runs); memory is in MB of 10^6 bytes.  A target is judged on the wall-clock
+value; when the same measure in CPU time would meet a target the wall clock
+missed (a shared machine), the status reads "NOT MET (met on CPU time)"."""
+import json
+import os
+import re
+import statistics
+import sys
+
+W = sys.argv[1] if len(sys.argv) > 1 else "build/bench"
+
+
+def read(path, default=None):
+    try:
+        with open(os.path.join(W, path)) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+META = {}
+for line in (read("raw/meta", "") or "").splitlines():
+    if "=" in line:
+        k, v = line.split("=", 1)
+        META[k] = v
+EVENTS = int(META.get("events", "0"))
+CUSTOMERS = int(META.get("customers", "0"))
+
+
+def bench(tag):
+    """name -> hyperfine result of json/TAG.json, or of the rounds
+    json/TAG.rN.json merged (every run's time; user and system averaged)."""
+    txt = read(f"json/{tag}.json")
+    if txt:
+        return {r["command"]: r for r in json.loads(txt)["results"]}
+    rounds = sorted(f for f in os.listdir(os.path.join(W, "json"))
+                    if re.fullmatch(re.escape(tag) + r"\.r\d+\.json", f))
+    merged = {}
+    for f in rounds:
+        for r in json.loads(read(f"json/{f}"))["results"]:
+            m = merged.setdefault(r["command"], {"command": r["command"], "times": [],
+                                                 "user_sum": 0.0, "system_sum": 0.0})
+            n = len(r["times"])
+            m["times"] += r["times"]
+            m["user_sum"] += r["user"] * n
+            m["system_sum"] += r["system"] * n
+    for m in merged.values():
+        t = m["times"]
+        m["median"] = statistics.median(t)
+        m["mean"] = statistics.fmean(t)
+        m["stddev"] = statistics.stdev(t) if len(t) > 1 else 0.0
+        m["min"], m["max"] = min(t), max(t)
+        m["user"] = m.pop("user_sum") / len(t)
+        m["system"] = m.pop("system_sum") / len(t)
+    return merged
+
+
+MAIN = bench("main")
+PY = bench("python").get("python")
+
+
+def median(name):
+    r = MAIN.get(name)
+    return r["median"] if r else None
+
+
+def fmt_s(t):
+    return "-" if t is None else (f"{t:.3f} s" if t < 100 else f"{t:.1f} s")
+
+
+def rate(n, t, unit):
+    if t is None or t <= 0:
+        return "-"
+    v = n / t
+    if v >= 1e6:
+        return f"{v / 1e6:.1f} M {unit}/s"
+    return f"{v / 1e3:.1f} k {unit}/s"
+
+
+ROWS = []  # (measurement, measured, target, status)
+
+
+def row(what, measured, target="", ok=None, ok_cpu=None):
+    """One line of the table.  `ok` judges the wall-clock value; `ok_cpu`,
+    when given, the same measure in CPU time - it only shows when the two
+    verdicts differ (a shared machine), and never turns NOT MET into met."""
+    status = "" if ok is None else ("met" if ok else "NOT MET")
+    if ok is False and ok_cpu:
+        status = "NOT MET (met on CPU time)"
+    if target and ok is None:
+        status = "n/a"
+    ROWS.append((what, measured, target, status))
+
+
+# ---- end to end ---------------------------------------------------------
+LABEL = {
+    "jit": "expc run --engine=jit",
+    "interp": "expc run --engine=interp",
+    "compiled": "expc build --emit=c --main, cc -O2",
+    "baseline_c": "C baseline (bench/baseline.c, cc -O2)",
+}
+ev_txt = f"{EVENTS / 1e6:g}M events, {CUSTOMERS / 1e6:g}M customers"
+def cpu(r):
+    """Mean user + system seconds of a hyperfine result."""
+    return r.get("user", 0) + r.get("system", 0) if r else None
+
+
+for name in ("jit", "interp", "compiled", "baseline_c"):
+    t = median(name)
+    if t is not None:
+        row(f"{LABEL[name]}: {ev_txt}",
+            f"{fmt_s(t)} ({rate(EVENTS, t, 'events')}; cpu {cpu(MAIN[name]):.3f} s)")
+
+py_t = None
+py_note = ""
+if PY:
+    if META.get("python") == "sample":
+        sample = int(META.get("sample_events", "0")) or EVENTS // 10
+        py_t = PY["median"] * EVENTS / sample
+        py_note = f" (measured {PY['median']:.2f} s on {sample / 1e6:g}M events, scaled x{EVENTS / sample:g})"
+    else:
+        py_t = PY["median"]
+        py_note = " (one run)"
+    row(f"Python baseline (bench/baseline.py): {ev_txt}",
+        f"{fmt_s(py_t)}{py_note} ({rate(EVENTS, py_t, 'events')})")
+
+
+def ratio_row(what, num, den, target, pred, fmt="{:.2f}x", cnum=None, cden=None):
+    """A ratio of wall-clock medians, judged against the target; the same
+    ratio of CPU times follows in brackets, for a machine that was shared."""
+    if num is None or den is None or den <= 0:
+        row(what, "-", target, None)
+        return
+    r = num / den
+    extra = f" (cpu {fmt.format(cnum / cden)})" if cnum and cden else ""
+    row(what, fmt.format(r) + extra, target, pred(r),
+        pred(cnum / cden) if cnum and cden else None)
+
+
+tj, ti, tc, tb = median("jit"), median("interp"), median("compiled"), median("baseline_c")
+cj, ci, cc, cb = (cpu(MAIN.get(n)) for n in ("jit", "interp", "compiled", "baseline_c"))
+ratio_row("JIT vs C baseline (speed-up)", tb, tj, ">= 1.5x faster", lambda r: r >= 1.5,
+          cnum=cb, cden=cj)
+ratio_row("compiled C vs C baseline (speed-up)", tb, tc, ">= 1.5x faster", lambda r: r >= 1.5,
+          cnum=cb, cden=cc)
+py_cpu = cpu(PY) * (py_t / PY["median"]) if PY and PY["median"] > 0 else None
+ratio_row("JIT vs Python (speed-up)", py_t, tj, ">= 100x faster", lambda r: r >= 100, "{:.1f}x",
+          cnum=py_cpu, cden=cj)
+ratio_row("compiled C vs Python (speed-up)", py_t, tc, ">= 100x faster", lambda r: r >= 100,
+          "{:.1f}x", cnum=py_cpu, cden=cc)
+ratio_row("JIT time / compiled C time", tj, tc, "<= 1.15", lambda r: r <= 1.15,
+          cnum=cj, cden=cc)
+ratio_row("interp time / compiled C time", ti, tc, "<= 2.5", lambda r: r <= 2.5,
+          cnum=ci, cden=cc)
+
+# ---- step_batch ------------------------------------------------------------
+SB = {}
+for v, label in (("c", "generated C, cc -O2"), ("llvm", "LLVM --emit=obj")):
+    txt = read(f"raw/step_batch_{v}.txt") or ""
+    m = re.search(r"RESULT log_eps=(\d+) hot_eps=(\d+) events=(\d+) customers=(\d+)", txt)
+    if not m:
+        continue
+    log_eps, hot_eps, n, nc = (int(x) for x in m.groups())
+    c = re.search(r"log_cpu_eps=(\d+) hot_cpu_eps=(\d+)", txt)
+    log_c, hot_c = (int(c.group(1)), int(c.group(2))) if c else (None, None)
+    SB[v] = (log_eps, hot_eps, n, nc)
+    for what, eps, ceps in ((f"log order, {nc / 1e6:g}M customers", log_eps, log_c),
+                            ("hot set of 1024 customers", hot_eps, hot_c)):
+        row(f"P_step_batch ({label}), {what}",
+            f"{eps / 1e6:.1f} M events/s" + (f" (cpu {ceps / 1e6:.1f})" if ceps else ""),
+            ">= 300 M events/s", eps >= 300e6, ceps >= 300e6 if ceps else None)
+
+# ---- expc check ----------------------------------------------------------------
+CHECK = []
+for f in sorted(os.listdir(os.path.join(W, "json"))) if os.path.isdir(os.path.join(W, "json")) else []:
+    m = re.fullmatch(r"check-(\d+)\.json", f)
+    if not m:
+        continue
+    size = int(m.group(1))
+    r = bench(f"check-{size}").get(f"check-{size}")
+    lines = int((read(f"raw/check-{size}.lines", "0") or "0").strip() or 0)
+    if r and lines:
+        CHECK.append((size, lines, r))
+CHECK.sort()
+CHECK = [(size, lines, r) for size, lines, r in CHECK if r["median"] > 0]  # too short to time
+for size, lines, r in CHECK:
+    lps = lines / r["median"]
+    clps = lines / cpu(r) if cpu(r) else None
+    row(f"expc check, {lines} lines",
+        f"{fmt_s(r['median'])} ({lps / 1e6:.2f} M lines/s"
+        + (f"; cpu {clps / 1e6:.2f})" if clps else ")"),
+        ">= 1 M lines/s", lps >= 1e6, clps >= 1e6 if clps else None)
+if len(CHECK) >= 2:
+    (_, l1, r1), (_, l2, r2) = CHECK[-2], CHECK[-1]
+    g = (r2["median"] / l2) / (r1["median"] / l1)
+    row(f"expc check time per line, {l2} vs {l1} lines", f"{g:.2f}x",
+        "<= 1.25x (linear)", g <= 1.25)
+
+# ---- memory ------------------------------------------------------------------------
+RSS = {}
+for name in ("jit", "interp", "compiled", "baseline_c"):
+    txt = read(f"raw/rss_{name}.txt")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", txt or "")
+    if m:
+        RSS[name] = int(m.group(1)) * 1024 / 1e6
+kb = (read("raw/rss_python.kb", "") or "").strip().splitlines()
+if kb and kb[-1].isdigit() and META.get("python") == "full":
+    RSS["python"] = int(kb[-1]) * 1024 / 1e6
+for name in ("jit", "interp", "compiled"):
+    if name in RSS:
+        row(f"peak RSS, {LABEL[name]}, {CUSTOMERS / 1e6:g}M customers", f"{RSS[name]:.1f} MB",
+            "< 150 MB", RSS[name] < 150)
+for name, label in (("baseline_c", LABEL["baseline_c"]), ("python", "Python baseline")):
+    if name in RSS:
+        row(f"peak RSS, {label}", f"{RSS[name]:.1f} MB")
+
+# ---- correctness ----------------------------------------------------------------------
+cmp_lines = (read("raw/cmp", "") or "").split("\n")
+same = sum(1 for l in cmp_lines if l.endswith(" same"))
+diff = [l.split()[0] for l in cmp_lines if l.endswith(" DIFFERENT")]
+row("outputs identical to expc run (cmp)", f"{same} same, {len(diff)} different"
+    + (f": {', '.join(diff)}" if diff else ""), "all same", not diff and same > 0)
+
+# ---- PostgreSQL (optional) -----------------------------------------------------------------
+pg = read("raw/pg_bench.txt")
+if pg is not None:
+    m = re.search(r"PostgreSQL scoring: (\d+) events, (\d+) customers", pg)
+    size = f"{int(m.group(1)) / 1e6:g}M events, {int(m.group(2)) / 1e6:g}M customers" if m else "?"
+    pg_rows = re.findall(r"^\| ([^|]+) \| ([0-9.]+) \| ([0-9.]+) \|$", pg, re.M)
+    jit_pg = next((t for name, t, _ in pg_rows if "engine=jit" in name), None)
+    for name, t, mev in pg_rows:
+        if not name.startswith("PostgreSQL"):
+            continue
+        label = "one server" if "one server" in name else re.sub(r"PostgreSQL \d+, ", "", name)
+        label = re.sub(r" \(\d+ aggregates pushed down\)", "", label)
+        row(f"PostgreSQL ({label}): {size}",
+            f"{float(t):.3f} s ({mev} M events/s)" + (f"; expc jit same log {jit_pg} s" if jit_pg else ""))
+    if not pg_rows:
+        row("PostgreSQL (bench/pg_bench.sh)", (pg.strip().splitlines() or ["no result"])[-1][:60])
+
+
+# ---- output ------------------------------------------------------------------------------
+def text_table(rows):
+    head = ("measurement", "measured", "target", "status")
+    w = [max(len(str(r[i])) for r in rows + [head]) for i in range(4)]
+    out = [" | ".join(h.ljust(w[i]) for i, h in enumerate(head)),
+           "-+-".join("-" * x for x in w)]
+    for r in rows:
+        out.append(" | ".join(str(c).ljust(w[i]) for i, c in enumerate(r)))
+    return "\n".join(out)
+
+
+def md_table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(c) for c in r) + " |")
+    return "\n".join(out)
+
+
+table = text_table(ROWS)
+print()
+print(f"expc benchmarks - {ev_txt}, median of {META.get('runs')} runs "
+      f"({META.get('cpu')}, {META.get('nproc')} CPUs)")
+print(table)
+failures = (read("raw/failures", "") or "").strip()
+if failures:
+    print("\nFAILURES:\n" + failures)
+
+md = ["# expc benchmark results", "",
+      f"Generated by `make bench` (bench/run.sh) on {META.get('date')}.", "",
+      "## Machine and parameters", ""]
+mem_gb = int(META.get("mem_kb", "0") or 0) / 1024 / 1024
+md += [f"- CPU: {META.get('cpu')}, {META.get('nproc')} online CPUs"
+       + (f" ({META['virt']} guest)" if META.get("virt") else "")
+       + (f"; caches: {META['caches']}" if META.get("caches") else "")
+       + f"; memory {mem_gb:.1f} GiB; {META.get('kernel')}",
+       f"- {META.get('expc_version')}; {META.get('cc_version')}; {META.get('python_version')}; "
+       f"{META.get('hyperfine_version')}",
+       f"- main log: {EVENTS} events over {CUSTOMERS} customers, seed {META.get('seed')}, "
+       f"{int(META.get('main_log_bytes', '0')) / 1e6:.0f} MB "
+       f"(`{os.path.relpath(META.get('main_log', ''), os.path.dirname(os.path.dirname(W)))}`)",
+       f"- timed runs per measurement: {META.get('runs')} after 1 warm-up (scaling series: "
+       f"up to 3); Python baseline: {META.get('python')}",
+       f"- load average (1, 5, 15 min) when the run began: {META.get('load_start', '?')}; "
+       f"when it ended: {META.get('load_end', '?')} (on {META.get('nproc')} CPUs: above that, "
+       f"other work was competing for them)", "",
+       "## Results", "", md_table(("measurement", "measured", "target", "status"), ROWS), ""]
+if failures:
+    md += ["**Failures:**", "", "```", failures, "```", ""]
+
+detail = []
+TAGS = {re.sub(r"\.r\d+$", "", f[:-5]) for f in os.listdir(os.path.join(W, "json"))
+        if f.endswith(".json")}
+for tag in ["main", "python"] + sorted(TAGS - {"main", "python"}):
+    for name, r in bench(tag).items():
+        detail.append((tag, name, f"{r['median']:.4f}", f"{r['mean']:.4f}",
+                       f"{(r.get('stddev') or 0):.4f}", f"{r['min']:.4f}", f"{r['max']:.4f}",
+                       f"{r.get('user', 0) + r.get('system', 0):.4f}",
+                       len(r.get("times", []))))
+md += ["## Every timing (seconds)", "",
+       "Wall-clock statistics from hyperfine; `cpu` is the mean user + system time, "
+       "which is less disturbed when other work shares the machine.", "",
+       md_table(("set", "command", "median", "mean", "stddev", "min", "max", "cpu", "runs"),
+                detail), ""]
+
+scale = []
+for tag in sorted(TAGS):
+    m = re.fullmatch(r"scale-(\d+)-(\d+)", tag)
+    if m:
+        e, c = int(m.group(1)), int(m.group(2))
+        for name, r in bench(tag).items():
+            scale.append((e, c, re.sub(r"_s$", "", name), (r["median"], cpu(r))))
+for name in ("jit", "interp", "compiled", "baseline_c"):
+    if median(name) is not None:
+        scale.append((EVENTS, CUSTOMERS, name, (median(name), cpu(MAIN[name]))))
+if scale:
+    engines = [n for n in ("jit", "interp", "compiled", "baseline_c")
+               if any(x[2] == n for x in scale)]
+    by = {(e, c, n): t for e, c, n, t in scale}
+    points = sorted({(e, c) for e, c, _, _ in scale}, key=lambda x: (x[1] != CUSTOMERS // 10, x[1], x[0]))
+    md += ["## Scaling with events and customers", "",
+           "Each cell: median wall-clock seconds / mean CPU (user + system) seconds, "
+           "and CPU nanoseconds per event in brackets (CPU time is the steadier "
+           "measure when the machine is shared).", "",
+           md_table(("events", "customers") + tuple(engines),
+                    [(e, c) + tuple(f"{by[(e, c, n)][0]:.3f} / {by[(e, c, n)][1]:.3f} "
+                                    f"({by[(e, c, n)][1] * 1e9 / e:.0f})"
+                                    if (e, c, n) in by else "-" for n in engines)
+                     for e, c in points]), ""]
+if CHECK:
+    md += ["## expc check and script size", "",
+           md_table(("script lines", "median s", "cpu s", "M lines/s", "us/line (cpu)"),
+                    [(l, f"{r['median']:.4f}", f"{cpu(r):.4f}", f"{l / r['median'] / 1e6:.2f}",
+                      f"{cpu(r) * 1e6 / l:.3f}") for _, l, r in CHECK]), ""]
+for v in ("c", "llvm"):
+    txt = read(f"raw/step_batch_{v}.txt")
+    if txt:
+        md += [f"## step_batch ({v})", "", "```", txt.strip(), "```", ""]
+if RSS:
+    md += ["## Peak RSS (MB)", "", md_table(("program", "MB"),
+                                            [(k, f"{v:.1f}") for k, v in RSS.items()]), ""]
+if pg is not None:
+    md += ["## PostgreSQL (bench/pg_bench.sh)", "", "```", pg.strip(), "```", ""]
+with open(os.path.join(W, "results.md"), "w") as f:
+    f.write("\n".join(md))
+print(f"\n(raw results: {os.path.join(W, 'results.md')})")

@@ -1,0 +1,351 @@
+#!/bin/sh
+# bench/run.sh - the benchmarks behind docs/PERFORMANCE.md (`make bench`).
+#
+# Scores a generated hotel event log (examples/grand_hotel.exp) with every
+# engine of expc and with two hand-written baselines, checks that all of them
+# print the same table byte for byte, times them with hyperfine (median of
+# several runs), and times P_step_batch alone, `expc check` on large scripts,
+# peak memory, and how the cost grows with events, customers and script size;
+# then bench/pg_bench.sh (PostgreSQL) when it and pg_config are there.  It
+# ends with one table - measured value, target, met or not (judged on
+# wall-clock medians; CPU times alongside) - printed by bench/report.py on
+# stdout and written with every raw number to build/bench/results.md.  Exit
+# status 1 when an output differs or a step fails.
+#
+# Knobs (environment):
+#   BENCH_EVENTS=10000000   events in the main log
+#   BENCH_CUSTOMERS=1000000 distinct customers in it
+#   BENCH_RUNS=5            timed runs per measurement (after one warm-up)
+#   BENCH_SEED=42           generator seed
+#   BENCH_PYTHON=full       full: the Python baseline once on the main log;
+#                           sample: on the 1/10 log, time scaled by 10 (stated
+#                           in the table); skip: not at all
+#   BENCH_SCALING=1         0 skips the event/customer scaling series
+#   BENCH_SCRIPT_LINES="10000 100000 1000000"   sizes for `expc check`
+#   EXPC=build/expc  CC=cc  PYTHON=python3  (the default build/expc is
+#                           copied first, so a rebuild during the run does
+#                           not break it; a given EXPC is used in place)
+# Quick run: BENCH_EVENTS=1000000 BENCH_CUSTOMERS=100000 BENCH_RUNS=2 \
+#            BENCH_PYTHON=sample sh bench/run.sh
+#
+# Generated data is cached in build/bench/ (named by its parameters and the
+# generator's version) and made again only when missing.  Everything else
+# (tools, generated programs, outputs) is rebuilt on every run, as it is
+# cheap and expc may have changed.  Not part of `make check`.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+[ -n "${EXPC:-}" ] && BENCH_EXPC_GIVEN=1
+EXPC=${EXPC:-$ROOT/build/expc}
+W=$ROOT/build/bench
+EVENTS=${BENCH_EVENTS:-10000000}
+CUSTOMERS=${BENCH_CUSTOMERS:-1000000}
+RUNS=${BENCH_RUNS:-5}
+SEED=${BENCH_SEED:-42}
+PY_MODE=${BENCH_PYTHON:-full}
+SCALING=${BENCH_SCALING:-1}
+SCRIPT_LINES=${BENCH_SCRIPT_LINES:-10000 100000 1000000}
+CC=${CC:-cc}
+PYTHON=${PYTHON:-python3}
+SCRIPT=$ROOT/examples/grand_hotel.exp
+GENV=1                        # bump when gen_events.c changes its output
+CFLAGS_BENCH="-std=c11 -O2 -Wall -Wextra -Werror"
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$EXPC" ] || die "$EXPC not found: run make first"
+command -v hyperfine >/dev/null 2>&1 || die "hyperfine not found (apt-get install -y hyperfine)"
+command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found"
+TIMEV=/usr/bin/time
+if [ ! -x "$TIMEV" ]; then
+    say "/usr/bin/time missing (apt-get install -y time): peak memory will not be measured"
+    TIMEV=
+fi
+case $PY_MODE in full|sample|skip) ;; *) die "BENCH_PYTHON is full, sample or skip" ;; esac
+[ "$RUNS" -ge 1 ] 2>/dev/null || die "BENCH_RUNS must be a positive integer"
+SRUNS=$RUNS                   # fewer runs for the scaling series
+[ "$SRUNS" -gt 3 ] && SRUNS=3
+
+mkdir -p "$W/bin" "$W/data" "$W/out" "$W/json" "$W/raw"
+
+# Time one expc, not whatever a rebuild leaves in build/ halfway through a
+# run: the default build/expc (and its LLVM plugin, expc-llvm.so, which it
+# loads from beside itself) is copied to build/bench/snap/bin/, next to a
+# link to the stdlib so it finds it as build/expc does (EXE/../stdlib).
+if [ -z "${BENCH_EXPC_GIVEN:-}" ] && [ "$EXPC" = "$ROOT/build/expc" ]; then
+    mkdir -p "$W/snap/bin"
+    ln -sfn "$ROOT/stdlib" "$W/snap/stdlib"
+    rm -f "$W/snap/bin/expc-llvm.so"
+    if [ -f "$ROOT/build/expc-llvm.so" ]; then
+        cp "$ROOT/build/expc-llvm.so" "$W/snap/bin/expc-llvm.so.tmp"
+        mv "$W/snap/bin/expc-llvm.so.tmp" "$W/snap/bin/expc-llvm.so"
+    else
+        say "build/expc-llvm.so is missing (make all builds it): no JIT or LLVM rows"
+    fi
+    tries=0
+    until cp "$EXPC" "$W/snap/bin/expc.tmp" 2>/dev/null &&
+        "$W/snap/bin/expc.tmp" --version >/dev/null 2>&1; do
+        tries=$((tries + 1))
+        [ $tries -lt 10 ] || die "cannot take a working copy of $EXPC"
+        sleep 3
+    done
+    mv "$W/snap/bin/expc.tmp" "$W/snap/bin/expc"
+    EXPC=$W/snap/bin/expc
+fi
+rm -f "$W"/json/*.json "$W"/raw/*
+cut -d' ' -f1-3 /proc/loadavg >"$W/raw/load_start" 2>/dev/null || true
+FAILED=0
+fail() { printf 'bench: FAILED: %s\n' "$*" >&2; echo "$*" >>"$W/raw/failures"; FAILED=1; }
+
+# ---- tools ----------------------------------------------------------------
+say "building tools"
+$CC $CFLAGS_BENCH -o "$W/bin/gen_events" "$ROOT/bench/gen_events.c"
+$CC $CFLAGS_BENCH -o "$W/bin/baseline" "$ROOT/bench/baseline.c"
+
+# The compiled scorer: what `expc build --emit=c --main` gives a user.
+"$EXPC" build "$SCRIPT" --emit=c --main -O2 -o "$W/bin/hotel_main.c"
+$CC -O2 -o "$W/bin/hotel_main" "$W/bin/hotel_main.c"
+
+# The machine alone, prefix hb, for step_batch.c: generated C, and the LLVM
+# object when this expc has LLVM.
+"$EXPC" build "$SCRIPT" --emit=c --prefix hb -o "$W/bin/hb.c"
+$CC $CFLAGS_BENCH -I"$W/bin" -o "$W/bin/step_batch_c" "$ROOT/bench/step_batch.c" "$W/bin/hb.c"
+HAVE_LLVM=0
+rm -f "$W/bin/hb.o" "$W/bin/step_batch_llvm"
+if "$EXPC" build "$SCRIPT" --emit=obj --prefix hb -o "$W/bin/hb.o" 2>"$W/raw/emit_obj.err"; then
+    $CC $CFLAGS_BENCH -I"$W/bin" -o "$W/bin/step_batch_llvm" "$ROOT/bench/step_batch.c" "$W/bin/hb.o"
+    HAVE_LLVM=1
+else
+    say "no --emit=obj (expc without LLVM?): the JIT and LLVM rows are skipped"
+fi
+
+# ---- data -----------------------------------------------------------------
+# events_file E C: the cached log of E events over C customers (and its
+# pre-decoded twin .bin), made when missing; prints the path.
+events_file() {
+    f=$W/data/events-$1-$2-s$SEED-g$GENV.csv
+    if [ ! -s "$f" ] || [ ! -s "${f%.csv}.bin" ]; then
+        say "generating $1 events over $2 customers"
+        "$W/bin/gen_events" "$1" "$2" "$SEED" -b "${f%.csv}.bin.tmp" >"$f.tmp"
+        mv "${f%.csv}.bin.tmp" "${f%.csv}.bin"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
+# script_file L: a valid script of about L lines (tests/gen_big_script.py).
+script_file() {
+    f=$W/data/script-$1.exp
+    if [ ! -s "$f" ]; then
+        say "generating a $1-line script"
+        "$PYTHON" "$ROOT/tests/gen_big_script.py" "$1" 1 >"$f.tmp"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
+MAIN=$(events_file "$EVENTS" "$CUSTOMERS")
+E10=$((EVENTS / 10)); [ "$E10" -ge 1 ] || E10=1
+C10=$((CUSTOMERS / 10)); [ "$C10" -ge 1 ] || C10=1
+[ "$C10" -le "$E10" ] || C10=$E10
+C100=$((CUSTOMERS / 100)); [ "$C100" -ge 1 ] || C100=1
+SAMPLE=
+if [ "$SCALING" = 1 ] || [ "$PY_MODE" = sample ]; then
+    SAMPLE=$(events_file "$E10" "$C10")
+fi
+
+# ---- the commands -----------------------------------------------------------
+# cmd NAME LOG: the shell command that scores LOG into out/NAME.csv (its
+# stderr, the skipped-events note, into raw/NAME.err).
+cmd() {
+    o=$W/out/$1.csv
+    e=$W/raw/$1.err
+    case $1 in
+    jit*) echo "'$EXPC' run --engine=jit '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
+    interp*) echo "'$EXPC' run --engine=interp '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
+    compiled*) echo "'$W/bin/hotel_main' '$2' >'$o' 2>'$e'" ;;
+    baseline_c*) echo "'$W/bin/baseline' '$2' >'$o' 2>'$e'" ;;
+    python*) echo "${TIMEV:+'$TIMEV' -f %M -o '$W/raw/rss_$1.kb' }'$PYTHON'" \
+        "'$ROOT/bench/baseline.py' '$2' >'$o' 2>'$e'" ;;
+    esac
+}
+
+# check_out NAME REF: NAME's output must equal the reference byte for byte.
+check_out() {
+    if cmp -s "$W/out/$1.csv" "$W/out/$2.csv"; then
+        echo "$1 same" >>"$W/raw/cmp"
+    else
+        fail "$1: output differs from $2 (cmp $W/out/$1.csv $W/out/$2.csv)"
+        echo "$1 DIFFERENT" >>"$W/raw/cmp"
+    fi
+}
+
+# validate LOG NAMES...: runs each once (also warms the page cache), keeps
+# the names that exit 0 in $OK, and compares every output with the first.
+validate() {
+    log=$1
+    shift
+    OK=
+    ref=
+    for n in "$@"; do
+        if sh -c "$(cmd "$n" "$log")"; then
+            OK="$OK $n"
+            if [ -z "$ref" ]; then ref=$n; else check_out "$n" "$ref"; fi
+        else
+            fail "$n exits $? on $log"
+        fi
+    done
+}
+
+# bench_json TAG RUNS WARMUP: times the names in $OK on the log $LOG, in
+# RUNS rounds of one hyperfine run of each (json/TAG.rN.json; report.py
+# merges them).  Rounds, rather than RUNS runs of one command and then the
+# next, because the machine may be shared: a busy minute then slows every
+# command a little instead of one command a lot, and the ratios stay fair.
+bench_json() {
+    tag=$1 runs=$2 warm=$3
+    set --
+    for n in $OK; do
+        set -- "$@" -n "$n" "$(cmd "$n" "$LOG")"
+    done
+    [ $# -gt 0 ] || return 0
+    r=1
+    while [ "$r" -le "$runs" ]; do
+        w=0
+        [ "$r" = 1 ] && w=$warm
+        if ! hyperfine --style basic --runs 1 --warmup "$w" \
+            --export-json "$W/json/$tag.r$r.json" "$@" >&2; then
+            fail "hyperfine $tag (round $r)"
+            return 0
+        fi
+        r=$((r + 1))
+    done
+}
+
+ENGINES="interp compiled baseline_c"
+[ "$HAVE_LLVM" = 1 ] && ENGINES="jit $ENGINES"
+
+# ---- 1. the main log: engines and baselines ---------------------------------
+say "main log: $EVENTS events, $CUSTOMERS customers ($MAIN)"
+validate "$MAIN" $ENGINES
+LOG=$MAIN
+bench_json main "$RUNS" 1
+
+# ---- 2. the Python baseline -----------------------------------------------------
+case $PY_MODE in
+full)
+    # One timed run, which is also the one whose output is checked; peak
+    # memory comes along through /usr/bin/time (its cost is nothing here).
+    say "Python baseline on the main log, once (this takes a while)"
+    OK=python
+    LOG=$MAIN
+    bench_json python 1 0
+    check_out python interp
+    ;;
+sample)
+    say "Python baseline on the 1/10 log ($E10 events), time x10"
+    validate "$SAMPLE" interp_sample python
+    case " $OK " in
+    *" python "*)
+        OK=python
+        LOG=$SAMPLE
+        bench_json python "$SRUNS" 0
+        ;;
+    esac
+    ;;
+esac
+
+# ---- 3. peak memory -----------------------------------------------------------------
+if [ -n "$TIMEV" ]; then
+    say "peak RSS on the main log"
+    for n in $ENGINES; do
+        $TIMEV -v sh -c "exec $(cmd "$n" "$MAIN" | sed 's/ >.*//') >/dev/null 2>/dev/null" \
+            2>"$W/raw/rss_$n.txt" || fail "rss run of $n"
+    done
+fi
+
+# ---- 4. P_step_batch alone ------------------------------------------------------------
+say "P_step_batch on pre-decoded events"
+for v in c llvm; do
+    [ -x "$W/bin/step_batch_$v" ] || continue
+    [ "$v" = c ] || [ "$HAVE_LLVM" = 1 ] || continue
+    if "$W/bin/step_batch_$v" "${MAIN%.csv}.bin" "$RUNS" >"$W/raw/step_batch_$v.txt"; then
+        cat "$W/raw/step_batch_$v.txt" >&2
+    else
+        fail "step_batch_$v"
+    fi
+done
+
+# ---- 5. expc check on large scripts ----------------------------------------------------
+for L in $SCRIPT_LINES; do
+    f=$(script_file "$L")
+    if "$EXPC" check "$f" >/dev/null 2>"$W/raw/check-$L.err"; then
+        wc -l <"$f" | tr -d ' ' >"$W/raw/check-$L.lines"
+        hyperfine --style basic --runs "$RUNS" --warmup 1 \
+            --export-json "$W/json/check-$L.json" -n "check-$L" \
+            "'$EXPC' check '$f' >/dev/null 2>&1" >&2
+    else
+        fail "expc check $f exits non-zero (see $W/raw/check-$L.err)"
+    fi
+done
+
+# ---- 6. scaling with events and customers ------------------------------------------------
+if [ "$SCALING" = 1 ]; then
+    # events: E/10, 3E/10, E over C/10 customers; customers: C/100, C/10, C
+    # over E events.  (E, C/10) is in both series; (E, C) is the main log.
+    E3=$((EVENTS * 3 / 10))
+    for p in "$E10 $C10" "$E3 $C10" "$EVENTS $C10" "$EVENTS $C100"; do
+        set -- $p
+        [ "$2" -le "$1" ] || continue
+        LOG=$(events_file "$1" "$2")
+        say "scaling: $1 events, $2 customers"
+        names=
+        for n in $ENGINES; do names="$names ${n}_s"; done
+        validate "$LOG" $names
+        bench_json "scale-$1-$2" "$SRUNS" 1
+    done
+fi
+
+# ---- 7. optional: PostgreSQL ---------------------------------------------------------------
+# bench/pg_bench.sh (the PostgreSQL backend's own benchmark) makes its own
+# log and servers; it runs on the 1/10 log size to keep `make bench` short.
+if [ -f "$ROOT/bench/pg_bench.sh" ]; then
+    if command -v "${PG_CONFIG:-pg_config}" >/dev/null 2>&1; then
+        say "PostgreSQL (bench/pg_bench.sh, $E10 events, $C10 customers)"
+        if ! BENCH_RUNS=$SRUNS BENCH_SEED=$SEED EXPC=$EXPC CC=$CC \
+            sh "$ROOT/bench/pg_bench.sh" "$E10" "$C10" >"$W/raw/pg_bench.txt" 2>"$W/raw/pg_bench.err"; then
+            fail "bench/pg_bench.sh (see $W/raw/pg_bench.err)"
+        fi
+    else
+        echo "skipped: pg_config not found" >"$W/raw/pg_bench.txt"
+    fi
+fi
+
+# ---- the report ---------------------------------------------------------------------------
+{
+    echo "events=$EVENTS"
+    echo "customers=$CUSTOMERS"
+    echo "runs=$RUNS"
+    echo "seed=$SEED"
+    echo "python=$PY_MODE"
+    echo "sample_events=$E10"
+    echo "main_log=$MAIN"
+    echo "main_log_bytes=$(wc -c <"$MAIN" | tr -d ' ')"
+    echo "llvm=$HAVE_LLVM"
+    echo "expc_version=$("$EXPC" --version 2>&1 | head -1)"
+    echo "cc_version=$($CC --version | head -1)"
+    echo "python_version=$("$PYTHON" --version 2>&1)"
+    echo "hyperfine_version=$(hyperfine --version)"
+    echo "nproc=$(nproc)"
+    echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "caches=$(lscpu 2>/dev/null | sed -n 's/^\(L[123][di]*\) cache:[[:space:]]*/\1 /p' | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
+    echo "virt=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor:[[:space:]]*//p')"
+    echo "mem_kb=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' /proc/meminfo)"
+    echo "kernel=$(uname -sr)"
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "load_start=$(cat "$W/raw/load_start" 2>/dev/null)"
+    echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+} >"$W/raw/meta"
+"$PYTHON" "$ROOT/bench/report.py" "$W"
+[ "$FAILED" = 0 ] || die "some benchmarks failed or disagreed (see $W/raw/failures)"
