@@ -34,6 +34,12 @@ char *load_read_file(arena *a, const char *path, size_t *len)
         errno = EISDIR;
         return NULL;
     }
+    /* The scanner takes int sizes: refuse a larger file before reading it. */
+    if (S_ISREG(st.st_mode) && st.st_size > (off_t)INT_MAX) {
+        close(fd);
+        errno = EFBIG;
+        return NULL;
+    }
     /* Read in chunks: st_size is 0 for pipes and /proc files. */
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     char *buf = xmalloc(cap);
