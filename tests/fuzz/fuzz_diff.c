@@ -1,0 +1,379 @@
+/* fuzz_diff.c - differential harness: every engine scores alike, and
+ * formatting a script does not change its machine.
+ *
+ * An input is a script, optionally followed by a line `%%` and an event
+ * log:   SCRIPT "\n%%\n" EVENTS.   When the script checks clean (with the
+ * stdlib as its imports, as in fuzz_frontend.c), then for each of its first
+ * experiences:
+ *
+ *  1. fmt round trip: the formatted script checks clean too, with the same
+ *     number of warnings, and lowers to an equal machine (names, notes,
+ *     thresholds, emotions, media, events, penalty), for which the C backend
+ *     writes the same bytes;
+ *  2. engines: the reference interpreter, a direct transcription of SPEC §4
+ *     kept here (the model), and - when built with LLVM - the ORC JIT at an
+ *     -O level taken from the script's length, are run side by side:
+ *       - the same event ids for every declared name and for every word of
+ *         EVENTS, the same stage names, the same initial state;
+ *       - EVENTS read as bytes, each one a (customer, event) pair, stepped
+ *         through step_batch in batches of varying size: identical states
+ *         after every batch (the model steps one event at a time);
+ *       - EVENTS read as a CSV log by rt_run: identical exit code, stdout
+ *         and stderr for the interpreter and the JIT.
+ *
+ * The JIT of the last machine is kept and reused while the script part of
+ * the input stays the same (mutations of the events are the common case),
+ * since compiling is by far the slowest step. */
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "expc/arena.h"
+#include "expc/ast.h"
+#include "expc/diag.h"
+#include "expc/emit_c.h"
+#include "expc/interp.h"
+#include "expc/ir.h"
+#include "expc/load.h"
+#include "expc/lower.h"
+#include "expc/sema.h"
+#include "expc/tools.h"
+#if EXPC_LLVM
+#include "expc/jit.h"
+#endif
+
+#include "fuzz_common.h"
+
+#define SEP "\n%%\n"
+#define MAX_EXPERIENCES 2
+
+/* ---- machines equal --------------------------------------------------------- */
+
+static bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static void machines_equal(const ir_machine *a, const ir_machine *b)
+{
+    FZ_CHECK(str_eq(a->name, b->name));
+    FZ_CHECK(str_eq(a->industry, b->industry));
+    FZ_CHECK(str_eq(a->script, b->script));
+    FZ_CHECK(a->n_notes == b->n_notes);
+    for (int k = 0; k < a->n_notes; k++) {
+        const ir_note *x = &a->notes[k], *y = &b->notes[k];
+        FZ_CHECK(x->behaviour == y->behaviour && str_eq(x->name, y->name));
+        FZ_CHECK(x->threshold == y->threshold);
+        FZ_CHECK(x->n_emotions == y->n_emotions);
+        for (size_t i = 0; i < x->n_emotions; i++)
+            FZ_CHECK(str_eq(x->emotions[i], y->emotions[i]));
+        for (int i = 0; i < 3; i++)
+            FZ_CHECK(str_eq(x->media[i], y->media[i]));
+    }
+    FZ_CHECK(a->penalty_early == b->penalty_early);
+    FZ_CHECK(a->n_events == b->n_events);
+    for (size_t i = 0; i < a->n_events; i++) {
+        const ir_event *x = &a->events[i], *y = &b->events[i];
+        FZ_CHECK(x->len == y->len && str_eq(x->name, y->name));
+        FZ_CHECK(x->note == y->note && x->points == y->points);
+        FZ_CHECK(str_eq(x->emotion, y->emotion) && x->via == y->via && str_eq(x->at, y->at));
+    }
+}
+
+/* The C backend's text for m (header then source). */
+static void cgen_text(const ir_machine *m, fz_mem *out)
+{
+    cgen_opts o = { 0 };
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "exp_%s", m->name);
+    o.prefix = prefix;
+    o.header_name = "out.h";
+    o.file_name = "out.c";
+    fz_mem_open(out);
+    cgen_write_header(out->f, m, &o);
+    cgen_write_source(out->f, m, &o);
+    FZ_CHECK(!ferror(out->f));
+    fz_mem_close(out);
+}
+
+/* ---- the model: SPEC §4, one event ---------------------------------------------- */
+
+static void model_step(const ir_machine *m, rt_state *s, int32_t id)
+{
+    const ir_event *e = &m->events[id];
+    int32_t j = e->note;
+    int64_t w = e->points;
+    s->events += 1;
+    if (w < 0) {
+        s->score += w;
+        s->points[j] += w;
+    } else if (j <= s->stage) {
+        s->score += w;
+        s->points[j] += w;
+    } else {
+        s->score -= m->penalty_early;
+        s->early += 1;
+    }
+    while (s->stage < m->n_notes && s->points[s->stage] >= m->notes[s->stage].threshold)
+        s->stage += 1;
+}
+
+/* ---- the JIT, kept between inputs ------------------------------------------------ */
+
+#if EXPC_LLVM
+static jit *cached_jit;
+static char *cached_key;
+static size_t cached_key_len;
+
+/* Everything the generated code depends on. */
+static void machine_key(const ir_machine *m, int opt, fz_mem *k)
+{
+    fz_mem_open(k);
+    fprintf(k->f, "O%d|%d|%" PRId64 "|", opt, m->n_notes, m->penalty_early);
+    for (int i = 0; i < m->n_notes; i++)
+        fprintf(k->f, "%d:%s:%" PRId64 "|", m->notes[i].behaviour, m->notes[i].name,
+                m->notes[i].threshold);
+    for (size_t i = 0; i < m->n_events; i++)
+        fprintf(k->f, "%s:%d:%" PRId64 "|", m->events[i].name, m->events[i].note,
+                m->events[i].points);
+    fz_mem_close(k);
+}
+
+static jit *get_jit(const ir_machine *m, int opt)
+{
+    fz_mem k;
+    machine_key(m, opt, &k);
+    if (cached_jit && k.n == cached_key_len && memcmp(k.p, cached_key, k.n) == 0) {
+        fz_mem_free(&k);
+        return cached_jit;
+    }
+    jit_free(cached_jit);
+    free(cached_key);
+    char *err = NULL;
+    cached_jit = jit_new(m, opt, &err);
+    if (!cached_jit)
+        fprintf(stderr, "fuzz_diff: jit_new failed: %s\n", err ? err : "(no message)");
+    free(err);
+    FZ_CHECK(cached_jit != NULL);
+    cached_key = k.p;
+    cached_key_len = k.n;
+    return cached_jit;
+}
+#endif
+
+/* ---- engines side by side ------------------------------------------------------------ */
+
+static bool ident_byte(uint8_t c)
+{
+    return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Field by field: rt_state has padding after `stage`, which init need not
+ * touch. */
+static bool states_eq(const rt_state *x, const rt_state *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (x[i].stage != y[i].stage || x[i].score != y[i].score ||
+            x[i].events != y[i].events || x[i].early != y[i].early)
+            return false;
+        for (int k = 0; k < RT_NOTES; k++)
+            if (x[i].points[k] != y[i].points[k])
+                return false;
+    }
+    return true;
+}
+
+static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_engine *y,
+                            const uint8_t *ev, size_t n_ev, bool json)
+{
+    FZ_CHECK(x->n_notes == y->n_notes && x->n_notes == m->n_notes);
+    for (int32_t k = 0; k <= m->n_notes; k++)
+        FZ_CHECK(str_eq(x->stage_name(x->ctx, k), y->stage_name(y->ctx, k)));
+    for (size_t i = 0; i < m->n_events; i++) {
+        FZ_CHECK(x->event_id(x->ctx, m->events[i].name, m->events[i].len) == (int32_t)i);
+        FZ_CHECK(y->event_id(y->ctx, m->events[i].name, m->events[i].len) == (int32_t)i);
+    }
+    /* Every run of identifier bytes in the events, and every line: unknown
+     * names, prefixes of names, names with a suffix. */
+    for (size_t i = 0; i < n_ev;) {
+        size_t j = i;
+        while (j < n_ev && ident_byte(ev[j]))
+            j++;
+        if (j > i) {
+            const char *w = (const char *)ev + i;
+            FZ_CHECK(x->event_id(x->ctx, w, j - i) == y->event_id(y->ctx, w, j - i));
+        }
+        size_t nl = i;
+        while (nl < n_ev && ev[nl] != '\n')
+            nl++;
+        if (nl > i)
+            FZ_CHECK(x->event_id(x->ctx, (const char *)ev + i, nl - i) ==
+                     y->event_id(y->ctx, (const char *)ev + i, nl - i));
+        i = j > i ? j : i + 1;
+    }
+
+    /* Events as (customer, event) bytes: customers 0..7. */
+    enum { NC = 8, BATCH = 16 };
+    rt_state sx[NC], sy[NC], sm[NC];
+    for (int c = 0; c < NC; c++) {
+        memset(&sx[c], 0xA5, sizeof sx[c]); /* init must set every field */
+        memset(&sy[c], 0x5A, sizeof sy[c]);
+        x->init(x->ctx, &sx[c]);
+        y->init(y->ctx, &sy[c]);
+        memset(&sm[c], 0, sizeof sm[c]);
+    }
+    FZ_CHECK(states_eq(sx, sm, NC) && states_eq(sy, sm, NC));
+    if (m->n_events > 0) {
+        uint32_t cust[BATCH];
+        int32_t ids[BATCH];
+        size_t i = 0, b = 0;
+        while (i < n_ev) {
+            size_t want = 1 + (b++ * 7) % BATCH, n = 0;
+            for (; n < want && i < n_ev; n++, i++) {
+                cust[n] = ev[i] % NC;
+                ids[n] = (int32_t)((ev[i] / NC) % m->n_events);
+                model_step(m, &sm[cust[n]], ids[n]);
+            }
+            x->step_batch(x->ctx, sx, cust, ids, n);
+            y->step_batch(y->ctx, sy, cust, ids, n);
+            FZ_CHECK(states_eq(sx, sm, NC));
+            FZ_CHECK(states_eq(sy, sm, NC));
+        }
+    }
+
+    /* The events as a CSV log, through the runtime. */
+    rt_opts o;
+    rt_opts_init(&o);
+    o.input = RT_INPUT_CSV;
+    o.format = json ? RT_FORMAT_JSON : RT_FORMAT_CSV;
+    fz_run rx, ry;
+    fz_run_events(&rx, ev, n_ev, &o, x);
+    fz_run_events(&ry, ev, n_ev, &o, y);
+    FZ_CHECK(rx.rc == ry.rc);
+    FZ_CHECK(rx.out.n == ry.out.n && memcmp(rx.out.p, ry.out.p, rx.out.n) == 0);
+    FZ_CHECK(rx.err.n == ry.err.n && memcmp(rx.err.p, ry.err.p, rx.err.n) == 0);
+    fz_run_free(&rx);
+    fz_run_free(&ry);
+}
+
+/* A second engine over the model, for builds without LLVM: the
+ * interpreter is still held to SPEC §4 as transcribed above. */
+typedef struct model_ctx {
+    const ir_machine *m;
+    const rt_engine *names; /* event ids come from the interpreter */
+} model_ctx;
+
+static void me_init(void *ctx, rt_state *s)
+{
+    (void)ctx;
+    memset(s, 0, sizeof *s);
+}
+
+static int32_t me_event_id(void *ctx, const char *name, size_t len)
+{
+    const model_ctx *mc = ctx;
+    for (size_t i = 0; i < mc->m->n_events; i++)
+        if (mc->m->events[i].len == len && memcmp(mc->m->events[i].name, name, len) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+static void me_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
+                          const int32_t *event_id, size_t n)
+{
+    const model_ctx *mc = ctx;
+    for (size_t i = 0; i < n; i++)
+        model_step(mc->m, &states[customer[i]], event_id[i]);
+}
+
+static const char *me_stage_name(void *ctx, int32_t stage)
+{
+    return ir_stage_name(((const model_ctx *)ctx)->m, stage);
+}
+
+/* ---- the harness ---------------------------------------------------------------------- */
+
+typedef struct front {
+    arena *a;
+    diag_ctx d;
+    program *p;
+    bool clean;
+} front;
+
+static void front_run(front *F, const char *text, size_t len)
+{
+    F->a = arena_new();
+    diag_init(&F->d, F->a);
+    F->d.out = fz_null();
+    F->p = fz_program(F->a, &F->d, "fuzz.exp", text, len);
+    F->clean = false;
+    if (F->p->syntax_errors == 0 && F->d.errors == 0) {
+        sema_check(F->a, &F->d, F->p);
+        F->clean = F->d.errors == 0;
+    }
+    diag_flush(&F->d);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fz_load_stdlib();
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *sep = fz_find(data, size, SEP);
+    size_t script_len = sep ? (size_t)(sep - data) : size;
+    const uint8_t *ev = sep ? sep + strlen(SEP) : data + size;
+    size_t n_ev = (size_t)(data + size - ev);
+
+    front F;
+    front_run(&F, (const char *)data, script_len);
+    if (!F.clean) {
+        arena_free(F.a);
+        return 0;
+    }
+
+    /* 1. The formatted script means the same. */
+    char *formatted = fmt_format(F.a, F.p->files[0]);
+    front G;
+    front_run(&G, formatted, strlen(formatted));
+    FZ_CHECK(G.clean);
+    FZ_CHECK(G.d.warnings == F.d.warnings);
+    FZ_CHECK(G.p->n_experiences == F.p->n_experiences);
+
+    for (size_t i = 0; i < F.p->n_experiences && i < MAX_EXPERIENCES; i++) {
+        const ast_item *e = F.p->experiences[i];
+        ir_machine *m = ir_lower(F.a, F.p, e);
+        const ast_item *e2 = sema_find_experience(G.p, e->name.name);
+        FZ_CHECK(e2 != NULL);
+        ir_machine *m2 = ir_lower(G.a, G.p, e2);
+        machines_equal(m, m2);
+        fz_mem c1, c2;
+        cgen_text(m, &c1);
+        cgen_text(m2, &c2);
+        FZ_CHECK(c1.n == c2.n && memcmp(c1.p, c2.p, c1.n) == 0);
+        fz_mem_free(&c1);
+        fz_mem_free(&c2);
+
+        /* 2. Engines. */
+        interp *it = interp_new(m);
+        rt_engine ie = interp_engine(it);
+        model_ctx mc = { m, &ie };
+        rt_engine me = { &mc, m->n_notes, me_init, me_event_id, me_step_batch, me_stage_name };
+        compare_engines(m, &ie, &me, ev, n_ev, size % 2);
+#if EXPC_LLVM
+        jit *j = get_jit(m, (int)(script_len % 4));
+        rt_engine je = jit_engine(j);
+        compare_engines(m, &ie, &je, ev, n_ev, size % 2);
+#endif
+        interp_free(it);
+    }
+    arena_free(G.a);
+    arena_free(F.a);
+    return 0;
+}

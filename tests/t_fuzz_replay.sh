@@ -1,0 +1,66 @@
+#!/bin/sh
+# t_fuzz_replay.sh - every input the fuzzers ever crashed or hung on, and the
+# seed corpora, replayed through the normal build.
+#
+# `make fuzz-replay` builds each harness of tests/fuzz/ with the project's
+# own compiler and flags (so under SAN=1 it runs with ASan + UBSan) against
+# build/libexpc.a, with tests/fuzz/replay_main.c as its main(); each is then
+# fed tests/fuzz/regressions/HARNESS/* (reproducers of bugs found, see
+# tests/fuzz/README.md) and tests/fuzz/corpus/HARNESS/* (the seeds).  Every
+# file is one case: it passes when the harness returns normally - no broken
+# property (abort), no sanitizer report, within 60 s.  With no reproducers
+# at all the seeds are still replayed.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+T=$TMPDIR_T
+
+# Build the drivers the way this build was made: SAN=1 when the binary has
+# ASan in it, LLVM=0 when it was built without LLVM (make check passes its
+# own variables down in MAKEFLAGS too; its jobserver is not ours to use).
+args=
+nm "$EXPC" 2>/dev/null | grep -q __asan_init && args="$args SAN=1"
+"$EXPC" --version 2>/dev/null | grep -q 'built without LLVM' && args="$args LLVM=0"
+MAKEFLAGS=$(printf '%s' "${MAKEFLAGS:-}" | sed 's/--jobserver-[a-z]*=[^ ]*//g; s/\(^\| \)-j[0-9]*//g')
+export MAKEFLAGS
+# shellcheck disable=SC2086
+if make --no-print-directory -s B="$B" $args fuzz-replay >"$T/build.log" 2>&1; then
+    pass build
+else
+    fail build "make fuzz-replay failed"
+    tail -30 "$T/build.log"
+    finish
+    exit 1
+fi
+
+# A harness over a folder: one process for all of it; when that fails, each
+# file again on its own, so the failure names its input.
+replay_dir() {
+    h=$1
+    dir=$2
+    bin=$B/fuzz-replay/fuzz_$h
+    n=0
+    for f in "$dir"/*; do
+        [ -f "$f" ] && n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || return 0
+    if timeout -k 5 300 "$bin" "$dir" >"$T/log" 2>&1; then
+        T_PASS=$((T_PASS + n))
+        return 0
+    fi
+    for f in "$dir"/*; do
+        [ -f "$f" ] || continue
+        if timeout -k 5 60 "$bin" "$f" >"$T/log" 2>&1; then
+            pass "$h $f"
+        else
+            fail "$h" "$f (exit $?)"
+            grep -v '^    #[0-9]* 0x[0-9a-f]* in  *(/lib' "$T/log" | head -25
+        fi
+    done
+}
+
+for h in frontend csv ndjson diff; do
+    replay_dir "$h" "tests/fuzz/regressions/$h"
+    replay_dir "$h" "tests/fuzz/corpus/$h"
+done
+
+finish
