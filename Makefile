@@ -75,7 +75,12 @@ endif
 LINK_ALL  := $(LLVM_LIB) $(LIB) $(LDLIBS) $(LLVM_LIBS)
 
 .PHONY: all check unit bench install clean docs fuzz
-all: $(B)/expc $(PLUGIN)
+all: $(B)/expc $(PLUGIN) $(B)/stdlib
+
+# A build folder outside the tree (make B=DIR) finds the stdlib through it.
+$(B)/stdlib:
+	@mkdir -p $(B)
+	ln -sfn $(CURDIR)/stdlib $@
 
 $(B)/expc: $(B)/src/main.o $(LIB)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/src/main.o \
@@ -136,7 +141,7 @@ $(B)/tests/%: tests/unit/%.c $(LIB) $(LLVM_LIB)
 
 unit: $(UNIT_BINS)
 
-check: $(B)/expc $(PLUGIN) $(UNIT_BINS)
+check: $(B)/expc $(PLUGIN) $(B)/stdlib $(UNIT_BINS)
 	sh tests/run.sh $(UNIT_BINS)
 
 bench: $(B)/expc $(PLUGIN)

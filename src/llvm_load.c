@@ -8,6 +8,7 @@
 
 #if EXPC_LLVM
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,15 +16,20 @@
 
 static void *handle;
 static const llvm_plugin *plugin;
+static bool tried;
 
-const llvm_plugin *llvm_plugin_load(void)
+const llvm_plugin *llvm_plugin_load(bool verbose)
 {
     if (plugin)
         return plugin;
+    if (tried)
+        return NULL;
+    tried = true;
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
-        fprintf(stderr, "expc: cannot find LLVM support: /proc/self/exe is unreadable\n");
+        if (verbose)
+            fprintf(stderr, "expc: cannot find LLVM support: /proc/self/exe is unreadable\n");
         return NULL;
     }
     exe[n] = 0;
@@ -44,13 +50,16 @@ const llvm_plugin *llvm_plugin_load(void)
         }
     }
     if (!handle) {
-        fprintf(stderr, "expc: cannot load LLVM support (expc-llvm.so beside the binary or "
-                        "in ../lib/expc): %s\n", first_err ? first_err : "not found");
+        if (verbose)
+            fprintf(stderr, "expc: LLVM support is not installed with this expc (expc-llvm.so "
+                            "beside the binary or in ../lib/expc: %s); use --emit=c or "
+                            "--engine=interp\n", first_err ? first_err : "not found");
         return NULL;
     }
     const llvm_plugin *p = dlsym(handle, "expc_llvm_plugin");
     if (!p || p->abi != LLVM_PLUGIN_ABI) {
-        fprintf(stderr, "expc: %s is not the LLVM support of this expc\n", path);
+        if (verbose)
+            fprintf(stderr, "expc: %s is not the LLVM support of this expc\n", path);
         dlclose(handle);
         handle = NULL;
         return NULL;
@@ -70,20 +79,20 @@ void llvm_plugin_unload(void)
 
 static int emit_ir(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const llvm_plugin *p = llvm_plugin_load();
-    return p ? p->ir->emit(a, m, o) : 70;
+    const llvm_plugin *p = llvm_plugin_load(true);
+    return p ? p->ir->emit(a, m, o) : 2;
 }
 
 static int emit_bc(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const llvm_plugin *p = llvm_plugin_load();
-    return p ? p->bc->emit(a, m, o) : 70;
+    const llvm_plugin *p = llvm_plugin_load(true);
+    return p ? p->bc->emit(a, m, o) : 2;
 }
 
 static int emit_obj(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const llvm_plugin *p = llvm_plugin_load();
-    return p ? p->obj->emit(a, m, o) : 70;
+    const llvm_plugin *p = llvm_plugin_load(true);
+    return p ? p->obj->emit(a, m, o) : 2;
 }
 
 const emit_backend llvm_ir_lazy = { "llvm-ir", ".ll", true, emit_ir };

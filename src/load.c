@@ -97,8 +97,9 @@ const char *load_find_stdlib(arena *a, const char *argv0)
         return NULL;
     *slash = 0;
     /* Installed: PREFIX/bin/expc -> PREFIX/share/expc/stdlib.
-     * Build tree: ROOT/build/expc -> ROOT/stdlib. */
-    const char *cands[] = { "/../share/expc/stdlib", "/../stdlib" };
+     * Build tree: ROOT/build/expc -> ROOT/stdlib; a build folder elsewhere
+     * (make B=DIR) gets a link DIR/stdlib to the tree's. */
+    const char *cands[] = { "/../share/expc/stdlib", "/../stdlib", "/stdlib" };
     for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
         char *dir = arena_printf(a, "%s%s", exe, cands[i]);
         char *probe = arena_printf(a, "%s/emotions.exp", dir);

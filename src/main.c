@@ -554,11 +554,19 @@ static int cmd_run(const cli *c, const char *argv0)
             interp_free(it);
         } else {
 #if EXPC_LLVM
-            const llvm_plugin *lp = llvm_plugin_load();
+            const llvm_plugin *lp = llvm_plugin_load(c->engine != NULL);
             char *err = NULL;
             jit *j = lp ? lp->jit_new(m, c->opt, &err) : NULL;
-            if (!lp) {
-                rc = EX_SOFTWARE;
+            if (!lp && !c->engine) {
+                /* The default engine, and no LLVM to be had (expc-llvm.so
+                 * not installed beside this binary): the reference
+                 * interpreter gives the same output. */
+                interp *it = interp_new(m);
+                rt_engine e = interp_engine(it);
+                rc = rt_run(&o, &e);
+                interp_free(it);
+            } else if (!lp) {
+                rc = EX_USAGE;
             } else if (!j) {
                 fprintf(stderr, "expc: internal error: JIT: %s\n", err ? err : "failed");
                 free(err);

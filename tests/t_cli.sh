@@ -140,6 +140,24 @@ printf 'experience x { path SAY -> STAY -> SPEND; path SAY; }\n' >"$T/r5.exp"
 "$EXPC" check "$T/r5.exp" 2>"$T/err"
 ! grep -q E0301 "$T/err" && grep -q 'error\[E0306\]' "$T/err" && pass second-path || fail second-path "$(cat "$T/err")"
 
+# An expc whose LLVM plugin is missing behaves like a build without LLVM:
+# `run` falls back on the interpreter quietly, and what needs LLVM exits 2.
+mkdir -p "$T/bin"
+cp "$EXPC" "$T/bin/expc"
+ln -s "$ROOT/stdlib" "$T/bin/stdlib"
+"$EXPC" run examples/clinic.exp examples/clinic.csv --engine=interp >"$T/want" 2>/dev/null
+"$T/bin/expc" run examples/clinic.exp examples/clinic.csv >"$T/got" 2>"$T/err"
+expect_code noplugin-run 0 $?
+expect_same noplugin-run-out "$T/want" "$T/got"
+[ -s "$T/err" ] && fail noplugin-quiet "$(cat "$T/err")" || pass noplugin-quiet
+if "$EXPC" --version | grep -q "(LLVM"; then
+    "$T/bin/expc" run examples/clinic.exp examples/clinic.csv --engine=jit >/dev/null 2>"$T/err"
+    expect_code noplugin-jit 2 $?
+    (cd "$T" && "$T/bin/expc" build "$ROOT/examples/clinic.exp" --emit=obj 2>"$T/err")
+    expect_code noplugin-obj 2 $?
+    [ -e "$T/clinic.o" ] && fail noplugin-obj-nothing "clinic.o written" || pass noplugin-obj-nothing
+fi
+
 # 100,000-line script: must check clean (the time is reported by make bench).
 python3 tests/gen_big_script.py 100000 >"$T/big.exp"
 "$EXPC" check "$T/big.exp"; expect_code big-script 0 $?

@@ -11,6 +11,8 @@
  * binary exports with -rdynamic. */
 #ifndef EXPC_LLVM_PLUGIN_H
 #define EXPC_LLVM_PLUGIN_H
+#include <stdbool.h>
+
 #include "expc/emit.h"
 #include "expc/ir.h"
 #include "expc/jit.h"
@@ -31,9 +33,11 @@ typedef struct llvm_plugin {
 /* In the plugin. */
 extern const llvm_plugin expc_llvm_plugin;
 
-/* In expc: loads the plugin once.  NULL, after printing `expc: ...` on
- * stderr, when it cannot be loaded. */
-const llvm_plugin *llvm_plugin_load(void);
+/* In expc: loads the plugin (tried once).  NULL when it cannot be loaded,
+ * after saying why on stderr when `verbose` (LLVM was asked for; a default
+ * engine falls back on the interpreter quietly).  A missing plugin is like a
+ * build without LLVM: the commands that need it exit 2. */
+const llvm_plugin *llvm_plugin_load(bool verbose);
 /* At exit: LLVMShutdown and dlclose, when it was loaded. */
 void llvm_plugin_unload(void);
 

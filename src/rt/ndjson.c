@@ -68,7 +68,9 @@ static void nd_record(rt_ndjson *r, const char *p, size_t n, rt_rec *rec)
     }
     /* JSON_DECODE_ANY so that a scalar line is "not a JSON object" rather
      * than a syntax error. */
-    j = json_loadb(p, n, JSON_DECODE_ANY, &je);
+    /* JSON_ALLOW_NUL: "\u0000" is a character like any other; the CSV reader
+     * takes a raw NUL in a field too. */
+    j = json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
     if (!j) {
         rec->why = RT_WHY_JSON;
         return;
