@@ -112,6 +112,8 @@ diagnostic *diag_report(diag_ctx *d, const char *code, span sp, const char *fmt,
         d->errors++;
     } else {
         d->warnings++;
+        if (d->hide_warnings)
+            return NULL;
     }
     diagnostic *dg = arena_alloc(d->a, sizeof *dg);
     dg->code = c;

@@ -319,6 +319,10 @@ static void unit_init(unit *u, const cli *c, const char *argv0)
     diag_init(&u->d, u->a);
     u->d.format = c->diag_format;
     u->d.werror = c->werror;
+    /* `run` scores events: its stderr is the run's own report, byte for byte
+     * the same as a `build --main` program's, so the script's warnings are
+     * left to `check` and `build` (under -Werror they still stop it). */
+    u->d.hide_warnings = !strcmp(c->cmd, "run");
     u->d.max_errors = c->max_errors;
     if (c->color < 0) {
         const char *term = getenv("TERM");

@@ -76,6 +76,7 @@ typedef struct diag_ctx {
     diag_format format;
     bool color;
     bool werror;
+    bool hide_warnings;      /* `run`: only errors are shown (see main.c) */
     int max_errors;          /* 0: unlimited */
     diagnostic **list;
     size_t n, cap;
