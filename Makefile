@@ -74,7 +74,7 @@ endif
 # Everything, for programs that use the library directly (tests, fuzzers).
 LINK_ALL  := $(LLVM_LIB) $(LIB) $(LDLIBS) $(LLVM_LIBS)
 
-.PHONY: all check unit bench install clean docs fuzz
+.PHONY: all check unit bench install clean docs
 all: $(B)/expc $(PLUGIN) $(B)/stdlib
 
 # A build folder outside the tree (make B=DIR) finds the stdlib through it.
@@ -170,6 +170,8 @@ clean:
 #                      (SAN=1 included) against $(LIB), driven by
 #                      tests/fuzz/replay_main.c: build/fuzz-replay/fuzz_*;
 #                      tests/t_fuzz_replay.sh runs them in `make check`
+#   make fuzz-cov      line/function/region coverage the corpora reach, per
+#                      harness (tests/fuzz/coverage.sh, clang source coverage)
 # The library is compiled again for the fuzzers (instrumented), into
 # build/fuzz/obj/, from the same sources and generated files.
 FUZZ_CC        ?= clang-14
@@ -192,9 +194,11 @@ FUZZ_BINS      := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_REPLAY_B  := $(B)/fuzz-replay
 FUZZ_REPLAY    := $(patsubst %,$(FUZZ_REPLAY_B)/fuzz_%,$(FUZZ_HARNESSES))
 
-.PHONY: fuzz-build fuzz-replay
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-cov
 fuzz-build: $(FUZZ_BINS)
 fuzz-replay: $(FUZZ_REPLAY)
+fuzz-cov:
+	sh tests/fuzz/coverage.sh $(FUZZ_TARGETS)
 
 # Library sources are others' code: no warnings here (the normal build has
 # -Werror); the harnesses themselves get -Wall -Wextra.
