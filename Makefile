@@ -176,7 +176,7 @@ clean:
 # build/fuzz/obj/, from the same sources and generated files.
 FUZZ_CC        ?= clang-14
 FUZZ_TIME      ?= 60
-FUZZ_FLAGS     ?= -timeout=10 -rss_limit_mb=2048
+FUZZ_FLAGS     ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_HARNESSES := frontend csv ndjson diff
 FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
 FUZZ_B         := $(B)/fuzz

@@ -102,7 +102,8 @@ static const char *command_help(const char *cmd)
                "\n"
                "  --emit=KIND          c (out.c + out.h), llvm-ir (.ll), llvm-bc (.bc),\n"
                "                       obj (.o, native object), pg (PostgreSQL extension folder)\n"
-               "  -o OUT               output file (default: the script's base name + extension)\n"
+               "  -o OUT               output file (default: the script's base name + extension);\n"
+               "                       -o - is standard output (llvm-ir, llvm-bc, obj)\n"
                "  --experience NAME    which experience (needed when the file has several)\n"
                "  --prefix P           prefix of generated names (default exp_NAME)\n"
                "  --main               C only: add a main() that scores a CSV event log\n"
@@ -133,7 +134,8 @@ static const char *command_help(const char *cmd)
     if (!strcmp(cmd, "graph"))
         return "usage: expc graph FILE.exp [--experience NAME] [-o OUT.dot]\n"
                "\n"
-               "Writes the scoring machine as a Graphviz DOT graph (render: dot -Tsvg).\n";
+               "Writes the scoring machine as a Graphviz DOT graph (render: dot -Tsvg),\n"
+               "on standard output without -o or with -o -.\n";
     if (!strcmp(cmd, "explain"))
         return "usage: expc explain CODE\n"
                "\n"
@@ -496,6 +498,18 @@ static int cmd_build(const cli *c, const char *argv0)
         return usage_error("--main goes with --emit=c, not --emit=%s", c->emit);
     if (c->prefix && !valid_c_name(c->prefix))
         return usage_error("--prefix `%s` is not a C identifier", c->prefix);
+    if (c->out && !strcmp(c->out, "-")) {
+        /* Standard output holds one file: not a source and its header, nor
+         * an extension folder. */
+        if (!strcmp(be->kind, "c"))
+            return usage_error("--emit=c writes a source and a header: -o - (standard output) "
+                               "is for --emit=llvm-ir, llvm-bc and obj%s", "");
+        if (!strcmp(be->kind, "pg"))
+            return usage_error("--emit=pg writes a folder: -o - (standard output) "
+                               "is for --emit=llvm-ir, llvm-bc and obj%s", "");
+        if (c->md && !c->mf)
+            return usage_error("-MD with -o - needs -MF FILE for the dependency file%s", "");
+    }
 
     unit u;
     unit_init(&u, c, argv0);

@@ -17,6 +17,12 @@ bool outfile_open(outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     o->path = path;
+    /* `-o -`: standard output, as cc and llvm-as take it. */
+    if (!strcmp(path, "-")) {
+        o->path = "<stdout>";
+        o->f = stdout;
+        return true;
+    }
     /* An existing device or pipe (/dev/stdout, /dev/null, a FIFO) is
      * written in place: renaming a file over it would replace the device
      * node, and there is no half-written file to protect. */
@@ -75,6 +81,10 @@ int outfile_commit(outfile *os, int n, bool ok)
                         strerror(errno ? errno : EIO));
             o->failed = true;
             ok = false;
+        }
+        if (o->f == stdout) {
+            o->f = NULL; /* flushed above; main's exit path closes it */
+            continue;
         }
         if (fclose(o->f) != 0 && !o->failed) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", o->path, strerror(errno));

@@ -158,6 +158,40 @@ if "$EXPC" --version | grep -q "(LLVM"; then
     [ -e "$T/clinic.o" ] && fail noplugin-obj-nothing "clinic.o written" || pass noplugin-obj-nothing
 fi
 
+# `-o -` is standard output for the one-file kinds (and graph); the kinds
+# that write several files refuse it, and nothing named `-` appears.
+mkdir -p "$T/dash" && cd "$T/dash"
+"$EXPC" graph "$ROOT/examples/clinic.exp" >"$T/want"
+"$EXPC" graph "$ROOT/examples/clinic.exp" -o - >"$T/got"
+expect_code dash-graph 0 $?
+expect_same dash-graph-out "$T/want" "$T/got"
+"$EXPC" build "$ROOT/examples/clinic.exp" --emit=c -o - >"$T/out" 2>"$T/err"
+expect_code dash-c 2 $?
+grep -q '^expc: --emit=c writes a source and a header: -o - (standard output) is for' "$T/err" &&
+    [ ! -s "$T/out" ] && pass dash-c-msg || fail dash-c-msg "$(cat "$T/err")"
+"$EXPC" build "$ROOT/examples/clinic.exp" --emit=pg -o - >/dev/null 2>"$T/err"
+expect_code dash-pg 2 $?
+if "$EXPC" --version | grep -q "(LLVM"; then
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=llvm-ir -o - >"$T/got"
+    expect_code dash-ll 0 $?
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=llvm-ir -o "$T/want.ll"
+    expect_same dash-ll-out "$T/want.ll" "$T/got"
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=obj -o - >"$T/got.o"
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=obj -o "$T/want.o"
+    expect_same dash-obj-out "$T/want.o" "$T/got.o"
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=llvm-bc -o - >/dev/full 2>"$T/err"
+    expect_code dash-full 74 $?
+    grep -q '^expc: <stdout>: cannot write: No space left on device$' "$T/err" &&
+        pass dash-full-msg || fail dash-full-msg "$(cat "$T/err")"
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=obj -o - -MD >/dev/null 2>"$T/err"
+    expect_code dash-md 2 $?
+    "$EXPC" build "$ROOT/examples/clinic.exp" --emit=obj -o - -MF "$T/dash.d" >/dev/null
+    expect_code dash-mf 0 $?
+    grep -q "clinic.exp" "$T/dash.d" && pass dash-mf-file || fail dash-mf-file "no depfile"
+fi
+[ -z "$(ls -A "$T/dash")" ] && pass dash-nothing-left || fail dash-nothing-left "$(ls -A "$T/dash")"
+cd "$ROOT"
+
 # 100,000-line script: must check clean (the time is reported by make bench).
 python3 tests/gen_big_script.py 100000 >"$T/big.exp"
 "$EXPC" check "$T/big.exp"; expect_code big-script 0 $?

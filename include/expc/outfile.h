@@ -16,7 +16,8 @@ typedef struct outfile {
     bool failed;
 } outfile;
 
-/* Opens a temporary beside `path`.  On failure prints `expc: PATH: reason`
+/* Opens a temporary beside `path`; `-` is standard output, and an existing
+ * device or FIFO is written in place.  On failure prints `expc: PATH: reason`
  * and returns false (exit 74). */
 bool outfile_open(outfile *o, const char *path);
 /* Closes and renames every file of `os` into place, or (when any failed,
