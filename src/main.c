@@ -76,7 +76,7 @@ static const char *const usage_text =
     "  graph   FILE.exp                   Graphviz DOT of the scoring machine\n"
     "  explain CODE                       what a diagnostic code means, with an example\n"
     "\n"
-    "common options:\n"
+    "common options (before or after the command):\n"
     "  -I DIR                 add DIR to the import search path\n"
     "  -Werror                treat warnings as errors\n"
     "  --max-errors N         stop after N errors (default 20, 0: no limit)\n"
@@ -744,12 +744,40 @@ static int cmd_explain(const cli *c)
     return finish_stdout();
 }
 
+/* `expc -Werror -I lib check f.exp`: the common options may come before the
+ * command too (as in git).  Moves the command to argv[1], the options that
+ * came before it right after, so parse_cli sees one list.  Returns false
+ * when there is no command at all. */
+static bool command_first(int argc, char **argv)
+{
+    int k = 1;
+    while (k < argc && argv[k][0] == '-' && strcmp(argv[k], "-")) {
+        const char *a = argv[k];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "--version"))
+            break; /* answered as if it were the command */
+        /* The options whose value may be the next argument. */
+        if (!strcmp(a, "-I") || !strcmp(a, "--max-errors") || !strcmp(a, "--diagnostics") ||
+            !strcmp(a, "--color"))
+            k++;
+        k++;
+    }
+    if (k >= argc)
+        return false;
+    char *cmd = argv[k];
+    memmove(argv + 2, argv + 1, (size_t)(k - 1) * sizeof *argv);
+    argv[1] = cmd;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EX_USAGE;
     }
+    if (!command_first(argc, argv))
+        return usage_error("no command (check, build, run, fmt, graph, explain) after `%s`",
+                           argv[argc - 1]);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         const char *h = argc > 2 ? command_help(argv[2]) : NULL;

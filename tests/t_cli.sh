@@ -158,6 +158,25 @@ if "$EXPC" --version | grep -q "(LLVM"; then
     [ -e "$T/clinic.o" ] && fail noplugin-obj-nothing "clinic.o written" || pass noplugin-obj-nothing
 fi
 
+# The common options may also come before the command.
+W=tests/golden/diag/W0601.exp
+"$EXPC" -Werror check "$W" 2>"$T/err"
+expect_code opts-first-werror 1 $?
+grep -q 'error\[W0601\]' "$T/err" && pass opts-first-werror-msg || fail opts-first-werror-msg "$(cat "$T/err")"
+"$EXPC" --diagnostics json --color=never -I "$T" -Werror check "$W" 2>"$T/err"
+expect_code opts-first-json 1 $?
+head -1 "$T/err" | grep -q '^{"file":' && pass opts-first-json-msg || fail opts-first-json-msg "$(cat "$T/err")"
+"$EXPC" -Werror --version >"$T/out"
+expect_code opts-first-version 0 $?
+grep -q '^expc [0-9]' "$T/out" && pass opts-first-version-out || fail opts-first-version-out "$(cat "$T/out")"
+"$EXPC" -Werror -I 2>"$T/err"
+expect_code opts-no-command 2 $?
+grep -q '^expc: no command (check, build, run, fmt, graph, explain) after `-I`$' "$T/err" &&
+    pass opts-no-command-msg || fail opts-no-command-msg "$(cat "$T/err")"
+"$EXPC" --bogus check "$W" 2>"$T/err"
+expect_code opts-first-unknown 2 $?
+grep -q '^expc: unknown option `--bogus`$' "$T/err" && pass opts-first-unknown-msg || fail opts-first-unknown-msg "$(cat "$T/err")"
+
 # `-o -` is standard output for the one-file kinds (and graph); the kinds
 # that write several files refuse it, and nothing named `-` appears.
 mkdir -p "$T/dash" && cd "$T/dash"
