@@ -213,4 +213,11 @@ case_fmt "trailing comment goes with the last thing on its line" \
     'experience e {\n    path SAY;\n    penalty early 1; // c\n}\n'
 case_fmt "CRLF line ends" 'import "a";\r\n// c\r\nimport "b";\r\n' 'import "a";\n// c\r\nimport "b";\n'
 
+# What we ship is in the canonical layout: the examples and the stdlib.
+if "$EXPC" fmt --check "$ROOT"/examples/*.exp "$ROOT"/stdlib/*.exp >"$TMPDIR_T/out" 2>&1; then
+    pass shipped-canonical
+else
+    fail shipped-canonical "not formatted: $(cat "$TMPDIR_T/out")"
+fi
+
 finish
