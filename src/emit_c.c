@@ -534,36 +534,13 @@ static void put_dispatch(FILE *f, name_ent *ents, size_t n, int depth, name_ent 
  * superlinear in it (20,000 events: over a minute of gcc -O2). */
 #define EVENT_ID_SWITCH_MAX 256
 
-/* FNV-1a, 32 bits: placed here, computed the same way by the generated
- * lookup (and by the LLVM backend's). */
-static uint32_t fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static void put_event_id_table(FILE *f, const ir_machine *m, const char *P)
 {
-    size_t n = m->n_events, cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    uint32_t *slot = calloc(cap, sizeof *slot);
-    if (!slot)
-        xoom();
-    for (size_t i = 0; i < n; i++) {
-        const ir_event *e = &m->events[i];
-        size_t h = fnv1a(e->name, e->len) & (cap - 1);
-        bool dup = false;
-        while (slot[h]) {
-            const ir_event *o = &m->events[slot[h] - 1];
-            dup |= o->len == e->len && memcmp(o->name, e->name, e->len) == 0;
-            h = (h + 1) & (cap - 1);
-        }
-        if (!dup) /* a name declared twice resolves to its first id */
-            slot[h] = (uint32_t)i + 1;
-    }
+    size_t n = m->n_events;
+    ir_event_table t;
+    ir_event_table_build(m, &t);
+    size_t cap = t.cap;
+    const uint32_t *slot = t.slots;
     fprintf(f, "/* Event names by id, and their lengths. */\n"
                "static const char *const %s_name[%zu] = {", P, n);
     for (size_t i = 0; i < n; i++) {
@@ -579,7 +556,8 @@ static void put_event_id_table(FILE *f, const ir_machine *m, const char *P)
     for (size_t i = 0; i < cap; i++)
         fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", slot[i]);
     fputs("\n};\n\n", f);
-    free(slot);
+    free(t.slots);
+    /* ir_fnv1a and the probing of ir_event_table_build, in C. */
     fprintf(f,
             "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
             "int32_t %s_event_id(const char *name, size_t len)\n{\n"

@@ -6,6 +6,8 @@
  * index).  Engines translate the result; none of them reads the AST. */
 #include "expc/lower.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *ir_stage_name(const ir_machine *m, int32_t stage)
@@ -13,6 +15,38 @@ const char *ir_stage_name(const ir_machine *m, int32_t stage)
     if (stage >= 0 && stage < m->n_notes)
         return m->notes[stage].name;
     return stage == m->n_notes ? "ENGAGED" : "?";
+}
+
+uint32_t ir_fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+void ir_event_table_build(const ir_machine *m, ir_event_table *t)
+{
+    size_t n = m->n_events, cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        xoom();
+    for (size_t i = 0; i < n; i++) {
+        const ir_event *e = &m->events[i];
+        size_t h = ir_fnv1a(e->name, e->len) & (cap - 1);
+        bool dup = false;
+        while (slot[h]) {
+            const ir_event *o = &m->events[slot[h] - 1];
+            dup |= o->len == e->len && memcmp(o->name, e->name, e->len) == 0;
+            h = (h + 1) & (cap - 1);
+        }
+        if (!dup) /* declaration order: the first of two equal names wins */
+            slot[h] = (uint32_t)i + 1;
+    }
+    t->slots = slot;
+    t->cap = cap;
 }
 
 static const char *base_name(const char *path)

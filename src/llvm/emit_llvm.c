@@ -508,16 +508,6 @@ static int cmp_by_len(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;  /* declaration order: the first name wins */
 }
 
-/* FNV-1a, 32 bits: the hash P_event_id computes for a large event table
- * (build_event_id_table) and the emitter uses to place the names. */
-static uint32_t fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 /* P_event_id for many events: an open-addressing table built here, and a
  * small loop that hashes the name and probes it.  The switch of
  * build_event_id grows with the number of names, and LLVM's CFG passes
@@ -531,16 +521,15 @@ static void build_event_id_table(gen *g, LLVMValueRef fn, LLVMValueRef name, LLV
 {
     const ir_machine *m = g->m;
     LLVMBuilderRef b = g->b;
-    size_t n = m->n_events, total = 0, cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
+    size_t n = m->n_events, total = 0;
+    ir_event_table t;
+    ir_event_table_build(m, &t);
+    size_t cap = t.cap;
+    const uint32_t *slot = t.slots;
     for (size_t i = 0; i < n; i++)
         total += m->events[i].len;
     char *blob = xmalloc(total ? total : 1);
     LLVMValueRef *off = xmalloc(n * sizeof *off), *lens = xmalloc(n * sizeof *lens);
-    uint32_t *slot = calloc(cap, sizeof *slot);
-    if (!slot)
-        xoom();
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         const ir_event *e = &m->events[i];
@@ -548,18 +537,6 @@ static void build_event_id_table(gen *g, LLVMValueRef fn, LLVMValueRef name, LLV
         off[i] = LLVMConstInt(g->i32, at, 0);
         lens[i] = LLVMConstInt(g->i32, e->len, 0);
         at += e->len;
-        /* The first of two equal names keeps the slot: declaration order
-         * wins, as in the switch. */
-        size_t h = fnv1a(e->name, e->len) & (cap - 1);
-        bool dup = false;
-        while (slot[h]) {
-            const ir_event *o = &m->events[slot[h] - 1];
-            if (o->len == e->len && memcmp(o->name, e->name, e->len) == 0)
-                dup = true;
-            h = (h + 1) & (cap - 1);
-        }
-        if (!dup)
-            slot[h] = (uint32_t)i + 1;
     }
     LLVMValueRef *slots = xmalloc(cap * sizeof *slots);
     for (size_t i = 0; i < cap; i++)
@@ -574,7 +551,7 @@ static void build_event_id_table(gen *g, LLVMValueRef fn, LLVMValueRef name, LLV
     free(blob);
     free(off);
     free(lens);
-    free(slot);
+    free(t.slots);
     free(slots);
 
     LLVMBasicBlockRef hloop = LLVMAppendBasicBlockInContext(g->ctx, fn, "hash");

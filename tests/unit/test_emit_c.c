@@ -677,6 +677,46 @@ static void test_agrees_with_interp(void **state)
     rmtree(d);
 }
 
+/* The lookup table both backends put in data past 256 events: every name
+ * found by hashing and probing at its first id, a name not declared
+ * reaches an empty slot, FNV-1a is the published 32-bit one. */
+static void test_event_table(void **st)
+{
+    (void)st;
+    assert_int_equal(ir_fnv1a("", 0), 2166136261u);
+    assert_int_equal(ir_fnv1a("a", 1), 0xe40c292cu);
+    assert_int_equal(ir_fnv1a("foobar", 6), 0xbf9cf968u);
+    enum { N = 1000 };
+    static ir_event ev[N + 1];
+    static char names[N][8];
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(names[i], sizeof names[i], "e%d", i);
+        ev[i] = (ir_event){ names[i], (size_t)n, i % 3, 1, NULL, -1, NULL };
+    }
+    ev[N] = ev[7]; /* a name declared twice keeps its first id */
+    ir_machine m = abi_machine();
+    m.events = ev;
+    m.n_events = N + 1;
+    ir_event_table t;
+    ir_event_table_build(&m, &t);
+    assert_true(t.cap >= 2 * (N + 1) && (t.cap & (t.cap - 1)) == 0);
+    size_t used = 0;
+    for (size_t i = 0; i < t.cap; i++)
+        used += t.slots[i] != 0;
+    assert_int_equal(used, N);
+    for (int i = 0; i <= N; i++) {
+        size_t h = ir_fnv1a(ev[i].name, ev[i].len) & (t.cap - 1);
+        while (t.slots[h] && strcmp(ev[t.slots[h] - 1].name, ev[i].name) != 0)
+            h = (h + 1) & (t.cap - 1);
+        assert_int_equal(t.slots[h], (i == N ? 7 : i) + 1);
+    }
+    size_t h = ir_fnv1a("nope", 4) & (t.cap - 1), probes = 0;
+    while (t.slots[h] && probes < t.cap)
+        h = (h + 1) & (t.cap - 1), probes++;
+    assert_true(probes < t.cap);
+    free(t.slots);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -696,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_main),
         cmocka_unit_test(test_inline_declarations),
         cmocka_unit_test(test_agrees_with_interp),
+        cmocka_unit_test(test_event_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
