@@ -211,7 +211,9 @@ case_fmt "signs of points" \
 case_fmt "trailing comment goes with the last thing on its line" \
     'experience e { path SAY; penalty early 1; // c\n}\n' \
     'experience e {\n    path SAY;\n    penalty early 1; // c\n}\n'
-case_fmt "CRLF line ends" 'import "a";\r\n// c\r\nimport "b";\r\n' 'import "a";\n// c\r\nimport "b";\n'
+case_fmt "CRLF line ends" 'import "a";\r\n// c\r\nimport "b";\r\n' 'import "a";\n// c\nimport "b";\n'
+case_fmt "CRLF inside a block comment" 'import "a"; /* x\r\n  y */\r\n' 'import "a"; /* x\n  y */\n'
+case_fmt "a CR not before LF is kept" 'import "a"; // x\ry\r\n' 'import "a"; // x\ry\n'
 
 # What we ship is in the canonical layout: the examples and the stdlib.
 if "$EXPC" fmt --check "$ROOT"/examples/*.exp "$ROOT"/stdlib/*.exp >"$TMPDIR_T/out" 2>&1; then
