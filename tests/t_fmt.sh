@@ -213,6 +213,7 @@ case_fmt "trailing comment goes with the last thing on its line" \
     'experience e {\n    path SAY;\n    penalty early 1; // c\n}\n'
 case_fmt "CRLF line ends" 'import "a";\r\n// c\r\nimport "b";\r\n' 'import "a";\n// c\nimport "b";\n'
 case_fmt "CRLF inside a block comment" 'import "a"; /* x\r\n  y */\r\n' 'import "a"; /* x\n  y */\n'
+case_fmt "a run of CRs before LF goes whole" 'import "a"; // x\r\r\n/* y\r\r\n*/\n' 'import "a"; // x\n/* y\n*/\n'
 case_fmt "a CR not before LF is kept" 'import "a"; // x\ry\r\n' 'import "a"; // x\ry\n'
 
 # What we ship is in the canonical layout: the examples and the stdlib.
