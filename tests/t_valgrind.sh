@@ -12,9 +12,10 @@
 # Every command's exit code and output must be what they are without
 # valgrind; valgrind's own verdict is exit 99 (--error-exitcode).  Only
 # LLVM's global singletons may be suppressed (tests/hostile/valgrind.supp).
+# Then the whole golden suite tests/t_run.sh with expc under valgrind.
 # Skipped when valgrind is missing or expc is built with ASan (SAN=1:
-# the two cannot run together).  Takes about a minute (the JIT is slow
-# under valgrind).
+# the two cannot run together).  Takes about two minutes (the JIT is
+# slow under valgrind).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 T=$TMPDIR_T
@@ -112,6 +113,38 @@ fi
 if [ "$LLVM" = 1 ]; then
     vg build-obj 0 "$EXPC" build examples/grand_hotel.exp --emit=obj -o "$T/hotel.o"
     vg build-bc 0 "$EXPC" build examples/clinic.exp --emit=llvm-bc -o "$T/clinic.bc"
+fi
+
+# ---- the golden end-to-end tests, whole, under valgrind -----------------------------
+# tests/t_run.sh (hand-checked CSV, JSON, stderr and exit codes for every
+# engine) with expc behind `valgrind --error-exitcode=1`.  Some of its
+# cases check only stdout, so valgrind also writes a log per process, and
+# any log that is not empty fails here.
+mkdir -p "$T/vglogs"
+cat >"$T/expc" <<EOS
+#!/bin/sh
+exec valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \\
+    --suppressions="$ROOT/tests/hostile/valgrind.supp" --log-file="$T/vglogs/%p.log" \\
+    "$EXPC" "\$@"
+EOS
+chmod +x "$T/expc"
+EXPC="$T/expc" sh tests/t_run.sh >"$T/t_run.log" 2>&1
+rc=$?
+res=$(tail -n 1 "$T/t_run.log")
+np=$(printf '%s\n' "$res" | sed -n 's/^t_run: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+nf=$(printf '%s\n' "$res" | sed -n 's/^t_run: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+nlogs=$(find "$T/vglogs" -name '*.log' | wc -l)
+if [ "$rc" = 0 ] && [ -n "$np" ] && [ "$np" -gt 0 ] && [ "$nf" = 0 ]; then
+    T_PASS=$((T_PASS + np))
+else
+    fail golden-run "t_run under valgrind: ${res:-no result}"
+    grep -A12 '^FAIL' "$T/t_run.log" | head -60
+fi
+if [ "$nlogs" -gt 0 ] && [ -z "$(find "$T/vglogs" -name '*.log' -size +0c)" ]; then
+    pass golden-run-valgrind-quiet
+else
+    fail golden-run-valgrind-quiet "$nlogs valgrind logs, these not empty:"
+    find "$T/vglogs" -name '*.log' -size +0c -exec head -30 {} \;
 fi
 
 finish
