@@ -37,7 +37,7 @@
 #define EXPC_VERSION "unknown" /* the Makefile defines it */
 #endif
 
-const emit_backend cgen_backend = { "c", ".c", false, cgen_emit };
+const emit_backend cgen_backend = { "c", ".c", false, cgen_emit, "a source and a header" };
 
 static const char *const medium_names[3] = { "stage", "system", "service" };
 

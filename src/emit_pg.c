@@ -47,7 +47,7 @@
 #endif
 
 int pg_emit(arena *a, const ir_machine *m, const emit_opts *o);
-const emit_backend pg_backend = { "pg", "", false, pg_emit };
+const emit_backend pg_backend = { "pg", "", false, pg_emit, "a folder" };
 
 /* The first line of every generated Makefile contains this: it is how an
  * existing folder is recognised as ours, and so safe to replace. */

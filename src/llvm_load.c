@@ -95,9 +95,9 @@ static int emit_obj(arena *a, const ir_machine *m, const emit_opts *o)
     return p ? p->obj->emit(a, m, o) : 2;
 }
 
-const emit_backend llvm_ir_lazy = { "llvm-ir", ".ll", true, emit_ir };
-const emit_backend llvm_bc_lazy = { "llvm-bc", ".bc", true, emit_bc };
-const emit_backend llvm_obj_lazy = { "obj", ".o", true, emit_obj };
+const emit_backend llvm_ir_lazy = { "llvm-ir", ".ll", true, emit_ir, NULL };
+const emit_backend llvm_bc_lazy = { "llvm-bc", ".bc", true, emit_bc, NULL };
+const emit_backend llvm_obj_lazy = { "obj", ".o", true, emit_obj, NULL };
 #else
 typedef int expc_llvm_load_unused;
 #endif

@@ -499,14 +499,13 @@ static int cmd_build(const cli *c, const char *argv0)
     if (c->prefix && !valid_c_name(c->prefix))
         return usage_error("--prefix `%s` is not a C identifier", c->prefix);
     if (c->out && !strcmp(c->out, "-")) {
-        /* Standard output holds one file: not a source and its header, nor
-         * an extension folder. */
-        if (!strcmp(be->kind, "c"))
-            return usage_error("--emit=c writes a source and a header: -o - (standard output) "
-                               "is for --emit=llvm-ir, llvm-bc and obj%s", "");
-        if (!strcmp(be->kind, "pg"))
-            return usage_error("--emit=pg writes a folder: -o - (standard output) "
-                               "is for --emit=llvm-ir, llvm-bc and obj%s", "");
+        /* Standard output holds one file. */
+        if (be->several) {
+            char why[160];
+            snprintf(why, sizeof why, "--emit=%s writes %s: -o - (standard output) is for "
+                     "--emit=llvm-ir, llvm-bc and obj", be->kind, be->several);
+            return usage_error("%s", why);
+        }
         if (c->md && !c->mf)
             return usage_error("-MD with -o - needs -MF FILE for the dependency file%s", "");
     }

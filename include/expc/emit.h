@@ -23,6 +23,9 @@ typedef struct emit_backend {
     bool needs_llvm;
     /* Returns 0, 2 (usage, e.g. LLVM not built in), 70 or 74. */
     int (*emit)(arena *a, const ir_machine *m, const emit_opts *o);
+    /* What the backend writes when it is more than one file ("a folder"),
+     * NULL when it is one: only a single file can go to `-o -`. */
+    const char *several;
 } emit_backend;
 
 /* Every backend compiled in, NULL-terminated. */

@@ -1027,9 +1027,9 @@ static int emit_ir(arena *a, const ir_machine *m, const emit_opts *o) { return e
 static int emit_bc(arena *a, const ir_machine *m, const emit_opts *o) { return emit_kind(a, m, o, OUT_BC); }
 static int emit_obj(arena *a, const ir_machine *m, const emit_opts *o) { return emit_kind(a, m, o, OUT_OBJ); }
 
-const emit_backend llvm_ir_backend = {"llvm-ir", ".ll", true, emit_ir};
-const emit_backend llvm_bc_backend = {"llvm-bc", ".bc", true, emit_bc};
-const emit_backend llvm_obj_backend = {"obj", ".o", true, emit_obj};
+const emit_backend llvm_ir_backend = {"llvm-ir", ".ll", true, emit_ir, NULL};
+const emit_backend llvm_bc_backend = {"llvm-bc", ".bc", true, emit_bc, NULL};
+const emit_backend llvm_obj_backend = {"obj", ".o", true, emit_obj, NULL};
 
 void llvm_shutdown(void)
 {
