@@ -33,8 +33,10 @@ fi
 LLVM=0
 "$EXPC" --version | grep -q '(LLVM' && LLVM=1
 
-VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-    --suppressions=$ROOT/tests/hostile/valgrind.supp --log-file=$T/vg.log"
+# What memcheck looks for, here and for the golden suite below.
+VG_OPTS="-q --leak-check=full --errors-for-leak-kinds=definite
+    --suppressions=$ROOT/tests/hostile/valgrind.supp"
+VG="valgrind $VG_OPTS --error-exitcode=99 --log-file=$T/vg.log"
 
 # vg NAME WANT CMD...: CMD under valgrind exits WANT, writes what it writes
 # without valgrind (stdout and stderr), and valgrind has nothing to say.
@@ -123,9 +125,7 @@ fi
 mkdir -p "$T/vglogs"
 cat >"$T/expc" <<EOS
 #!/bin/sh
-exec valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \\
-    --suppressions="$ROOT/tests/hostile/valgrind.supp" --log-file="$T/vglogs/%p.log" \\
-    "$EXPC" "\$@"
+exec valgrind $(echo $VG_OPTS) --error-exitcode=1 --log-file="$T/vglogs/%p.log" "$EXPC" "\$@"
 EOS
 chmod +x "$T/expc"
 EXPC="$T/expc" sh tests/t_run.sh >"$T/t_run.log" 2>&1

@@ -50,11 +50,10 @@ for h in "$@"; do
     # executed, lines missed cover, branches...; files the harness links but
     # never enters (0 functions run) are left out of its table.
     echo "== fuzz_$h: $n inputs (lines, functions, regions covered)"
-    awk '$1 ~ /\.[cy]$/ && $6 < $5 {
-            sub(".*/src/", "src/", $1); sub("^build/fuzz-cov/", "build/", $1)
-            printf "  %-22s %7s %11s  %7s %9s  %7s %11s\n", $1, $10,
+    awk 'function row(name) {
+            printf "  %-22s %7s %11s  %7s %9s  %7s %11s\n", name, $10,
                 "(" $8 - $9 "/" $8 ")", $7, "(" $5 - $6 "/" $5 ")", $4, "(" $2 - $3 "/" $2 ")" }
-         $1 == "TOTAL" {
-            printf "  %-22s %7s %11s  %7s %9s  %7s %11s\n", "all linked code", $10,
-                "(" $8 - $9 "/" $8 ")", $7, "(" $5 - $6 "/" $5 ")", $4, "(" $2 - $3 "/" $2 ")" }' $B/$h.txt
+         $1 ~ /\.[cy]$/ && $6 < $5 {
+            sub(".*/src/", "src/", $1); sub("^build/fuzz-cov/", "build/", $1); row($1) }
+         $1 == "TOTAL" { row("all linked code") }' $B/$h.txt
 done
