@@ -7,7 +7,7 @@
 # exactly like `expc run`, so it carries the very runtime expc is built from
 # (src/rt, libc only).  This script concatenates the files it is given, in
 # order, each after a one-line banner comment, with every `#include "expc/..."`
-# line removed (rt.h comes first, so its declarations are already there), and
+# line removed (the headers come first, so their declarations are already there), and
 # writes a C file defining
 #
 #     const unsigned char cgen_runtime_source[];   (the text, then a NUL)

@@ -75,12 +75,7 @@ int rt_main(int argc, char **argv, const rt_engine *e);
  * interface for the rest of expc.
  * ------------------------------------------------------------------------ */
 
-#define RT_EXIT_OK 0
-#define RT_EXIT_USAGE 2
-#define RT_EXIT_DATA 65
-#define RT_EXIT_NOINPUT 66
-#define RT_EXIT_SOFTWARE 70
-#define RT_EXIT_IOERR 74
+#include "expc/exitcode.h"
 
 /* Results of the readers' *_next and of rt_src_more. */
 #define RT_NEXT_EOF 0      /* no more records (rt_src_more: no more bytes) */
