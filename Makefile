@@ -126,7 +126,7 @@ $(B)/src/ast.o $(B)/src/parse.o: $(B)/exp.tab.h $(B)/lex.yy.h
 
 # The runtime embedded in `build --main` output, made from the same files
 # the tool is built from (tools/embed.sh turns them into a C string).
-RT_EMBED := include/expc/exitcode.h include/expc/rt.h $(filter-out src/rt/ndjson.c,$(wildcard src/rt/*.c))
+RT_EMBED := include/expc/exitcode.h include/expc/rt_time.h include/expc/rt.h $(filter-out src/rt/ndjson.c,$(wildcard src/rt/*.c))
 $(B)/rt_embed.c: tools/embed.sh $(RT_EMBED)
 	@mkdir -p $(B)
 	sh tools/embed.sh $(RT_EMBED) > $@.tmp && mv $@.tmp $@
