@@ -141,6 +141,12 @@ $(B)/tests/%: tests/unit/%.c $(LIB) $(LLVM_LIB)
 
 unit: $(UNIT_BINS)
 
+# The C side of the event time differential test (tests/t_time.sh).
+$(B)/tests/time_driver: tests/time_driver.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB)
+check: $(B)/tests/time_driver
+
 check: $(B)/expc $(PLUGIN) $(B)/stdlib $(UNIT_BINS)
 	sh tests/run.sh $(UNIT_BINS)
 
