@@ -12,8 +12,11 @@
  *    `+HHMM` or `-HHMM` (none: UTC).  Years 0000-9999 (proleptic
  *    Gregorian), hours 00-23, minutes and seconds 00-59 (no `24:00`, no
  *    leap second `:60`), offsets up to 23:59; impossible dates are bad.
- * Nothing may come before or after (no blanks either).  Every time is
- * rounded toward minus infinity to a whole millisecond.
+ *    The range is that of the text: an offset may carry the time itself
+ *    past it (`0000-01-01T00:00+01:00` is 0000-01-01 less an hour).
+ * Nothing may come before or after (no blanks either); leading zeros are
+ * allowed in seconds (`007`, `-0`).  Every time is rounded toward minus
+ * infinity to a whole millisecond.
  *
  * Embedded in the programs `expc build --main` writes (tools/embed.sh):
  * C11 and libc headers only; the file-local names of evtime.c are evt_. */
