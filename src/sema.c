@@ -696,7 +696,7 @@ static bool check_path_shape(sema *S, const ast_item *e, const ast_member *m, in
 /* E0303-E0305: a well-formed path against its industry's rules. */
 static void check_path_industry(sema *S, const ast_item *e, const industry_info *ind,
                                 const char *iname, const int pos[B_COUNT],
-                                const ast_bseq *at[B_COUNT])
+                                const ast_bseq *const at[B_COUNT])
 {
     const char *ename = e->name.name;
     if (ind->first) {
@@ -814,6 +814,109 @@ static void check_note(sema *S, const ast_item *e, const ast_member *m, bool fir
                     n == 1 ? "medium" : "media");
 }
 
+/* One experience while it is checked: what its members said, gathered in
+ * one walk over them, so that the rules judged on the whole experience (the
+ * path against the notes and the industry, W0505) run once it is over.
+ * Each kind of member has its own function below; a new kind of member or
+ * rule adds a field here and a function, not a branch in a long one. */
+typedef struct exp_check {
+    const ast_item *e;
+    const char *ename;
+    const industry_info *ind;        /* NULL: no `for`, or it names no industry */
+    const char *iname;
+    const ast_member *path, *penalty; /* the first of each */
+    bool path_ok;                    /* a single, well-formed path */
+    int pos[B_COUNT];                /* check_path_shape's, for the first path */
+    const ast_bseq *at[B_COUNT];
+    const ast_member *note[B_COUNT]; /* the first note of each behaviour */
+    bool positive[B_COUNT];          /* some event with positive points plays it */
+    htab events;                     /* event name -> its first member */
+    bool uses_at, bad_at, touched[N_TOUCH];
+} exp_check;
+
+/* E0203: the industry after `for`, when there is one. */
+static void resolve_industry(sema *S, exp_check *X)
+{
+    const ast_ident *id = X->e->industry;
+    if (!id)
+        return;
+    sym *s = ht_get(&S->names, id->name);
+    if (!s) {
+        diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
+                    did_you_mean(S, suggest_industry(S, id->name)));
+    } else if (s->kind != SYM_INDUSTRY) {
+        diagnostic *dg = diag_report(S->d, "E0203", id->sp, "`%s` is %s, not an industry",
+                                     id->name, A_KIND[s->kind]);
+        diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind], s->name);
+    } else {
+        X->ind = s->ind;
+        X->iname = s->name;
+    }
+}
+
+/* E0306 for a second path; E0301, E0302 for the first. */
+static void check_path_member(sema *S, exp_check *X, const ast_member *m)
+{
+    if (X->path) {
+        /* A second path is reported as such, not also for what it lacks or
+         * repeats: one mistake, one error. */
+        diagnostic *dg = diag_report(S->d, "E0306", path_span(m),
+                                     "experience `%s` has more than one `path`", X->ename);
+        diag_add_note(S->d, dg, path_span(X->path), "first `path` here");
+        X->path_ok = false;
+        return;
+    }
+    X->path = m;
+    X->path_ok = check_path_shape(S, X->e, m, X->pos, X->at);
+}
+
+/* E0401 for a second note of one behaviour, then the note's own rules. */
+static void check_note_member(sema *S, exp_check *X, const ast_member *m)
+{
+    ast_behaviour b = m->note_b.b;
+    if (X->note[b]) {
+        diagnostic *dg = diag_report(S->d, "E0401", note_head(m),
+                                     "second `note %s` in experience `%s`: each behaviour "
+                                     "has one note",
+                                     BEHAVIOUR[b], X->ename);
+        diag_add_note(S->d, dg, note_head(X->note[b]), "first `note %s` here", BEHAVIOUR[b]);
+    } else {
+        X->note[b] = m;
+    }
+    check_note(S, X->e, m, X->note[b] == m);
+}
+
+/* E0201 for an event name taken in this experience (events are named per
+ * experience, outside the global namespace). */
+static void declare_event(sema *S, exp_check *X, const ast_member *m)
+{
+    const ast_member *old = ht_get(&X->events, m->name.name);
+    if (old) {
+        diagnostic *dg = diag_report(S->d, "E0201", m->name.sp,
+                                     "event `%s` is declared twice in experience `%s`",
+                                     m->name.name, X->ename);
+        diag_add_note(S->d, dg, old->name.sp, "first declared here");
+        return;
+    }
+    ht_put(S->a, &X->events, m->name.name, (void *)m);
+}
+
+/* E0202 and E0501: the emotion an event names, if any. */
+static void check_event_emotion(sema *S, const ast_member *m)
+{
+    ast_behaviour b = m->event_b.b;
+    if (!m->emotion)
+        return;
+    sym *s = use_emotion(S, m->emotion, (int)b);
+    if (!s || s->evokes == b)
+        return;
+    diagnostic *dg = diag_report(S->d, "E0501", m->emotion->sp,
+                                 "event `%s` plays %s, but `%s` evokes %s", m->name.name,
+                                 BEHAVIOUR[b], s->name, BEHAVIOUR[s->evokes]);
+    diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s", s->name,
+                  BEHAVIOUR[s->evokes]);
+}
+
 static int touch_index(const char *name)
 {
     for (int k = 0; k < N_TOUCH; k++)
@@ -822,189 +925,146 @@ static int touch_index(const char *name)
     return -1;
 }
 
-static void check_experience(sema *S, const ast_item *e)
+/* E0502: the touch point after `at`, if any; notes which ones are used for
+ * W0505. */
+static void check_touch_point(sema *S, exp_check *X, const ast_member *m)
 {
-    const char *ename = e->name.name;
-    const industry_info *ind = NULL;
-    const char *iname = NULL;
-    if (e->industry) {
-        const ast_ident *id = e->industry;
-        sym *s = ht_get(&S->names, id->name);
-        if (!s) {
-            diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
-                        did_you_mean(S, suggest_industry(S, id->name)));
-        } else if (s->kind != SYM_INDUSTRY) {
-            diagnostic *dg = diag_report(S->d, "E0203", id->sp,
-                                         "`%s` is %s, not an industry", id->name,
-                                         A_KIND[s->kind]);
-            diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind],
-                          s->name);
-        } else {
-            ind = s->ind;
-            iname = s->name;
+    if (!m->at)
+        return;
+    X->uses_at = true;
+    int k = touch_index(m->at->name);
+    if (k >= 0) {
+        X->touched[k] = true;
+        return;
+    }
+    X->bad_at = true;
+    const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
+    if (sug)
+        diag_report(S->d, "E0502", m->at->sp, "unknown touch point `%s`; did you mean `%s`?",
+                    m->at->name, sug);
+    else
+        diag_report(S->d, "E0502", m->at->sp,
+                    "unknown touch point `%s`: the touch points are "
+                    "`marketing`, `sales`, `service` and `support`",
+                    m->at->name);
+}
+
+/* W0504 for an event worth nothing; notes which behaviours some event can
+ * advance, for E0503. */
+static void check_event_points(sema *S, exp_check *X, const ast_member *m)
+{
+    if (m->points.value == 0)
+        diag_report(S->d, "W0504", m->points.sp,
+                    "event `%s` carries 0 points: it never moves a customer along the path",
+                    m->name.name);
+    else if (m->points.value > 0)
+        X->positive[m->event_b.b] = true;
+}
+
+static void check_event(sema *S, exp_check *X, const ast_member *m)
+{
+    declare_event(S, X, m);
+    check_event_emotion(S, m);
+    check_touch_point(S, X, m);
+    check_event_points(S, X, m);
+}
+
+/* E0602: `penalty early` given twice, or negative. */
+static void check_penalty(sema *S, exp_check *X, const ast_member *m)
+{
+    if (X->penalty) {
+        diagnostic *dg = diag_report(S->d, "E0602", span_join(m->kw_sp, m->points.sp),
+                                     "experience `%s` gives `penalty early` twice", X->ename);
+        diag_add_note(S->d, dg, span_join(X->penalty->kw_sp, X->penalty->points.sp),
+                      "first given here");
+        return;
+    }
+    X->penalty = m;
+    if (m->points.value < 0)
+        diag_report(S->d, "E0602", m->points.sp,
+                    "`penalty early` of `%s` is %lld, but it must not be negative: "
+                    "it counts the points lost, so write `penalty early %lld;`",
+                    X->ename, (long long)m->points.value, -(long long)m->points.value);
+}
+
+/* E0306 for a missing path; then, on a single well-formed path only, the
+ * path against the industry (E0303-E0305) and against the notes and events
+ * (E0402, E0503), in the order the path plays its behaviours. */
+static void check_path_notes(sema *S, const exp_check *X)
+{
+    if (!X->path) {
+        diag_report(S->d, "E0306", X->e->name.sp,
+                    "experience `%s` has no `path`: it must say in which order its notes "
+                    "are played",
+                    X->ename);
+        return;
+    }
+    if (!X->path_ok)
+        return;
+    if (X->ind && !X->ind->contradictory)
+        check_path_industry(S, X->e, X->ind, X->iname, X->pos, X->at);
+    for (int k = 0; k < B_COUNT; k++) {
+        ast_behaviour b = B_COUNT;
+        for (int x = 0; x < B_COUNT; x++)
+            if (X->pos[x] == k)
+                b = (ast_behaviour)x;
+        if (!X->note[b]) {
+            diag_report(S->d, "E0402", X->at[b]->b.sp,
+                        "path of `%s` plays %s, but there is no `note %s`", X->ename,
+                        BEHAVIOUR[b], BEHAVIOUR[b]);
+        } else if (!X->positive[b]) {
+            diag_report(S->d, "E0503", note_head(X->note[b]),
+                        "`note %s` of `%s` can never complete: no event with positive "
+                        "points plays %s",
+                        BEHAVIOUR[b], X->ename, BEHAVIOUR[b]);
         }
     }
+}
 
-    const ast_member *path = NULL, *penalty = NULL;
-    const ast_member *note[B_COUNT] = {NULL};
-    bool path_ok = false, positive[B_COUNT] = {false};
-    int pos[B_COUNT];
-    const ast_bseq *at[B_COUNT];
-    bool uses_at = false, bad_at = false, touched[N_TOUCH] = {false};
+/* W0505.  An unknown touch point already has its error, and its event
+ * probably meant one of the stages that would be named missing. */
+static void check_touch_points(sema *S, const exp_check *X)
+{
+    if (!X->uses_at || X->bad_at)
+        return;
+    const char *missing[N_TOUCH];
+    int n = 0;
+    for (int k = 0; k < N_TOUCH; k++)
+        if (!X->touched[k])
+            missing[n++] = TOUCH[k];
+    if (n)
+        diag_report(S->d, "W0505", X->e->name.sp,
+                    "experience `%s` places events at touch points, yet none at %s", X->ename,
+                    word_list(S->a, missing, n, "or", true));
+}
 
+static void check_experience(sema *S, const ast_item *e)
+{
+    exp_check X = {.e = e, .ename = e->name.name};
     size_t n_events = 0;
     for (const ast_member *m = e->members; m; m = m->next)
         n_events += m->kind == MEM_EVENT;
-    htab events;
-    ht_init(S->a, &events, n_events);
+    ht_init(S->a, &X.events, n_events);
 
+    resolve_industry(S, &X);
     for (const ast_member *m = e->members; m; m = m->next) {
         switch (m->kind) {
-        case MEM_PATH: {
-            int p2[B_COUNT];
-            const ast_bseq *a2[B_COUNT];
-            if (path) {
-                /* A second path is reported as such, not also for what it
-                 * lacks or repeats: one mistake, one error. */
-                diagnostic *dg = diag_report(S->d, "E0306", path_span(m),
-                                             "experience `%s` has more than one `path`",
-                                             ename);
-                diag_add_note(S->d, dg, path_span(path), "first `path` here");
-                path_ok = false;
-                break;
-            }
-            bool ok = check_path_shape(S, e, m, p2, a2);
-            path = m;
-            path_ok = ok;
-            memcpy(pos, p2, sizeof pos);
-            memcpy(at, a2, sizeof at);
+        case MEM_PATH:
+            check_path_member(S, &X, m);
             break;
-        }
-        case MEM_NOTE: {
-            ast_behaviour b = m->note_b.b;
-            if (note[b]) {
-                diagnostic *dg = diag_report(S->d, "E0401", note_head(m),
-                                             "second `note %s` in experience `%s`: each "
-                                             "behaviour has one note",
-                                             BEHAVIOUR[b], ename);
-                diag_add_note(S->d, dg, note_head(note[b]), "first `note %s` here",
-                              BEHAVIOUR[b]);
-            } else {
-                note[b] = m;
-            }
-            check_note(S, e, m, note[b] == m);
+        case MEM_NOTE:
+            check_note_member(S, &X, m);
             break;
-        }
-        case MEM_EVENT: {
-            const ast_member *old = ht_get(&events, m->name.name);
-            if (old) {
-                diagnostic *dg = diag_report(S->d, "E0201", m->name.sp,
-                                             "event `%s` is declared twice in experience `%s`",
-                                             m->name.name, ename);
-                diag_add_note(S->d, dg, old->name.sp, "first declared here");
-            } else {
-                ht_put(S->a, &events, m->name.name, (void *)m);
-            }
-            ast_behaviour b = m->event_b.b;
-            if (m->emotion) {
-                sym *s = use_emotion(S, m->emotion, (int)b);
-                if (s && s->evokes != b) {
-                    diagnostic *dg = diag_report(S->d, "E0501", m->emotion->sp,
-                                                 "event `%s` plays %s, but `%s` evokes %s",
-                                                 m->name.name, BEHAVIOUR[b], s->name,
-                                                 BEHAVIOUR[s->evokes]);
-                    diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s",
-                                  s->name, BEHAVIOUR[s->evokes]);
-                }
-            }
-            if (m->at) {
-                uses_at = true;
-                int k = touch_index(m->at->name);
-                if (k >= 0) {
-                    touched[k] = true;
-                } else {
-                    bad_at = true;
-                    const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
-                    if (sug)
-                        diag_report(S->d, "E0502", m->at->sp,
-                                    "unknown touch point `%s`; did you mean `%s`?",
-                                    m->at->name, sug);
-                    else
-                        diag_report(S->d, "E0502", m->at->sp,
-                                    "unknown touch point `%s`: the touch points are "
-                                    "`marketing`, `sales`, `service` and `support`",
-                                    m->at->name);
-                }
-            }
-            if (m->points.value == 0)
-                diag_report(S->d, "W0504", m->points.sp,
-                            "event `%s` carries 0 points: it never moves a customer along "
-                            "the path",
-                            m->name.name);
-            else if (m->points.value > 0)
-                positive[b] = true;
+        case MEM_EVENT:
+            check_event(S, &X, m);
             break;
-        }
         case MEM_PENALTY:
-            if (penalty) {
-                diagnostic *dg = diag_report(S->d, "E0602", span_join(m->kw_sp, m->points.sp),
-                                             "experience `%s` gives `penalty early` twice",
-                                             ename);
-                diag_add_note(S->d, dg, span_join(penalty->kw_sp, penalty->points.sp),
-                              "first given here");
-                break;
-            }
-            penalty = m;
-            if (m->points.value < 0)
-                diag_report(S->d, "E0602", m->points.sp,
-                            "`penalty early` of `%s` is %lld, but it must not be negative: "
-                            "it counts the points lost, so write `penalty early %lld;`",
-                            ename, (long long)m->points.value, -(long long)m->points.value);
+            check_penalty(S, &X, m);
             break;
         }
     }
-
-    if (!path)
-        diag_report(S->d, "E0306", e->name.sp,
-                    "experience `%s` has no `path`: it must say in which order its notes "
-                    "are played",
-                    ename);
-
-    /* Path-judged rules: only on a single, well-formed path. */
-    if (path && path_ok) {
-        if (ind && !ind->contradictory)
-            check_path_industry(S, e, ind, iname, pos, at);
-        for (int k = 0; k < B_COUNT; k++) {
-            ast_behaviour b = B_COUNT;
-            for (int x = 0; x < B_COUNT; x++)
-                if (pos[x] == k)
-                    b = (ast_behaviour)x;
-            if (!note[b]) {
-                diag_report(S->d, "E0402", at[b]->b.sp,
-                            "path of `%s` plays %s, but there is no `note %s`", ename,
-                            BEHAVIOUR[b], BEHAVIOUR[b]);
-            } else if (!positive[b]) {
-                diag_report(S->d, "E0503", note_head(note[b]),
-                            "`note %s` of `%s` can never complete: no event with positive "
-                            "points plays %s",
-                            BEHAVIOUR[b], ename, BEHAVIOUR[b]);
-            }
-        }
-    }
-
-    /* W0505.  An unknown touch point already has its error, and its event
-     * probably meant one of the stages that would be named missing. */
-    if (uses_at && !bad_at) {
-        const char *missing[N_TOUCH];
-        int n = 0;
-        for (int k = 0; k < N_TOUCH; k++)
-            if (!touched[k])
-                missing[n++] = TOUCH[k];
-        if (n)
-            diag_report(S->d, "W0505", e->name.sp,
-                        "experience `%s` places events at touch points, yet none at %s", ename,
-                        word_list(S->a, missing, n, "or", true));
-    }
+    check_path_notes(S, &X);
+    check_touch_points(S, &X);
 }
 
 /* ---- pass 3: unused emotions ------------------------------------------- */
