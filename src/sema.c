@@ -132,6 +132,7 @@ static const char *const A_KIND[] = {"an emotion", "an industry", "an experience
  * reported) once. */
 typedef struct industry_info {
     const ast_rule *first, *key;
+    const ast_rule *before[B_COUNT][B_COUNT];       /* [x][y]: `x before y` */
     const ast_rule *before_list[B_COUNT * B_COUNT]; /* distinct, source order */
     int n_before;
     bool contradictory; /* E0307 reported: experiences are not judged by it */
@@ -364,6 +365,137 @@ static sym *declare(sema *S, sym_kind kind, const ast_ident *id, const ast_item 
     return s;
 }
 
+/* Whether `r` only restates a rule already kept: harmless, judged once. */
+static bool rule_restated(const industry_info *ind, const ast_rule *r)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        return ind->first && ind->first->a.b == r->a.b;
+    case RULE_KEY:
+        return ind->key && ind->key->a.b == r->a.b;
+    default:
+        return ind->before[r->a.b][r->b.b] != NULL;
+    }
+}
+
+/* The kept rule a `first x` contradicts (with why in *why), or NULL. */
+static const ast_rule *first_contradicts(const industry_info *ind, ast_behaviour x,
+                                         const char **why)
+{
+    if (ind->first) {
+        *why = "a path opens with one behaviour";
+        return ind->first;
+    }
+    if (ind->key && ind->key->a.b == x) {
+        *why = "a path plays each behaviour once, so its first behaviour cannot also be "
+               "its key";
+        return ind->key;
+    }
+    *why = "nothing can come before the first behaviour";
+    for (int b = 0; b < B_COUNT; b++)
+        if (ind->before[b][x])
+            return ind->before[b][x];
+    return NULL;
+}
+
+/* The kept rule a `key x` contradicts (with why in *why), or NULL. */
+static const ast_rule *key_contradicts(const industry_info *ind, ast_behaviour x,
+                                       const char **why)
+{
+    if (ind->key) {
+        *why = "a path has one key behaviour, the one it ends with";
+        return ind->key;
+    }
+    if (ind->first && ind->first->a.b == x) {
+        *why = "a path plays each behaviour once, so its key behaviour cannot also be "
+               "its first";
+        return ind->first;
+    }
+    *why = "nothing can come after the key behaviour";
+    for (int b = 0; b < B_COUNT; b++)
+        if (ind->before[x][b])
+            return ind->before[x][b];
+    return NULL;
+}
+
+/* The kept `first` or `key` rule an `x before y` contradicts, or NULL
+ * (cycles among `before` rules are before_cycle's). */
+static const ast_rule *before_contradicts(const industry_info *ind, ast_behaviour x,
+                                          ast_behaviour y, const char **why)
+{
+    if (ind->first && ind->first->a.b == y) {
+        *why = "nothing can come before the first behaviour";
+        return ind->first;
+    }
+    if (ind->key && ind->key->a.b == x) {
+        *why = "nothing can come after the key behaviour";
+        return ind->key;
+    }
+    return NULL;
+}
+
+/* E0307 for an `x before y` that closes a cycle: y already comes (directly
+ * or through the third behaviour) before x.  True when it did. */
+static bool before_cycle(sema *S, const industry_info *ind, const char *iname,
+                         const ast_rule *r)
+{
+    ast_behaviour x = r->a.b, y = r->b.b;
+    ast_behaviour z = (ast_behaviour)(B_COUNT * (B_COUNT - 1) / 2 - x - y);
+    const ast_rule *via[2] = {NULL, NULL};
+    const char *chain;
+    if (ind->before[y][x]) {
+        via[0] = ind->before[y][x];
+        chain = arena_printf(S->a, "%s before %s before %s", BEHAVIOUR[x], BEHAVIOUR[y],
+                             BEHAVIOUR[x]);
+    } else if (ind->before[y][z] && ind->before[z][x]) {
+        via[0] = ind->before[y][z];
+        via[1] = ind->before[z][x];
+        chain = arena_printf(S->a, "%s before %s before %s before %s", BEHAVIOUR[x],
+                             BEHAVIOUR[y], BEHAVIOUR[z], BEHAVIOUR[x]);
+    } else {
+        return false;
+    }
+    diagnostic *dg =
+        diag_report(S->d, "E0307", rule_span(r),
+                    "`%s` in industry `%s` closes a cycle of `before` rules: %s",
+                    rule_text(S->a, r), iname, chain);
+    for (int k = 0; k < 2 && via[k]; k++)
+        diag_add_note(S->d, dg, rule_span(via[k]), "`%s` is part of the cycle",
+                      rule_text(S->a, via[k]));
+    return true;
+}
+
+/* The kept rule `r` contradicts, for every kind of rule, or NULL. */
+static const ast_rule *rule_contradicts(const industry_info *ind, const ast_rule *r,
+                                        const char **why)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        return first_contradicts(ind, r->a.b, why);
+    case RULE_KEY:
+        return key_contradicts(ind, r->a.b, why);
+    default:
+        return before_contradicts(ind, r->a.b, r->b.b, why);
+    }
+}
+
+/* Keeps a rule found consistent with those before it. */
+static void keep_rule(industry_info *ind, const ast_rule *r)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        ind->first = r;
+        break;
+    case RULE_KEY:
+        ind->key = r;
+        break;
+    default:
+        ind->before[r->a.b][r->b.b] = r;
+        ind->before_list[ind->n_before++] = r;
+        break;
+    }
+}
+
 /* E0307: checks an industry's rules in source order, each against the
  * consistent rules before it.  A rule that contradicts them is reported
  * (with a note at the rule it contradicts) and left out, so one bad rule
@@ -373,112 +505,33 @@ static sym *declare(sema *S, sym_kind kind, const ast_ident *id, const ast_item 
 static industry_info *check_industry(sema *S, const ast_item *it)
 {
     industry_info *ind = arena_alloc(S->a, sizeof *ind);
-    const ast_rule *before[B_COUNT][B_COUNT] = {{0}};
     const char *iname = it->name.name;
     for (const ast_rule *r = it->rules; r; r = r->next) {
-        const char *rt = rule_text(S->a, r);
-        const ast_rule *other = NULL; /* the earlier rule it contradicts */
-        const char *why = NULL;
-        ast_behaviour x = r->a.b, y = r->b.b;
-        if (r->kind == RULE_FIRST) {
-            if (ind->first && ind->first->a.b == x)
-                continue;
-            if (ind->first) {
-                other = ind->first;
-                why = "a path opens with one behaviour";
-            } else if (ind->key && ind->key->a.b == x) {
-                other = ind->key;
-                why = "a path plays each behaviour once, so its first behaviour "
-                      "cannot also be its key";
-            } else {
-                for (int b = 0; b < B_COUNT && !other; b++)
-                    if (before[b][x]) {
-                        other = before[b][x];
-                        why = "nothing can come before the first behaviour";
-                    }
-            }
-            if (!other) {
-                ind->first = r;
-                continue;
-            }
-        } else if (r->kind == RULE_KEY) {
-            if (ind->key && ind->key->a.b == x)
-                continue;
-            if (ind->key) {
-                other = ind->key;
-                why = "a path has one key behaviour, the one it ends with";
-            } else if (ind->first && ind->first->a.b == x) {
-                other = ind->first;
-                why = "a path plays each behaviour once, so its key behaviour "
-                      "cannot also be its first";
-            } else {
-                for (int b = 0; b < B_COUNT && !other; b++)
-                    if (before[x][b]) {
-                        other = before[x][b];
-                        why = "nothing can come after the key behaviour";
-                    }
-            }
-            if (!other) {
-                ind->key = r;
-                continue;
-            }
-        } else {
-            if (x == y) {
-                diag_report(S->d, "E0307", rule_span(r),
-                            "`%s` in industry `%s` can never hold: a behaviour cannot "
-                            "come before itself",
-                            rt, iname);
-                ind->contradictory = true;
-                continue;
-            }
-            if (before[x][y])
-                continue;
-            if (ind->first && ind->first->a.b == y) {
-                other = ind->first;
-                why = "nothing can come before the first behaviour";
-            } else if (ind->key && ind->key->a.b == x) {
-                other = ind->key;
-                why = "nothing can come after the key behaviour";
-            } else {
-                /* A cycle: y already comes (directly or through the third
-                 * behaviour) before x. */
-                ast_behaviour z = (ast_behaviour)(B_COUNT * (B_COUNT - 1) / 2 - x - y);
-                const ast_rule *via[2] = {NULL, NULL};
-                const char *chain = NULL;
-                if (before[y][x]) {
-                    via[0] = before[y][x];
-                    chain = arena_printf(S->a, "%s before %s before %s", BEHAVIOUR[x],
-                                         BEHAVIOUR[y], BEHAVIOUR[x]);
-                } else if (before[y][z] && before[z][x]) {
-                    via[0] = before[y][z];
-                    via[1] = before[z][x];
-                    chain = arena_printf(S->a, "%s before %s before %s before %s",
-                                         BEHAVIOUR[x], BEHAVIOUR[y], BEHAVIOUR[z],
-                                         BEHAVIOUR[x]);
-                }
-                if (chain) {
-                    diagnostic *dg = diag_report(
-                        S->d, "E0307", rule_span(r),
-                        "`%s` in industry `%s` closes a cycle of `before` rules: %s", rt,
-                        iname, chain);
-                    for (int k = 0; k < 2 && via[k]; k++)
-                        diag_add_note(S->d, dg, rule_span(via[k]), "`%s` is part of the cycle",
-                                      rule_text(S->a, via[k]));
-                    ind->contradictory = true;
-                    continue;
-                }
-            }
-            if (!other) {
-                before[x][y] = r;
-                ind->before_list[ind->n_before++] = r;
-                continue;
-            }
+        if (r->kind == RULE_BEFORE && r->a.b == r->b.b) {
+            diag_report(S->d, "E0307", rule_span(r),
+                        "`%s` in industry `%s` can never hold: a behaviour cannot come "
+                        "before itself",
+                        rule_text(S->a, r), iname);
+            ind->contradictory = true;
+            continue;
         }
-        diagnostic *dg = diag_report(S->d, "E0307", rule_span(r),
-                                     "`%s` contradicts `%s` in industry `%s`: %s", rt,
-                                     rule_text(S->a, other), iname, why);
-        diag_add_note(S->d, dg, rule_span(other), "`%s` is stated here", rule_text(S->a, other));
-        ind->contradictory = true;
+        if (rule_restated(ind, r))
+            continue;
+        const char *why = NULL;
+        const ast_rule *other = rule_contradicts(ind, r, &why);
+        if (other) {
+            diagnostic *dg = diag_report(S->d, "E0307", rule_span(r),
+                                         "`%s` contradicts `%s` in industry `%s`: %s",
+                                         rule_text(S->a, r), rule_text(S->a, other), iname,
+                                         why);
+            diag_add_note(S->d, dg, rule_span(other), "`%s` is stated here",
+                          rule_text(S->a, other));
+            ind->contradictory = true;
+        } else if (r->kind == RULE_BEFORE && before_cycle(S, ind, iname, r)) {
+            ind->contradictory = true;
+        } else {
+            keep_rule(ind, r);
+        }
     }
     return ind;
 }
