@@ -1,4 +1,4 @@
-/* sema.c - the checker: every rule of SPEC §3 after the syntax.
+/* sema.c - the checker: every rule of docs/language.md after the syntax.
  *
  * It runs on a program whose files all lexed and parsed cleanly, in three
  * passes:
@@ -45,7 +45,7 @@
 static const char *const BEHAVIOUR[B_COUNT] = {"SAY", "STAY", "SPEND"};
 static const char *const MEDIUM[M_COUNT] = {"stage", "system", "service"};
 
-/* The customer life cycle, in its order (SPEC §1: touch points). */
+/* The customer life cycle, in its order (docs/language.md: touch points). */
 #define N_TOUCH 4
 static const char *const TOUCH[N_TOUCH] = {"marketing", "sales", "service", "support"};
 
@@ -1144,7 +1144,8 @@ int sema_check(arena *a, diag_ctx *d, program *prog)
 {
     collect_experiences(a, prog);
     /* The tree of a file with syntax errors is partial: nothing to judge
-     * (SPEC §3: the checks run only on files that lex and parse cleanly). */
+     * (docs/language.md: the checks run only on files that lex and parse
+     * cleanly). */
     if (prog->syntax_errors)
         return 0;
     int errors_before = d->errors;
@@ -1170,15 +1171,6 @@ ast_item *sema_find_experience(const program *prog, const char *name)
     for (size_t i = 0; i < prog->n_files; i++)
         for (ast_item *it = prog->files[i]->items; it; it = it->next)
             if (it->kind == ITEM_EXPERIENCE && strcmp(it->name.name, name) == 0)
-                return it;
-    return NULL;
-}
-
-const ast_item *sema_find_industry(const program *prog, const char *name)
-{
-    for (size_t i = 0; i < prog->n_files; i++)
-        for (const ast_item *it = prog->files[i]->items; it; it = it->next)
-            if (it->kind == ITEM_INDUSTRY && strcmp(it->name.name, name) == 0)
                 return it;
     return NULL;
 }
