@@ -312,6 +312,12 @@ static void test_duplicate_experience_and_event(void **st)
                         "event `asked` is declared twice in experience `cafe`");
     assert_string_equal(get("E0201", 1)->message, "experience `cafe` is declared twice");
     assert_int_equal(P.n_experiences, 3);
+    /* Notes have no names: a second note is E0401, and the table's summary
+     * of E0201 (what `expc explain` shows) does not claim it. */
+    CHECK(EMO EXP("cafe", N_SAY));
+    assert_string_equal(codes(), "E0401");
+    assert_null(strstr(diag_lookup("E0201")->summary, "note"));
+    assert_non_null(strstr(diag_lookup("E0201")->summary, "event"));
 }
 
 static void test_unknown_emotion(void **st)
