@@ -58,13 +58,20 @@ static inline void ufs_rmtree(char *dir)
     free(dir);
 }
 
-/* "dir/rel" in a static buffer of its own (up to four live at once). */
+/* "dir/rel" in a static buffer of its own (up to four live at once; `dir`
+ * may be an earlier result). */
 static inline const char *ufs_path(const char *dir, const char *rel)
 {
     static char bufs[4][4096];
     static int k;
+    size_t ld = strlen(dir), lr = strlen(rel);
+    assert_true(ld + 1 + lr < sizeof bufs[0]);
+    char tmp[sizeof bufs[0]];
+    memcpy(tmp, dir, ld);
+    tmp[ld] = '/';
+    memcpy(tmp + ld + 1, rel, lr + 1);
     char *b = bufs[k++ & 3];
-    snprintf(b, sizeof bufs[0], "%s/%s", dir, rel);
+    memcpy(b, tmp, ld + lr + 2);
     return b;
 }
 
