@@ -378,43 +378,41 @@ static bool rule_restated(const industry_info *ind, const ast_rule *r)
     }
 }
 
-/* The kept rule a `first x` contradicts (with why in *why), or NULL. */
-static const ast_rule *first_contradicts(const industry_info *ind, ast_behaviour x,
-                                         const char **why)
-{
-    if (ind->first) {
-        *why = "a path opens with one behaviour";
-        return ind->first;
-    }
-    if (ind->key && ind->key->a.b == x) {
-        *why = "a path plays each behaviour once, so its first behaviour cannot also be "
-               "its key";
-        return ind->key;
-    }
-    *why = "nothing can come before the first behaviour";
-    for (int b = 0; b < B_COUNT; b++)
-        if (ind->before[b][x])
-            return ind->before[b][x];
-    return NULL;
-}
+/* Why a `first` (END_FIRST) or `key` (END_KEY) rule contradicts a kept
+ * rule: another rule of its own kind, the rule of the other end on the same
+ * behaviour, or a `before` rule past that end. */
+enum { END_FIRST, END_KEY };
+static const char *const END_WHY[2][3] = {
+    {"a path opens with one behaviour",
+     "a path plays each behaviour once, so its first behaviour cannot also be its key",
+     "nothing can come before the first behaviour"},
+    {"a path has one key behaviour, the one it ends with",
+     "a path plays each behaviour once, so its key behaviour cannot also be its first",
+     "nothing can come after the key behaviour"},
+};
 
-/* The kept rule a `key x` contradicts (with why in *why), or NULL. */
-static const ast_rule *key_contradicts(const industry_info *ind, ast_behaviour x,
+/* The kept rule a `first x` or `key x` contradicts (with why in *why), or
+ * NULL.  The two mirror each other: a path opens with its first behaviour
+ * and ends with its key one. */
+static const ast_rule *end_contradicts(const industry_info *ind, int end, ast_behaviour x,
                                        const char **why)
 {
-    if (ind->key) {
-        *why = "a path has one key behaviour, the one it ends with";
-        return ind->key;
+    const ast_rule *same = end == END_KEY ? ind->key : ind->first;
+    const ast_rule *opposite = end == END_KEY ? ind->first : ind->key;
+    if (same) {
+        *why = END_WHY[end][0];
+        return same;
     }
-    if (ind->first && ind->first->a.b == x) {
-        *why = "a path plays each behaviour once, so its key behaviour cannot also be "
-               "its first";
-        return ind->first;
+    if (opposite && opposite->a.b == x) {
+        *why = END_WHY[end][1];
+        return opposite;
     }
-    *why = "nothing can come after the key behaviour";
-    for (int b = 0; b < B_COUNT; b++)
-        if (ind->before[x][b])
-            return ind->before[x][b];
+    *why = END_WHY[end][2];
+    for (int b = 0; b < B_COUNT; b++) {
+        const ast_rule *r = end == END_KEY ? ind->before[x][b] : ind->before[b][x];
+        if (r)
+            return r;
+    }
     return NULL;
 }
 
@@ -424,11 +422,11 @@ static const ast_rule *before_contradicts(const industry_info *ind, ast_behaviou
                                           ast_behaviour y, const char **why)
 {
     if (ind->first && ind->first->a.b == y) {
-        *why = "nothing can come before the first behaviour";
+        *why = END_WHY[END_FIRST][2];
         return ind->first;
     }
     if (ind->key && ind->key->a.b == x) {
-        *why = "nothing can come after the key behaviour";
+        *why = END_WHY[END_KEY][2];
         return ind->key;
     }
     return NULL;
@@ -471,9 +469,9 @@ static const ast_rule *rule_contradicts(const industry_info *ind, const ast_rule
 {
     switch (r->kind) {
     case RULE_FIRST:
-        return first_contradicts(ind, r->a.b, why);
+        return end_contradicts(ind, END_FIRST, r->a.b, why);
     case RULE_KEY:
-        return key_contradicts(ind, r->a.b, why);
+        return end_contradicts(ind, END_KEY, r->a.b, why);
     default:
         return before_contradicts(ind, r->a.b, r->b.b, why);
     }
