@@ -1,4 +1,4 @@
-/* codes.c - the table of diagnostic codes (SPEC §3).
+/* codes.c - the table of diagnostic codes (docs/language.md lists them).
  *
  * One row per code: its severity, a one-line summary, a paragraph on what it
  * means for the customer experience being scripted, a script that triggers
@@ -106,7 +106,7 @@ const diag_code diag_codes[] = {
 
     /* ---- names ----------------------------------------------------- */
     {"E0201", DIAG_ERROR,
-     "a name declared twice (emotion, industry, experience; note or event in one experience)",
+     "a name declared twice (emotion, industry, experience; an event in one experience)",
      "Emotions, industries and experiences share one global namespace across a "
      "script and all its imports, so a name may be declared once in all of them "
      "together (an experience cannot be called like an emotion of the stdlib).  "

@@ -5,8 +5,8 @@
  * (file load order, line, column, report order) before printing.  Text form
  * is `file:line:col: error[CODE]: message`, the source line, a caret line
  * (^ then ~ under the rest of the span), then notes in the same shape; the
- * JSON form is one object per line (SPEC §5).  Warnings count toward nothing
- * but become errors under -Werror.  --max-errors N prints the first N errors
+ * JSON form is one object per line (docs/language.md).  Warnings count
+ * toward nothing but become errors under -Werror.  --max-errors N prints the first N errors
  * by position; the scanner stops once N are found (the checks, linear, run
  * to the end), and the text form then says that it stopped. */
 #include "expc/diag.h"

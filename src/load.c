@@ -4,8 +4,8 @@
  * recursion, so a chain of a thousand imports costs no stack), and keyed by
  * their real path so that repeated and cyclic imports are harmless.  An import
  * is searched for in the importing file's folder, each -I folder, each
- * EXP_PATH folder, then the bundled stdlib (SPEC §3); when none has it, E0205
- * names every folder tried. */
+ * EXP_PATH folder, then the bundled stdlib (docs/language.md, imports); when
+ * none has it, E0205 names every folder tried. */
 #include "expc/load.h"
 
 #include <errno.h>

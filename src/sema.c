@@ -1,4 +1,4 @@
-/* sema.c - the checker: every rule of SPEC §3 after the syntax.
+/* sema.c - the checker: every rule of docs/language.md after the syntax.
  *
  * It runs on a program whose files all lexed and parsed cleanly, in three
  * passes:
@@ -45,7 +45,7 @@
 static const char *const BEHAVIOUR[B_COUNT] = {"SAY", "STAY", "SPEND"};
 static const char *const MEDIUM[M_COUNT] = {"stage", "system", "service"};
 
-/* The customer life cycle, in its order (SPEC §1: touch points). */
+/* The customer life cycle, in its order (docs/language.md: touch points). */
 #define N_TOUCH 4
 static const char *const TOUCH[N_TOUCH] = {"marketing", "sales", "service", "support"};
 
@@ -132,6 +132,7 @@ static const char *const A_KIND[] = {"an emotion", "an industry", "an experience
  * reported) once. */
 typedef struct industry_info {
     const ast_rule *first, *key;
+    const ast_rule *before[B_COUNT][B_COUNT];       /* [x][y]: `x before y` */
     const ast_rule *before_list[B_COUNT * B_COUNT]; /* distinct, source order */
     int n_before;
     bool contradictory; /* E0307 reported: experiences are not judged by it */
@@ -364,6 +365,135 @@ static sym *declare(sema *S, sym_kind kind, const ast_ident *id, const ast_item 
     return s;
 }
 
+/* Whether `r` only restates a rule already kept: harmless, judged once. */
+static bool rule_restated(const industry_info *ind, const ast_rule *r)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        return ind->first && ind->first->a.b == r->a.b;
+    case RULE_KEY:
+        return ind->key && ind->key->a.b == r->a.b;
+    default:
+        return ind->before[r->a.b][r->b.b] != NULL;
+    }
+}
+
+/* Why a `first` (END_FIRST) or `key` (END_KEY) rule contradicts a kept
+ * rule: another rule of its own kind, the rule of the other end on the same
+ * behaviour, or a `before` rule past that end. */
+enum { END_FIRST, END_KEY };
+static const char *const END_WHY[2][3] = {
+    {"a path opens with one behaviour",
+     "a path plays each behaviour once, so its first behaviour cannot also be its key",
+     "nothing can come before the first behaviour"},
+    {"a path has one key behaviour, the one it ends with",
+     "a path plays each behaviour once, so its key behaviour cannot also be its first",
+     "nothing can come after the key behaviour"},
+};
+
+/* The kept rule a `first x` or `key x` contradicts (with why in *why), or
+ * NULL.  The two mirror each other: a path opens with its first behaviour
+ * and ends with its key one. */
+static const ast_rule *end_contradicts(const industry_info *ind, int end, ast_behaviour x,
+                                       const char **why)
+{
+    const ast_rule *same = end == END_KEY ? ind->key : ind->first;
+    const ast_rule *opposite = end == END_KEY ? ind->first : ind->key;
+    if (same) {
+        *why = END_WHY[end][0];
+        return same;
+    }
+    if (opposite && opposite->a.b == x) {
+        *why = END_WHY[end][1];
+        return opposite;
+    }
+    *why = END_WHY[end][2];
+    for (int b = 0; b < B_COUNT; b++) {
+        const ast_rule *r = end == END_KEY ? ind->before[x][b] : ind->before[b][x];
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* The kept `first` or `key` rule an `x before y` contradicts, or NULL
+ * (cycles among `before` rules are before_cycle's). */
+static const ast_rule *before_contradicts(const industry_info *ind, ast_behaviour x,
+                                          ast_behaviour y, const char **why)
+{
+    if (ind->first && ind->first->a.b == y) {
+        *why = END_WHY[END_FIRST][2];
+        return ind->first;
+    }
+    if (ind->key && ind->key->a.b == x) {
+        *why = END_WHY[END_KEY][2];
+        return ind->key;
+    }
+    return NULL;
+}
+
+/* E0307 for an `x before y` that closes a cycle: y already comes (directly
+ * or through the third behaviour) before x.  True when it did. */
+static bool before_cycle(sema *S, const industry_info *ind, const char *iname,
+                         const ast_rule *r)
+{
+    ast_behaviour x = r->a.b, y = r->b.b;
+    ast_behaviour z = (ast_behaviour)(B_COUNT * (B_COUNT - 1) / 2 - x - y);
+    const ast_rule *via[2] = {NULL, NULL};
+    const char *chain;
+    if (ind->before[y][x]) {
+        via[0] = ind->before[y][x];
+        chain = arena_printf(S->a, "%s before %s before %s", BEHAVIOUR[x], BEHAVIOUR[y],
+                             BEHAVIOUR[x]);
+    } else if (ind->before[y][z] && ind->before[z][x]) {
+        via[0] = ind->before[y][z];
+        via[1] = ind->before[z][x];
+        chain = arena_printf(S->a, "%s before %s before %s before %s", BEHAVIOUR[x],
+                             BEHAVIOUR[y], BEHAVIOUR[z], BEHAVIOUR[x]);
+    } else {
+        return false;
+    }
+    diagnostic *dg =
+        diag_report(S->d, "E0307", rule_span(r),
+                    "`%s` in industry `%s` closes a cycle of `before` rules: %s",
+                    rule_text(S->a, r), iname, chain);
+    for (int k = 0; k < 2 && via[k]; k++)
+        diag_add_note(S->d, dg, rule_span(via[k]), "`%s` is part of the cycle",
+                      rule_text(S->a, via[k]));
+    return true;
+}
+
+/* The kept rule `r` contradicts, for every kind of rule, or NULL. */
+static const ast_rule *rule_contradicts(const industry_info *ind, const ast_rule *r,
+                                        const char **why)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        return end_contradicts(ind, END_FIRST, r->a.b, why);
+    case RULE_KEY:
+        return end_contradicts(ind, END_KEY, r->a.b, why);
+    default:
+        return before_contradicts(ind, r->a.b, r->b.b, why);
+    }
+}
+
+/* Keeps a rule found consistent with those before it. */
+static void keep_rule(industry_info *ind, const ast_rule *r)
+{
+    switch (r->kind) {
+    case RULE_FIRST:
+        ind->first = r;
+        break;
+    case RULE_KEY:
+        ind->key = r;
+        break;
+    default:
+        ind->before[r->a.b][r->b.b] = r;
+        ind->before_list[ind->n_before++] = r;
+        break;
+    }
+}
+
 /* E0307: checks an industry's rules in source order, each against the
  * consistent rules before it.  A rule that contradicts them is reported
  * (with a note at the rule it contradicts) and left out, so one bad rule
@@ -373,112 +503,33 @@ static sym *declare(sema *S, sym_kind kind, const ast_ident *id, const ast_item 
 static industry_info *check_industry(sema *S, const ast_item *it)
 {
     industry_info *ind = arena_alloc(S->a, sizeof *ind);
-    const ast_rule *before[B_COUNT][B_COUNT] = {{0}};
     const char *iname = it->name.name;
     for (const ast_rule *r = it->rules; r; r = r->next) {
-        const char *rt = rule_text(S->a, r);
-        const ast_rule *other = NULL; /* the earlier rule it contradicts */
-        const char *why = NULL;
-        ast_behaviour x = r->a.b, y = r->b.b;
-        if (r->kind == RULE_FIRST) {
-            if (ind->first && ind->first->a.b == x)
-                continue;
-            if (ind->first) {
-                other = ind->first;
-                why = "a path opens with one behaviour";
-            } else if (ind->key && ind->key->a.b == x) {
-                other = ind->key;
-                why = "a path plays each behaviour once, so its first behaviour "
-                      "cannot also be its key";
-            } else {
-                for (int b = 0; b < B_COUNT && !other; b++)
-                    if (before[b][x]) {
-                        other = before[b][x];
-                        why = "nothing can come before the first behaviour";
-                    }
-            }
-            if (!other) {
-                ind->first = r;
-                continue;
-            }
-        } else if (r->kind == RULE_KEY) {
-            if (ind->key && ind->key->a.b == x)
-                continue;
-            if (ind->key) {
-                other = ind->key;
-                why = "a path has one key behaviour, the one it ends with";
-            } else if (ind->first && ind->first->a.b == x) {
-                other = ind->first;
-                why = "a path plays each behaviour once, so its key behaviour "
-                      "cannot also be its first";
-            } else {
-                for (int b = 0; b < B_COUNT && !other; b++)
-                    if (before[x][b]) {
-                        other = before[x][b];
-                        why = "nothing can come after the key behaviour";
-                    }
-            }
-            if (!other) {
-                ind->key = r;
-                continue;
-            }
-        } else {
-            if (x == y) {
-                diag_report(S->d, "E0307", rule_span(r),
-                            "`%s` in industry `%s` can never hold: a behaviour cannot "
-                            "come before itself",
-                            rt, iname);
-                ind->contradictory = true;
-                continue;
-            }
-            if (before[x][y])
-                continue;
-            if (ind->first && ind->first->a.b == y) {
-                other = ind->first;
-                why = "nothing can come before the first behaviour";
-            } else if (ind->key && ind->key->a.b == x) {
-                other = ind->key;
-                why = "nothing can come after the key behaviour";
-            } else {
-                /* A cycle: y already comes (directly or through the third
-                 * behaviour) before x. */
-                ast_behaviour z = (ast_behaviour)(B_COUNT * (B_COUNT - 1) / 2 - x - y);
-                const ast_rule *via[2] = {NULL, NULL};
-                const char *chain = NULL;
-                if (before[y][x]) {
-                    via[0] = before[y][x];
-                    chain = arena_printf(S->a, "%s before %s before %s", BEHAVIOUR[x],
-                                         BEHAVIOUR[y], BEHAVIOUR[x]);
-                } else if (before[y][z] && before[z][x]) {
-                    via[0] = before[y][z];
-                    via[1] = before[z][x];
-                    chain = arena_printf(S->a, "%s before %s before %s before %s",
-                                         BEHAVIOUR[x], BEHAVIOUR[y], BEHAVIOUR[z],
-                                         BEHAVIOUR[x]);
-                }
-                if (chain) {
-                    diagnostic *dg = diag_report(
-                        S->d, "E0307", rule_span(r),
-                        "`%s` in industry `%s` closes a cycle of `before` rules: %s", rt,
-                        iname, chain);
-                    for (int k = 0; k < 2 && via[k]; k++)
-                        diag_add_note(S->d, dg, rule_span(via[k]), "`%s` is part of the cycle",
-                                      rule_text(S->a, via[k]));
-                    ind->contradictory = true;
-                    continue;
-                }
-            }
-            if (!other) {
-                before[x][y] = r;
-                ind->before_list[ind->n_before++] = r;
-                continue;
-            }
+        if (r->kind == RULE_BEFORE && r->a.b == r->b.b) {
+            diag_report(S->d, "E0307", rule_span(r),
+                        "`%s` in industry `%s` can never hold: a behaviour cannot come "
+                        "before itself",
+                        rule_text(S->a, r), iname);
+            ind->contradictory = true;
+            continue;
         }
-        diagnostic *dg = diag_report(S->d, "E0307", rule_span(r),
-                                     "`%s` contradicts `%s` in industry `%s`: %s", rt,
-                                     rule_text(S->a, other), iname, why);
-        diag_add_note(S->d, dg, rule_span(other), "`%s` is stated here", rule_text(S->a, other));
-        ind->contradictory = true;
+        if (rule_restated(ind, r))
+            continue;
+        const char *why = NULL;
+        const ast_rule *other = rule_contradicts(ind, r, &why);
+        if (other) {
+            diagnostic *dg = diag_report(S->d, "E0307", rule_span(r),
+                                         "`%s` contradicts `%s` in industry `%s`: %s",
+                                         rule_text(S->a, r), rule_text(S->a, other), iname,
+                                         why);
+            diag_add_note(S->d, dg, rule_span(other), "`%s` is stated here",
+                          rule_text(S->a, other));
+            ind->contradictory = true;
+        } else if (r->kind == RULE_BEFORE && before_cycle(S, ind, iname, r)) {
+            ind->contradictory = true;
+        } else {
+            keep_rule(ind, r);
+        }
     }
     return ind;
 }
@@ -696,7 +747,7 @@ static bool check_path_shape(sema *S, const ast_item *e, const ast_member *m, in
 /* E0303-E0305: a well-formed path against its industry's rules. */
 static void check_path_industry(sema *S, const ast_item *e, const industry_info *ind,
                                 const char *iname, const int pos[B_COUNT],
-                                const ast_bseq *at[B_COUNT])
+                                const ast_bseq *const at[B_COUNT])
 {
     const char *ename = e->name.name;
     if (ind->first) {
@@ -814,6 +865,109 @@ static void check_note(sema *S, const ast_item *e, const ast_member *m, bool fir
                     n == 1 ? "medium" : "media");
 }
 
+/* One experience while it is checked: what its members said, gathered in
+ * one walk over them, so that the rules judged on the whole experience (the
+ * path against the notes and the industry, W0505) run once it is over.
+ * Each kind of member has its own function below; a new kind of member or
+ * rule adds a field here and a function, not a branch in a long one. */
+typedef struct exp_check {
+    const ast_item *e;
+    const char *ename;
+    const industry_info *ind;        /* NULL: no `for`, or it names no industry */
+    const char *iname;
+    const ast_member *path, *penalty; /* the first of each */
+    bool path_ok;                    /* a single, well-formed path */
+    int pos[B_COUNT];                /* check_path_shape's, for the first path */
+    const ast_bseq *at[B_COUNT];
+    const ast_member *note[B_COUNT]; /* the first note of each behaviour */
+    bool positive[B_COUNT];          /* some event with positive points plays it */
+    htab events;                     /* event name -> its first member */
+    bool uses_at, bad_at, touched[N_TOUCH];
+} exp_check;
+
+/* E0203: the industry after `for`, when there is one. */
+static void resolve_industry(sema *S, exp_check *X)
+{
+    const ast_ident *id = X->e->industry;
+    if (!id)
+        return;
+    sym *s = ht_get(&S->names, id->name);
+    if (!s) {
+        diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
+                    did_you_mean(S, suggest_industry(S, id->name)));
+    } else if (s->kind != SYM_INDUSTRY) {
+        diagnostic *dg = diag_report(S->d, "E0203", id->sp, "`%s` is %s, not an industry",
+                                     id->name, A_KIND[s->kind]);
+        diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind], s->name);
+    } else {
+        X->ind = s->ind;
+        X->iname = s->name;
+    }
+}
+
+/* E0306 for a second path; E0301, E0302 for the first. */
+static void check_path_member(sema *S, exp_check *X, const ast_member *m)
+{
+    if (X->path) {
+        /* A second path is reported as such, not also for what it lacks or
+         * repeats: one mistake, one error. */
+        diagnostic *dg = diag_report(S->d, "E0306", path_span(m),
+                                     "experience `%s` has more than one `path`", X->ename);
+        diag_add_note(S->d, dg, path_span(X->path), "first `path` here");
+        X->path_ok = false;
+        return;
+    }
+    X->path = m;
+    X->path_ok = check_path_shape(S, X->e, m, X->pos, X->at);
+}
+
+/* E0401 for a second note of one behaviour, then the note's own rules. */
+static void check_note_member(sema *S, exp_check *X, const ast_member *m)
+{
+    ast_behaviour b = m->note_b.b;
+    if (X->note[b]) {
+        diagnostic *dg = diag_report(S->d, "E0401", note_head(m),
+                                     "second `note %s` in experience `%s`: each behaviour "
+                                     "has one note",
+                                     BEHAVIOUR[b], X->ename);
+        diag_add_note(S->d, dg, note_head(X->note[b]), "first `note %s` here", BEHAVIOUR[b]);
+    } else {
+        X->note[b] = m;
+    }
+    check_note(S, X->e, m, X->note[b] == m);
+}
+
+/* E0201 for an event name taken in this experience (events are named per
+ * experience, outside the global namespace). */
+static void declare_event(sema *S, exp_check *X, const ast_member *m)
+{
+    const ast_member *old = ht_get(&X->events, m->name.name);
+    if (old) {
+        diagnostic *dg = diag_report(S->d, "E0201", m->name.sp,
+                                     "event `%s` is declared twice in experience `%s`",
+                                     m->name.name, X->ename);
+        diag_add_note(S->d, dg, old->name.sp, "first declared here");
+        return;
+    }
+    ht_put(S->a, &X->events, m->name.name, (void *)m);
+}
+
+/* E0202 and E0501: the emotion an event names, if any. */
+static void check_event_emotion(sema *S, const ast_member *m)
+{
+    ast_behaviour b = m->event_b.b;
+    if (!m->emotion)
+        return;
+    sym *s = use_emotion(S, m->emotion, (int)b);
+    if (!s || s->evokes == b)
+        return;
+    diagnostic *dg = diag_report(S->d, "E0501", m->emotion->sp,
+                                 "event `%s` plays %s, but `%s` evokes %s", m->name.name,
+                                 BEHAVIOUR[b], s->name, BEHAVIOUR[s->evokes]);
+    diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s", s->name,
+                  BEHAVIOUR[s->evokes]);
+}
+
 static int touch_index(const char *name)
 {
     for (int k = 0; k < N_TOUCH; k++)
@@ -822,189 +976,146 @@ static int touch_index(const char *name)
     return -1;
 }
 
-static void check_experience(sema *S, const ast_item *e)
+/* E0502: the touch point after `at`, if any; notes which ones are used for
+ * W0505. */
+static void check_touch_point(sema *S, exp_check *X, const ast_member *m)
 {
-    const char *ename = e->name.name;
-    const industry_info *ind = NULL;
-    const char *iname = NULL;
-    if (e->industry) {
-        const ast_ident *id = e->industry;
-        sym *s = ht_get(&S->names, id->name);
-        if (!s) {
-            diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
-                        did_you_mean(S, suggest_industry(S, id->name)));
-        } else if (s->kind != SYM_INDUSTRY) {
-            diagnostic *dg = diag_report(S->d, "E0203", id->sp,
-                                         "`%s` is %s, not an industry", id->name,
-                                         A_KIND[s->kind]);
-            diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind],
-                          s->name);
-        } else {
-            ind = s->ind;
-            iname = s->name;
+    if (!m->at)
+        return;
+    X->uses_at = true;
+    int k = touch_index(m->at->name);
+    if (k >= 0) {
+        X->touched[k] = true;
+        return;
+    }
+    X->bad_at = true;
+    const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
+    if (sug)
+        diag_report(S->d, "E0502", m->at->sp, "unknown touch point `%s`; did you mean `%s`?",
+                    m->at->name, sug);
+    else
+        diag_report(S->d, "E0502", m->at->sp,
+                    "unknown touch point `%s`: the touch points are "
+                    "`marketing`, `sales`, `service` and `support`",
+                    m->at->name);
+}
+
+/* W0504 for an event worth nothing; notes which behaviours some event can
+ * advance, for E0503. */
+static void check_event_points(sema *S, exp_check *X, const ast_member *m)
+{
+    if (m->points.value == 0)
+        diag_report(S->d, "W0504", m->points.sp,
+                    "event `%s` carries 0 points: it never moves a customer along the path",
+                    m->name.name);
+    else if (m->points.value > 0)
+        X->positive[m->event_b.b] = true;
+}
+
+static void check_event(sema *S, exp_check *X, const ast_member *m)
+{
+    declare_event(S, X, m);
+    check_event_emotion(S, m);
+    check_touch_point(S, X, m);
+    check_event_points(S, X, m);
+}
+
+/* E0602: `penalty early` given twice, or negative. */
+static void check_penalty(sema *S, exp_check *X, const ast_member *m)
+{
+    if (X->penalty) {
+        diagnostic *dg = diag_report(S->d, "E0602", span_join(m->kw_sp, m->points.sp),
+                                     "experience `%s` gives `penalty early` twice", X->ename);
+        diag_add_note(S->d, dg, span_join(X->penalty->kw_sp, X->penalty->points.sp),
+                      "first given here");
+        return;
+    }
+    X->penalty = m;
+    if (m->points.value < 0)
+        diag_report(S->d, "E0602", m->points.sp,
+                    "`penalty early` of `%s` is %lld, but it must not be negative: "
+                    "it counts the points lost, so write `penalty early %lld;`",
+                    X->ename, (long long)m->points.value, -(long long)m->points.value);
+}
+
+/* E0306 for a missing path; then, on a single well-formed path only, the
+ * path against the industry (E0303-E0305) and against the notes and events
+ * (E0402, E0503), in the order the path plays its behaviours. */
+static void check_path_notes(sema *S, const exp_check *X)
+{
+    if (!X->path) {
+        diag_report(S->d, "E0306", X->e->name.sp,
+                    "experience `%s` has no `path`: it must say in which order its notes "
+                    "are played",
+                    X->ename);
+        return;
+    }
+    if (!X->path_ok)
+        return;
+    if (X->ind && !X->ind->contradictory)
+        check_path_industry(S, X->e, X->ind, X->iname, X->pos, X->at);
+    for (int k = 0; k < B_COUNT; k++) {
+        ast_behaviour b = B_COUNT;
+        for (int x = 0; x < B_COUNT; x++)
+            if (X->pos[x] == k)
+                b = (ast_behaviour)x;
+        if (!X->note[b]) {
+            diag_report(S->d, "E0402", X->at[b]->b.sp,
+                        "path of `%s` plays %s, but there is no `note %s`", X->ename,
+                        BEHAVIOUR[b], BEHAVIOUR[b]);
+        } else if (!X->positive[b]) {
+            diag_report(S->d, "E0503", note_head(X->note[b]),
+                        "`note %s` of `%s` can never complete: no event with positive "
+                        "points plays %s",
+                        BEHAVIOUR[b], X->ename, BEHAVIOUR[b]);
         }
     }
+}
 
-    const ast_member *path = NULL, *penalty = NULL;
-    const ast_member *note[B_COUNT] = {NULL};
-    bool path_ok = false, positive[B_COUNT] = {false};
-    int pos[B_COUNT];
-    const ast_bseq *at[B_COUNT];
-    bool uses_at = false, bad_at = false, touched[N_TOUCH] = {false};
+/* W0505.  An unknown touch point already has its error, and its event
+ * probably meant one of the stages that would be named missing. */
+static void check_touch_points(sema *S, const exp_check *X)
+{
+    if (!X->uses_at || X->bad_at)
+        return;
+    const char *missing[N_TOUCH];
+    int n = 0;
+    for (int k = 0; k < N_TOUCH; k++)
+        if (!X->touched[k])
+            missing[n++] = TOUCH[k];
+    if (n)
+        diag_report(S->d, "W0505", X->e->name.sp,
+                    "experience `%s` places events at touch points, yet none at %s", X->ename,
+                    word_list(S->a, missing, n, "or", true));
+}
 
+static void check_experience(sema *S, const ast_item *e)
+{
+    exp_check X = {.e = e, .ename = e->name.name};
     size_t n_events = 0;
     for (const ast_member *m = e->members; m; m = m->next)
         n_events += m->kind == MEM_EVENT;
-    htab events;
-    ht_init(S->a, &events, n_events);
+    ht_init(S->a, &X.events, n_events);
 
+    resolve_industry(S, &X);
     for (const ast_member *m = e->members; m; m = m->next) {
         switch (m->kind) {
-        case MEM_PATH: {
-            int p2[B_COUNT];
-            const ast_bseq *a2[B_COUNT];
-            if (path) {
-                /* A second path is reported as such, not also for what it
-                 * lacks or repeats: one mistake, one error. */
-                diagnostic *dg = diag_report(S->d, "E0306", path_span(m),
-                                             "experience `%s` has more than one `path`",
-                                             ename);
-                diag_add_note(S->d, dg, path_span(path), "first `path` here");
-                path_ok = false;
-                break;
-            }
-            bool ok = check_path_shape(S, e, m, p2, a2);
-            path = m;
-            path_ok = ok;
-            memcpy(pos, p2, sizeof pos);
-            memcpy(at, a2, sizeof at);
+        case MEM_PATH:
+            check_path_member(S, &X, m);
             break;
-        }
-        case MEM_NOTE: {
-            ast_behaviour b = m->note_b.b;
-            if (note[b]) {
-                diagnostic *dg = diag_report(S->d, "E0401", note_head(m),
-                                             "second `note %s` in experience `%s`: each "
-                                             "behaviour has one note",
-                                             BEHAVIOUR[b], ename);
-                diag_add_note(S->d, dg, note_head(note[b]), "first `note %s` here",
-                              BEHAVIOUR[b]);
-            } else {
-                note[b] = m;
-            }
-            check_note(S, e, m, note[b] == m);
+        case MEM_NOTE:
+            check_note_member(S, &X, m);
             break;
-        }
-        case MEM_EVENT: {
-            const ast_member *old = ht_get(&events, m->name.name);
-            if (old) {
-                diagnostic *dg = diag_report(S->d, "E0201", m->name.sp,
-                                             "event `%s` is declared twice in experience `%s`",
-                                             m->name.name, ename);
-                diag_add_note(S->d, dg, old->name.sp, "first declared here");
-            } else {
-                ht_put(S->a, &events, m->name.name, (void *)m);
-            }
-            ast_behaviour b = m->event_b.b;
-            if (m->emotion) {
-                sym *s = use_emotion(S, m->emotion, (int)b);
-                if (s && s->evokes != b) {
-                    diagnostic *dg = diag_report(S->d, "E0501", m->emotion->sp,
-                                                 "event `%s` plays %s, but `%s` evokes %s",
-                                                 m->name.name, BEHAVIOUR[b], s->name,
-                                                 BEHAVIOUR[s->evokes]);
-                    diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s",
-                                  s->name, BEHAVIOUR[s->evokes]);
-                }
-            }
-            if (m->at) {
-                uses_at = true;
-                int k = touch_index(m->at->name);
-                if (k >= 0) {
-                    touched[k] = true;
-                } else {
-                    bad_at = true;
-                    const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
-                    if (sug)
-                        diag_report(S->d, "E0502", m->at->sp,
-                                    "unknown touch point `%s`; did you mean `%s`?",
-                                    m->at->name, sug);
-                    else
-                        diag_report(S->d, "E0502", m->at->sp,
-                                    "unknown touch point `%s`: the touch points are "
-                                    "`marketing`, `sales`, `service` and `support`",
-                                    m->at->name);
-                }
-            }
-            if (m->points.value == 0)
-                diag_report(S->d, "W0504", m->points.sp,
-                            "event `%s` carries 0 points: it never moves a customer along "
-                            "the path",
-                            m->name.name);
-            else if (m->points.value > 0)
-                positive[b] = true;
+        case MEM_EVENT:
+            check_event(S, &X, m);
             break;
-        }
         case MEM_PENALTY:
-            if (penalty) {
-                diagnostic *dg = diag_report(S->d, "E0602", span_join(m->kw_sp, m->points.sp),
-                                             "experience `%s` gives `penalty early` twice",
-                                             ename);
-                diag_add_note(S->d, dg, span_join(penalty->kw_sp, penalty->points.sp),
-                              "first given here");
-                break;
-            }
-            penalty = m;
-            if (m->points.value < 0)
-                diag_report(S->d, "E0602", m->points.sp,
-                            "`penalty early` of `%s` is %lld, but it must not be negative: "
-                            "it counts the points lost, so write `penalty early %lld;`",
-                            ename, (long long)m->points.value, -(long long)m->points.value);
+            check_penalty(S, &X, m);
             break;
         }
     }
-
-    if (!path)
-        diag_report(S->d, "E0306", e->name.sp,
-                    "experience `%s` has no `path`: it must say in which order its notes "
-                    "are played",
-                    ename);
-
-    /* Path-judged rules: only on a single, well-formed path. */
-    if (path && path_ok) {
-        if (ind && !ind->contradictory)
-            check_path_industry(S, e, ind, iname, pos, at);
-        for (int k = 0; k < B_COUNT; k++) {
-            ast_behaviour b = B_COUNT;
-            for (int x = 0; x < B_COUNT; x++)
-                if (pos[x] == k)
-                    b = (ast_behaviour)x;
-            if (!note[b]) {
-                diag_report(S->d, "E0402", at[b]->b.sp,
-                            "path of `%s` plays %s, but there is no `note %s`", ename,
-                            BEHAVIOUR[b], BEHAVIOUR[b]);
-            } else if (!positive[b]) {
-                diag_report(S->d, "E0503", note_head(note[b]),
-                            "`note %s` of `%s` can never complete: no event with positive "
-                            "points plays %s",
-                            BEHAVIOUR[b], ename, BEHAVIOUR[b]);
-            }
-        }
-    }
-
-    /* W0505.  An unknown touch point already has its error, and its event
-     * probably meant one of the stages that would be named missing. */
-    if (uses_at && !bad_at) {
-        const char *missing[N_TOUCH];
-        int n = 0;
-        for (int k = 0; k < N_TOUCH; k++)
-            if (!touched[k])
-                missing[n++] = TOUCH[k];
-        if (n)
-            diag_report(S->d, "W0505", e->name.sp,
-                        "experience `%s` places events at touch points, yet none at %s", ename,
-                        word_list(S->a, missing, n, "or", true));
-    }
+    check_path_notes(S, &X);
+    check_touch_points(S, &X);
 }
 
 /* ---- pass 3: unused emotions ------------------------------------------- */
@@ -1031,7 +1142,8 @@ int sema_check(arena *a, diag_ctx *d, program *prog)
 {
     collect_experiences(a, prog);
     /* The tree of a file with syntax errors is partial: nothing to judge
-     * (SPEC §3: the checks run only on files that lex and parse cleanly). */
+     * (docs/language.md: the checks run only on files that lex and parse
+     * cleanly). */
     if (prog->syntax_errors)
         return 0;
     int errors_before = d->errors;
@@ -1057,15 +1169,6 @@ ast_item *sema_find_experience(const program *prog, const char *name)
     for (size_t i = 0; i < prog->n_files; i++)
         for (ast_item *it = prog->files[i]->items; it; it = it->next)
             if (it->kind == ITEM_EXPERIENCE && strcmp(it->name.name, name) == 0)
-                return it;
-    return NULL;
-}
-
-const ast_item *sema_find_industry(const program *prog, const char *name)
-{
-    for (size_t i = 0; i < prog->n_files; i++)
-        for (const ast_item *it = prog->files[i]->items; it; it = it->next)
-            if (it->kind == ITEM_INDUSTRY && strcmp(it->name.name, name) == 0)
                 return it;
     return NULL;
 }

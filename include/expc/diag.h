@@ -38,8 +38,8 @@ typedef struct span {
 
 typedef enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_severity;
 
-/* The code table: one row per code of SPEC §3, with the text `explain`
- * prints.  The checker names codes by string; severity comes from here. */
+/* The code table: one row per code of docs/language.md, with the text
+ * `explain` prints.  The checker names codes by string; severity comes from here. */
 typedef struct diag_code {
     const char *code;        /* "E0303" */
     diag_severity severity;  /* DIAG_ERROR or DIAG_WARNING */

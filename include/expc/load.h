@@ -2,8 +2,9 @@
  *
  * A program is a root file plus everything it imports, transitively, each
  * file loaded once by its resolved real path (so repeated and cyclic imports
- * are harmless).  Search order (SPEC §3): the importing file's folder, each
- * -I folder in order, each EXP_PATH folder, then the bundled stdlib. */
+ * are harmless).  Search order (docs/language.md): the importing file's
+ * folder, each -I folder in order, each EXP_PATH folder, then the bundled
+ * stdlib. */
 #ifndef EXPC_LOAD_H
 #define EXPC_LOAD_H
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* sema.h - every check of SPEC §3.
+/* sema.h - every check of docs/language.md after the syntax.
  *
  * Runs on a program whose files all lexed and parsed cleanly.  Builds the
  * global namespace (emotions, industries, experiences share one), then checks
@@ -17,7 +17,4 @@ int sema_check(arena *a, diag_ctx *d, program *prog);
 
 /* The experience called `name`, or NULL. */
 ast_item *sema_find_experience(const program *prog, const char *name);
-
-/* Helpers the checker and the lowering share. */
-const ast_item *sema_find_industry(const program *prog, const char *name);
 #endif
