@@ -128,7 +128,8 @@ static const char *command_help(const char *cmd)
     if (!strcmp(cmd, "fmt"))
         return "usage: expc fmt [--check | -w] FILE.exp...\n"
                "\n"
-               "Prints each script in the canonical layout, comments kept.\n"
+               "Prints each script in the canonical layout, comments kept; FILE `-` is\n"
+               "standard input (not with -w).\n"
                "  -w        rewrite the files in place\n"
                "  --check   change nothing; name each file not formatted, exit 1 if any\n";
     if (!strcmp(cmd, "graph"))
@@ -632,65 +633,73 @@ static int cmd_graph(const cli *c, const char *argv0)
     return rc;
 }
 
+/* Formats one script (`-`: standard input, named <stdin>) as `expc fmt`
+ * was asked; returns its exit code. */
+static int fmt_one(const cli *c, const char *argv0, const char *path)
+{
+    bool from_stdin = !strcmp(path, "-");
+    const char *name = from_stdin ? "<stdin>" : path;
+    unit u;
+    unit_init(&u, c, argv0);
+    size_t len;
+    char *text = from_stdin ? load_read_fd(u.a, 0, &len) : load_read_file(u.a, path, &len);
+    if (!text) {
+        fprintf(stderr, "expc: %s: %s\n", name, strerror(errno));
+        arena_free(u.a);
+        return RT_EXIT_NOINPUT;
+    }
+    src_file *src = arena_alloc(u.a, sizeof *src);
+    src->path = name;
+    src->real = name;
+    src->text = text;
+    src->len = len;
+    src_index(u.a, src);
+    ast_file *f = ast_parse(u.a, &u.d, src);
+    diag_flush(&u.d);
+    int rc = RT_EXIT_OK;
+    if (f->syntax_errors || u.d.errors) {
+        /* Never rewrite what we could not read. */
+        arena_free(u.a);
+        return RT_EXIT_ERRORS;
+    }
+    char *out = fmt_format(u.a, f);
+    size_t olen = strlen(out);
+    bool same = olen == len && memcmp(out, text, len) == 0;
+    if (c->check) {
+        if (!same) {
+            printf("%s\n", name);
+            rc = RT_EXIT_ERRORS;
+        }
+    } else if (c->write) {
+        if (!same) {
+            outfile of;
+            rc = RT_EXIT_IOERR;
+            if (outfile_open(&of, path)) {
+                fwrite(out, 1, olen, of.f);
+                rc = outfile_commit(&of, 1, true);
+            }
+        }
+    } else if (fwrite(out, 1, olen, stdout) != olen) {
+        rc = RT_EXIT_IOERR;
+    }
+    arena_free(u.a);
+    return rc;
+}
+
 static int cmd_fmt(const cli *c, const char *argv0)
 {
     if (c->n_args == 0)
         return usage_error("fmt needs at least one script file%s", "");
     if (c->check && c->write)
         return usage_error("fmt takes --check or -w, not both%s", "");
-    int rc = 0;
+    for (size_t i = 0; c->write && i < c->n_args; i++)
+        if (!strcmp(c->args[i], "-"))
+            return usage_error("fmt -w rewrites files in place, not standard input (`-`)%s", "");
+    int rc = RT_EXIT_OK;
     for (size_t i = 0; i < c->n_args; i++) {
-        const char *path = c->args[i];
-        unit u;
-        unit_init(&u, c, argv0);
-        size_t len;
-        char *text = load_read_file(u.a, path, &len);
-        if (!text) {
-            fprintf(stderr, "expc: %s: %s\n", path, strerror(errno));
-            if (rc < EX_NOINPUT)
-                rc = EX_NOINPUT;
-            arena_free(u.a);
-            continue;
-        }
-        src_file *src = arena_alloc(u.a, sizeof *src);
-        src->path = path;
-        src->real = path;
-        src->text = text;
-        src->len = len;
-        src_index(u.a, src);
-        ast_file *f = ast_parse(u.a, &u.d, src);
-        diag_flush(&u.d);
-        if (f->syntax_errors || u.d.errors) {
-            /* Never rewrite what we could not read. */
-            if (rc < 1)
-                rc = 1;
-            arena_free(u.a);
-            continue;
-        }
-        char *out = fmt_format(u.a, f);
-        size_t olen = strlen(out);
-        bool same = olen == len && memcmp(out, text, len) == 0;
-        if (c->check) {
-            if (!same) {
-                printf("%s\n", path);
-                if (rc < 1)
-                    rc = 1;
-            }
-        } else if (c->write) {
-            if (!same) {
-                outfile of;
-                int w = 74;
-                if (outfile_open(&of, path)) {
-                    fwrite(out, 1, olen, of.f);
-                    w = outfile_commit(&of, 1, true);
-                }
-                if (w && rc < w)
-                    rc = w;
-            }
-        } else if (fwrite(out, 1, olen, stdout) != olen) {
-            rc = 74;
-        }
-        arena_free(u.a);
+        int r = fmt_one(c, argv0, c->args[i]);
+        if (r > rc)
+            rc = r; /* the worst */
     }
     int w = finish_stdout();
     return w ? w : rc;

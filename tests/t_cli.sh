@@ -215,4 +215,26 @@ cd "$ROOT"
 python3 tests/gen_big_script.py 100000 >"$T/big.exp"
 "$EXPC" check "$T/big.exp"; expect_code big-script 0 $?
 
+# ---- fmt - (wt-cli) ------------------------------------------------------------
+# `expc fmt -` formats standard input onto standard output, as `run` reads
+# `-`; --check names it <stdin>; -w cannot rewrite it (usage, exit 2).
+M=tests/golden/fmt/messy.exp
+"$EXPC" fmt "$M" >"$T/fmt.want"
+"$EXPC" fmt - <"$M" >"$T/fmt.got" 2>"$T/err"
+expect_code fmt-stdin 0 $?
+expect_same fmt-stdin-out "$T/fmt.want" "$T/fmt.got"
+"$EXPC" fmt --check - <"$M" >"$T/out" 2>"$T/err"
+expect_code fmt-check-stdin 1 $?
+[ "$(cat "$T/out")" = "<stdin>" ] && pass fmt-check-stdin-name || fail fmt-check-stdin-name "$(cat "$T/out")"
+"$EXPC" fmt --check - <"$T/fmt.want" >"$T/out" 2>&1
+expect_code fmt-check-stdin-clean 0 $?
+[ -s "$T/out" ] && fail fmt-check-stdin-quiet "$(cat "$T/out")" || pass fmt-check-stdin-quiet
+"$EXPC" fmt -w - <"$M" >"$T/out" 2>"$T/err"
+expect_code fmt-w-stdin 2 $?
+grep -q '^expc: fmt -w rewrites files in place, not standard input (`-`)$' "$T/err" && [ ! -s "$T/out" ] &&
+    pass fmt-w-stdin-msg || fail fmt-w-stdin-msg "$(cat "$T/err")"
+printf 'experience {\n' | "$EXPC" fmt - >"$T/out" 2>"$T/err"
+expect_code fmt-stdin-syntax 1 $?
+grep -q '^<stdin>:' "$T/err" && pass fmt-stdin-syntax-file || fail fmt-stdin-syntax-file "$(cat "$T/err")"
+
 finish
