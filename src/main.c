@@ -8,7 +8,6 @@
  * 1 script errors, 2 usage, 65 bad event data, 66 unreadable input, 70
  * internal, 74 unwritable output. */
 #include <errno.h>
-#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +19,8 @@
 #include "expc/ast.h"
 #include "expc/diag.h"
 #include "expc/emit.h"
-#include "expc/interp.h"
+#include "expc/engine.h"
 #include "expc/ir.h"
-#include "expc/jit.h"
 #include "expc/llvm_plugin.h"
 #include "expc/load.h"
 #include "expc/lower.h"
@@ -267,8 +265,8 @@ static int parse_cli(cli *c, int argc, char **argv)
             c->mf = argv[++i];
             c->md = true;
         } else if ((v = opt_value("--engine", argc, argv, &i, &err))) {
-            if (strcmp(v, "interp") && strcmp(v, "jit"))
-                return usage_error("--engine is interp or jit, not `%s`", v);
+            if (!engine_find(v))
+                return rt_bad_word("expc", "--engine", v, engine_names());
             c->engine = v;
         } else if ((v = opt_value("--format", argc, argv, &i, &err))) {
             if (!strcmp(v, "csv"))
@@ -531,6 +529,19 @@ static int cmd_build(const cli *c, const char *argv0)
     return rc;
 }
 
+/* Scores the events of `o` with engine `en` over `m`. */
+static int run_machine(const engine *en, const ir_machine *m, int opt, const rt_opts *o)
+{
+    rt_engine e;
+    void *h = NULL;
+    int rc = en->open(m, opt, &e, &h);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    rc = rt_run(o, &e);
+    en->close(h);
+    return rc;
+}
+
 static int cmd_run(const cli *c, const char *argv0)
 {
     int rc = need_one_script(c);
@@ -538,67 +549,27 @@ static int cmd_run(const cli *c, const char *argv0)
         return rc;
     if (c->n_args > 2)
         return usage_error("run takes a script and one event file, not also `%s`", c->args[2]);
-    const char *engine = c->engine;
-#if EXPC_LLVM
-    if (!engine)
-        engine = "jit";
-#else
-    if (!engine)
-        engine = "interp";
-    if (!strcmp(engine, "jit")) {
-        fprintf(stderr, "expc: --engine=jit needs LLVM, and this expc was built without it "
-                        "(make LLVM=0); use --engine=interp\n");
+    const engine *en = c->engine ? engine_find(c->engine) : NULL;
+    if (en && !engine_built(en)) {
+        fprintf(stderr, "expc: --engine=%s needs LLVM, and this expc was built without it "
+                        "(make LLVM=0); use --engine=%s\n", en->name, engine_default()->name);
         return EX_USAGE;
     }
-#endif
     unit u;
     unit_init(&u, c, argv0);
     ir_machine *m = NULL;
     rc = compile_machine(&u, c, c->args[0], &m);
     if (!rc) {
-        rt_opts o = { 0 };
+        rt_opts o;
+        rt_opts_init(&o);
         o.path = c->n_args > 1 ? c->args[1] : NULL;
         o.format = c->format;
         o.input = c->input;
         o.strict = c->strict;
         o.skip_invalid = c->skip_invalid;
         o.summary = c->summary;
-        o.out = stdout;
-        o.err = stderr;
-        if (!strcmp(engine, "interp")) {
-            interp *it = interp_new(m);
-            rt_engine e = interp_engine(it);
-            rc = rt_run(&o, &e);
-            interp_free(it);
-        } else {
-#if EXPC_LLVM
-            const llvm_plugin *lp = llvm_plugin_load(c->engine != NULL);
-            char *err = NULL;
-            jit *j = lp ? lp->jit_new(m, c->opt, &err) : NULL;
-            if (!lp && !c->engine) {
-                /* The default engine, and no LLVM to be had (expc-llvm.so
-                 * not installed beside this binary): the reference
-                 * interpreter gives the same output. */
-                interp *it = interp_new(m);
-                rt_engine e = interp_engine(it);
-                rc = rt_run(&o, &e);
-                interp_free(it);
-            } else if (!lp) {
-                rc = EX_USAGE;
-            } else if (!j) {
-                fprintf(stderr, "expc: internal error: JIT: %s\n", err ? err : "failed");
-                free(err);
-                rc = EX_SOFTWARE;
-            } else {
-                /* Compiling left LLVM's scratch memory in the heap: give it
-                 * back before the customer table grows into it. */
-                malloc_trim(0);
-                rt_engine e = lp->jit_engine(j);
-                rc = rt_run(&o, &e);
-                lp->jit_free(j);
-            }
-#endif
-        }
+        /* Without --engine, the fastest engine that can run here. */
+        rc = run_machine(en ? en : engine_default(), m, c->opt, &o);
     }
     arena_free(u.a);
     return rc;
