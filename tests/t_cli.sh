@@ -237,4 +237,44 @@ printf 'experience {\n' | "$EXPC" fmt - >"$T/out" 2>"$T/err"
 expect_code fmt-stdin-syntax 1 $?
 grep -q '^<stdin>:' "$T/err" && pass fmt-stdin-syntax-file || fail fmt-stdin-syntax-file "$(cat "$T/err")"
 
+# ---- the option tables (wt-cli) ---------------------------------------------------
+# The messages of the run options (the standalone program has the same:
+# tests/t_emit_c.sh, tests/unit/test_rt.c) and of the common options.
+C=examples/clinic.exp
+"$EXPC" run "$C" --format 2>"$T/err"; expect_code run-format-missing 2 $?
+printf 'expc: option --format needs a value\nTry `expc --help`.\n' >"$T/want"
+expect_same run-format-missing-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --format=xml 2>"$T/err"; expect_code run-format-bad 2 $?
+printf 'expc: --format is csv or json, not `xml`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-format-bad-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --input=xml 2>"$T/err"; expect_code run-input-bad 2 $?
+printf 'expc: --input is csv or ndjson, not `xml`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-input-bad-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --strict=yes 2>"$T/err"; expect_code run-flag-value 2 $?
+printf 'expc: unknown option `--strict=yes`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-flag-value-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --engine=fast 2>"$T/err"
+printf 'expc: --engine is interp or jit, not `fast`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-engine-bad-msg "$T/want" "$T/err"
+"$EXPC" check --color=sometimes "$C" 2>"$T/err"; expect_code color-bad 2 $?
+printf 'expc: --color is auto, always or never, not `sometimes`\nTry `expc --help`.\n' >"$T/want"
+expect_same color-bad-msg "$T/want" "$T/err"
+"$EXPC" check --diagnostics=xml "$C" 2>"$T/err"
+printf 'expc: --diagnostics is text or json, not `xml`\nTry `expc --help`.\n' >"$T/want"
+expect_same diag-bad-msg "$T/want" "$T/err"
+"$EXPC" check "$C" -I 2>"$T/err"; expect_code include-missing 2 $?
+printf 'expc: -I needs a folder\nTry `expc --help`.\n' >"$T/want"
+expect_same include-missing-msg "$T/want" "$T/err"
+"$EXPC" --max-errors 3 --color never check "$C"; expect_code opts-first-values 0 $?
+# `--format json` (the value as the next word) and `--` before the events.
+"$EXPC" run "$C" --engine=interp --format json -- examples/clinic.csv >"$T/got" 2>/dev/null
+"$EXPC" run "$C" --engine=interp --format=json examples/clinic.csv >"$T/want" 2>/dev/null
+expect_same run-format-space "$T/want" "$T/got"
+# --help lists every run option of the table.
+"$EXPC" run --help >"$T/out"
+for o in --experience --engine=interp\|jit --format=csv\|json --input=csv\|ndjson --strict \
+    --skip-invalid --summary; do
+    grep -q -- "^  $o " "$T/out" && pass "run-help$o" || fail "run-help$o" "$(cat "$T/out")"
+done
+
 finish
