@@ -123,8 +123,6 @@ void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width);
  * but its value is missing. */
 int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
                  const char **v);
-/* The index of `v` among `words` ("a|b|c"), or -1. */
-int rt_opt_word(const char *v, const char *words);
 /* `expc: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2. */
 int rt_usage_error(const char *prog, const char *fmt, const char *arg);
 /* `option OPT needs a value` and `unknown option `OPT``, as rt_usage_error. */

@@ -71,7 +71,8 @@ int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int 
     return 1;
 }
 
-int rt_opt_word(const char *v, const char *words)
+/* The index of `v` among `words` ("a|b|c"), or -1. */
+static int opt_word(const char *v, const char *words)
 {
     size_t n = strlen(v);
     int k = 0;
@@ -139,7 +140,7 @@ int rt_opt_parse(const rt_optdef *defs, unsigned who, void *dst, rt_args *av)
         if (m < 0)
             return d->missing ? rt_usage_error(av->prog, d->missing, a)
                               : rt_missing_value(av->prog, a);
-        if (d->value && strchr(d->value, '|') && (k = rt_opt_word(v, d->value)) < 0)
+        if (d->value && strchr(d->value, '|') && (k = opt_word(v, d->value)) < 0)
             return rt_bad_word(av->prog, d->name, v, d->value);
         if (!d->set) {
             *(bool *)((char *)dst + d->flag) = true;
@@ -151,24 +152,33 @@ int rt_opt_parse(const rt_optdef *defs, unsigned who, void *dst, rt_args *av)
     return RT_OPT_UNKNOWN;
 }
 
+/* How help shows an option with its value: `--name=VALUE`, or `-I DIR` for
+ * a single-dash option (`-I=DIR` would not do). */
+static const char *opt_spelling(const rt_optdef *d, char *buf, size_t size)
+{
+    bool single_dash = d->name[1] != '-';
+    snprintf(buf, size, "%s%s%s", d->name, !d->value ? "" : single_dash ? " " : "=",
+             d->value ? d->value : "");
+    return buf;
+}
+
 void rt_opt_synopsis(FILE *f, const rt_optdef *defs, unsigned who)
 {
     const rt_optdef *d;
+    char buf[128];
     for (d = defs; d->name; d++)
         if (d->who & who)
-            fprintf(f, "[%s%s%s] ", d->name, d->value ? "=" : "", d->value ? d->value : "");
+            fprintf(f, "[%s] ", opt_spelling(d, buf, sizeof buf));
 }
 
 void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width)
 {
     const rt_optdef *d;
+    char buf[128];
     for (d = defs; d->name; d++) {
-        char word[128];
+        const char *word = opt_spelling(d, buf, sizeof buf);
         if (!(d->who & who) || !d->help)
             continue;
-        /* Words are `=`-joined, a kind of value (DIR, N) follows a space. */
-        snprintf(word, sizeof word, "%s%s%s", d->name,
-                 !d->value ? "" : strchr(d->value, '|') ? "=" : " ", d->value ? d->value : "");
         if ((int)strlen(word) > width)
             fprintf(f, "  %s\n  %*s %s\n", word, width, "", d->help);
         else
