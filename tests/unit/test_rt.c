@@ -1,9 +1,9 @@
 /* test_rt.c - the scoring runtime end to end (src/rt/run.c, table.c,
  * output.c) over a fake engine.
  *
- * The fake engine is SPEC §4 written out for the grand_hotel example of the
- * SPEC: path STAY -> SAY -> SPEND, thresholds 12, 8, 5, penalty early 2, and
- * its five events.  Runs read files in a mkdtemp folder (removed at the end)
+ * The fake engine is the scoring rules (docs/language.md, "Scoring") written
+ * out for the grand_hotel example of docs/language.md: path STAY -> SAY ->
+ * SPEND, thresholds 12, 8, 5, penalty early 2, and its five events.  Runs read files in a mkdtemp folder (removed at the end)
  * and write to tmpfile()s that the tests read back, so exact bytes of stdout
  * and stderr are checked, exit codes too. */
 #include <setjmp.h>
@@ -321,9 +321,9 @@ static void test_json_escaping_of_ids(void **st)
     result_free(&r);
 }
 
-/* SPEC §4 in detail: negative points always count, an early positive event
- * costs the penalty, and one event can carry a customer over several
- * thresholds. */
+/* The scoring rules (docs/language.md, "Scoring") in detail: negative
+ * points always count, an early positive event costs the penalty, and one
+ * event can carry a customer over several thresholds. */
 static void test_scoring_rules(void **st)
 {
     result r = run_csv("x,review_left\n" /* early: -2 */
