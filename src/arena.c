@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expc/exitcode.h"
+
 #define CHUNK (64 * 1024)
 
 struct chunk {
@@ -26,7 +28,7 @@ struct arena {
 void xoom(void)
 {
     fputs("expc: out of memory\n", stderr);
-    exit(70);
+    exit(RT_EXIT_SOFTWARE);
 }
 
 void *xmalloc(size_t n)

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expc/exitcode.h"
+
 static void *handle;
 static const llvm_plugin *plugin;
 static bool tried;
@@ -80,19 +82,19 @@ void llvm_plugin_unload(void)
 static int emit_ir(arena *a, const ir_machine *m, const emit_opts *o)
 {
     const llvm_plugin *p = llvm_plugin_load(true);
-    return p ? p->ir->emit(a, m, o) : 2;
+    return p ? p->ir->emit(a, m, o) : RT_EXIT_USAGE;
 }
 
 static int emit_bc(arena *a, const ir_machine *m, const emit_opts *o)
 {
     const llvm_plugin *p = llvm_plugin_load(true);
-    return p ? p->bc->emit(a, m, o) : 2;
+    return p ? p->bc->emit(a, m, o) : RT_EXIT_USAGE;
 }
 
 static int emit_obj(arena *a, const ir_machine *m, const emit_opts *o)
 {
     const llvm_plugin *p = llvm_plugin_load(true);
-    return p ? p->obj->emit(a, m, o) : 2;
+    return p ? p->obj->emit(a, m, o) : RT_EXIT_USAGE;
 }
 
 const emit_backend llvm_ir_lazy = { "llvm-ir", ".ll", true, emit_ir, NULL };

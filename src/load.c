@@ -4,8 +4,8 @@
  * recursion, so a chain of a thousand imports costs no stack), and keyed by
  * their real path so that repeated and cyclic imports are harmless.  An import
  * is searched for in the importing file's folder, each -I folder, each
- * EXP_PATH folder, then the bundled stdlib (docs/language.md, imports); when
- * none has it, E0205 names every folder tried. */
+ * EXP_PATH folder, then the bundled stdlib (docs/language.md, "Files and
+ * imports"); when none has it, E0205 names every folder tried. */
 #include "expc/load.h"
 
 #include <errno.h>
@@ -17,26 +17,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *load_read_file(arena *a, const char *path, size_t *len)
+char *load_read_fd(arena *a, int fd, size_t *len)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
+    if (fstat(fd, &st) != 0)
         return NULL;
-    }
     if (S_ISDIR(st.st_mode)) {
-        close(fd);
         errno = EISDIR;
         return NULL;
     }
     /* The scanner takes int sizes: refuse a larger file before reading it. */
     if (S_ISREG(st.st_mode) && st.st_size > (off_t)INT_MAX) {
-        close(fd);
         errno = EFBIG;
         return NULL;
     }
@@ -48,7 +39,6 @@ char *load_read_file(arena *a, const char *path, size_t *len)
         if (n + 1 >= cap) {
             if (cap > (size_t)INT_MAX) {
                 free(buf);
-                close(fd);
                 errno = EFBIG;
                 return NULL;
             }
@@ -61,7 +51,6 @@ char *load_read_file(arena *a, const char *path, size_t *len)
                 continue;
             int e = errno;
             free(buf);
-            close(fd);
             errno = e;
             return NULL;
         }
@@ -69,7 +58,6 @@ char *load_read_file(arena *a, const char *path, size_t *len)
             break;
         n += (size_t)r;
     }
-    close(fd);
     if (n > (size_t)INT_MAX) {
         free(buf);
         errno = EFBIG;
@@ -78,6 +66,18 @@ char *load_read_file(arena *a, const char *path, size_t *len)
     char *text = arena_strndup(a, buf, n);
     free(buf);
     *len = n;
+    return text;
+}
+
+char *load_read_file(arena *a, const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    char *text = load_read_fd(a, fd, len);
+    int e = errno;
+    close(fd);
+    errno = e;
     return text;
 }
 

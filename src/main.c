@@ -4,12 +4,16 @@
  * all files parsed cleanly) and then does its own last step: `check` stops
  * there, `build` lowers the chosen experience and hands the machine to a
  * backend, `run` hands it to an engine and the runtime, `graph` to the DOT
- * writer, `fmt` formats the parsed files.  Exit codes are SPEC §5's: 0 ok,
- * 1 script errors, 2 usage, 65 bad event data, 66 unreadable input, 70
- * internal, 74 unwritable output. */
+ * writer, `fmt` formats the parsed files.  Exit codes are exitcode.h's
+ * (docs/language.md, "The expc command").
+ *
+ * Options: the common ones (common_opts) and those of `run` that the
+ * standalone program shares (rt_run_options, src/rt/opts.c) are tables read
+ * by the runtime's option parser; the rest, each of one command, are matched
+ * in parse_command_opt. */
 #include <errno.h>
-#include <malloc.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +24,9 @@
 #include "expc/ast.h"
 #include "expc/diag.h"
 #include "expc/emit.h"
-#include "expc/interp.h"
+#include "expc/engine.h"
+#include "expc/exitcode.h"
 #include "expc/ir.h"
-#include "expc/jit.h"
 #include "expc/llvm_plugin.h"
 #include "expc/load.h"
 #include "expc/lower.h"
@@ -30,10 +34,6 @@
 #include "expc/rt.h"
 #include "expc/sema.h"
 #include "expc/tools.h"
-
-#define EX_USAGE 2
-#define EX_NOINPUT 66
-#define EX_SOFTWARE 70
 
 typedef struct cli {
     const char *cmd;
@@ -56,14 +56,69 @@ typedef struct cli {
     const char *mf;
     /* run */
     const char *engine;
-    rt_format format;
-    rt_input input;
-    bool strict, skip_invalid, summary;
+    rt_opts run;                /* rt_run_options; path unset */
     /* fmt */
     bool check, write;
 } cli;
 
-static const char *const usage_text =
+/* ---- options -------------------------------------------------------------- */
+
+#define CLI_ALL (~0u) /* rt_optdef.who: every command takes it */
+
+static const char *set_include(void *dst, const char *v, int k)
+{
+    cli *c = dst;
+    (void)k;
+    c->includes[c->n_includes++] = v;
+    return NULL;
+}
+
+static const char *set_max_errors(void *dst, const char *v, int k)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    (void)k;
+    if (!*v || *end || n < 0 || n > 1000000)
+        return "--max-errors takes a number, not `%s`";
+    ((cli *)dst)->max_errors = (int)n;
+    return NULL;
+}
+
+static const char *set_diagnostics(void *dst, const char *v, int k)
+{
+    static const diag_format formats[] = { DIAG_TEXT, DIAG_JSON }; /* as the row's words */
+    (void)v;
+    ((cli *)dst)->diag_format = formats[k];
+    return NULL;
+}
+
+static const char *set_color(void *dst, const char *v, int k)
+{
+    static const int colors[] = { -1, 1, 0 }; /* auto, always, never */
+    (void)v;
+    ((cli *)dst)->color = colors[k];
+    return NULL;
+}
+
+/* The options every command takes, before or after the command's name: one
+ * table for parse_cli, command_first (which must know the options whose
+ * value may be the next word) and `expc --help`. */
+static const rt_optdef common_opts[] = {
+    { "-I", "DIR", "-I needs a folder", CLI_ALL, "add DIR to the import search path",
+      set_include, 0 },
+    { "-Werror", NULL, NULL, CLI_ALL, "treat warnings as errors", NULL, offsetof(cli, werror) },
+    { "--max-errors", "N", NULL, CLI_ALL, "stop after N errors (default 20, 0: no limit)",
+      set_max_errors, 0 },
+    { "--diagnostics", "text|json", NULL, CLI_ALL, "diagnostics as text or JSON lines",
+      set_diagnostics, 0 },
+    { "--color", "auto|always|never", NULL, CLI_ALL,
+      "colours in diagnostics (auto: on a terminal)", set_color, 0 },
+    { NULL, NULL, NULL, 0, NULL, NULL, 0 },
+};
+
+#define HELP_WIDTH 22 /* the option column of --help */
+
+static const char *const usage_head =
     "usage: expc COMMAND [OPTIONS] FILE...\n"
     "\n"
     "Checks Experience Scripts and compiles them into customer-scoring machines.\n"
@@ -76,14 +131,17 @@ static const char *const usage_text =
     "  graph   FILE.exp                   Graphviz DOT of the scoring machine\n"
     "  explain CODE                       what a diagnostic code means, with an example\n"
     "\n"
-    "common options (before or after the command):\n"
-    "  -I DIR                 add DIR to the import search path\n"
-    "  -Werror                treat warnings as errors\n"
-    "  --max-errors N         stop after N errors (default 20, 0: no limit)\n"
-    "  --diagnostics=text|json\n"
-    "  --color=auto|always|never\n"
-    "  --version, --help      (`expc COMMAND --help` for a command's options)\n";
+    "common options (before or after the command):\n";
 
+static void print_usage(FILE *f)
+{
+    fputs(usage_head, f);
+    rt_opt_help(f, common_opts, CLI_ALL, HELP_WIDTH);
+    fputs("  --version, --help      (`expc COMMAND --help` for a command's options)\n", f);
+}
+
+/* The first part of `expc CMD --help` (command.more_help prints the rest);
+ * NULL for an unknown CMD. */
 static const char *command_help(const char *cmd)
 {
     if (!strcmp(cmd, "check"))
@@ -92,9 +150,7 @@ static const char *command_help(const char *cmd)
                "Checks each script and its imports and reports every mistake found:\n"
                "lexical and syntax errors first, then the checks of the language.\n"
                "Exit 0 when clean (warnings allowed), 1 on errors (or warnings with -Werror).\n"
-               "\n"
-               "options: -I DIR, -Werror, --max-errors N, --diagnostics=text|json,\n"
-               "         --color=auto|always|never\n";
+               "\n";
     if (!strcmp(cmd, "build"))
         return "usage: expc build FILE.exp --emit=KIND [OPTIONS]\n"
                "\n"
@@ -117,18 +173,12 @@ static const char *command_help(const char *cmd)
                "Scores an event log (CSV: customer,event,...; or NDJSON) and prints one\n"
                "row per customer. EVENTS absent or `-` reads standard input.\n"
                "\n"
-               "  --experience NAME      which experience (needed when the file has several)\n"
-               "  --engine=interp|jit    engine (default jit when built with LLVM)\n"
-               "  --format=csv|json      output format (default csv)\n"
-               "  --input=csv|ndjson     input format (default: by extension, .ndjson/.jsonl)\n"
-               "  --strict               an undeclared event name is an error (exit 65)\n"
-               "  --skip-invalid         skip and count invalid lines instead of failing\n"
-               "  --summary              print the funnel per stage on stderr\n"
-               "  and the common options (see expc --help)\n";
+               "  --experience NAME      which experience (needed when the file has several)\n";
     if (!strcmp(cmd, "fmt"))
         return "usage: expc fmt [--check | -w] FILE.exp...\n"
                "\n"
-               "Prints each script in the canonical layout, comments kept.\n"
+               "Prints each script in the canonical layout, comments kept; FILE `-` is\n"
+               "standard input (not with -w).\n"
                "  -w        rewrite the files in place\n"
                "  --check   change nothing; name each file not formatted, exit 1 if any\n";
     if (!strcmp(cmd, "graph"))
@@ -144,23 +194,58 @@ static const char *command_help(const char *cmd)
     return NULL;
 }
 
+/* `expc check --help`: its options are the common ones. */
+static void check_help(FILE *f)
+{
+    fputs("options:\n", f);
+    rt_opt_help(f, common_opts, CLI_ALL, HELP_WIDTH);
+}
+
+/* `expc run --help`: the engines and the run options from their tables. */
+static void run_help(FILE *f)
+{
+    char engine_opt[128];
+    snprintf(engine_opt, sizeof engine_opt, "--engine=%s", engine_names());
+    fprintf(f, "  %-*s engine (default jit when built with LLVM)\n", HELP_WIDTH, engine_opt);
+    rt_opt_help(f, rt_run_options, RT_OPT_RUN, HELP_WIDTH);
+    fputs("  and the common options (see expc --help)\n", f);
+}
+
+typedef struct command {
+    const char *name;
+    void (*more_help)(FILE *f);       /* the end of its --help, from tables; or NULL */
+    int (*run)(const cli *c, const char *argv0);
+} command;
+
+static const command *find_command(const char *name);
+
+/* `expc CMD --help` (the general usage for no known CMD) on stdout. */
+static void print_help(const char *cmd)
+{
+    const command *k = cmd ? find_command(cmd) : NULL;
+    if (!k) {
+        print_usage(stdout);
+        return;
+    }
+    fputs(command_help(cmd), stdout);
+    if (k->more_help)
+        k->more_help(stdout);
+}
+
 /* Flushes stdout; a failed write (a full disk, /dev/full, a closed pipe)
  * is exit 74, never a silent success. */
 static int finish_stdout(void)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno ? errno : EIO));
-        return 74;
+        return RT_EXIT_IOERR;
     }
-    return 0;
+    return RT_EXIT_OK;
 }
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("expc: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry `expc --help`.\n", stderr);
-    return EX_USAGE;
+    return rt_usage_error("expc", fmt, arg);
 }
 
 static void print_version(void)
@@ -172,138 +257,100 @@ static void print_version(void)
 #endif
 }
 
-/* `--name=value` or `--name value`: returns the value, or NULL when `a` is
- * not this option.  Sets *err when the value is missing. */
-static const char *opt_value(const char *name, int argc, char **argv, int *i, bool *err)
+/* `--name=value` or `--name value`: returns the value, or NULL when the word
+ * at hand is not this option.  Sets *err when the value is missing. */
+static const char *opt_value(const char *name, rt_args *av, bool *err)
 {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != 0)
-        return NULL;
-    if (*i + 1 >= argc) {
+    const char *v = NULL;
+    int m = rt_opt_value(name, true, av->argc, av->argv, &av->i, &v);
+    if (m < 0)
         *err = true;
-        return NULL;
+    return m > 0 ? v : NULL;
+}
+
+/* The options of one command that are not in a table (build, fmt,
+ * explain; run's --experience and --engine).  RT_OPT_UNKNOWN when the word
+ * at hand is none of them. */
+static int parse_command_opt(cli *c, rt_args *av)
+{
+    char **argv = av->argv;
+    const char *a = argv[av->i];
+    const char *v;
+    bool err = false;
+    if ((v = opt_value("--emit", av, &err))) {
+        c->emit = v;
+    } else if (!strcmp(a, "-o")) {
+        if (av->i + 1 >= av->argc)
+            return usage_error("-o needs a file name", "");
+        c->out = argv[++av->i];
+    } else if ((v = opt_value("--experience", av, &err))) {
+        c->experience = v;
+    } else if ((v = opt_value("--prefix", av, &err))) {
+        c->prefix = v;
+    } else if (!strcmp(a, "--main")) {
+        c->main = true;
+    } else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
+        c->opt = a[2] - '0';
+    } else if (!strcmp(a, "-MD")) {
+        c->md = true;
+    } else if (!strcmp(a, "-MF")) {
+        if (av->i + 1 >= av->argc)
+            return usage_error("-MF needs a file name", "");
+        c->mf = argv[++av->i];
+        c->md = true;
+    } else if ((v = opt_value("--engine", av, &err))) {
+        if (!engine_find(v))
+            return rt_bad_word("expc", "--engine", v, engine_names());
+        c->engine = v;
+    } else if (!strcmp(a, "--check")) {
+        c->check = true;
+    } else if (!strcmp(a, "-w")) {
+        c->write = true;
+    } else if (!strcmp(a, "--list") && !strcmp(c->cmd, "explain")) {
+        c->args[c->n_args++] = a;
+    } else if (!err) {
+        return RT_OPT_UNKNOWN;
     }
-    return argv[++*i];
+    return err ? rt_missing_value("expc", a) : RT_EXIT_OK;
 }
 
 static int parse_cli(cli *c, int argc, char **argv)
 {
+    rt_args av = { argc, argv, 2, "expc" };
+    bool only_args = false;
     c->args = xmalloc((size_t)argc * sizeof *c->args);
     c->includes = xmalloc((size_t)argc * sizeof *c->includes);
-    bool only_args = false;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v;
-        bool err = false;
+    for (; av.i < argc; av.i++) {
+        const char *a = argv[av.i];
+        int rc;
         if (only_args || a[0] != '-' || !strcmp(a, "-")) {
             c->args[c->n_args++] = a;
             continue;
         }
         if (!strcmp(a, "--")) {
             only_args = true;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            const char *h = command_help(c->cmd);
-            fputs(h ? h : usage_text, stdout);
+            continue;
+        }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            print_help(c->cmd);
             exit(finish_stdout());
-        } else if (!strcmp(a, "--version")) {
+        }
+        if (!strcmp(a, "--version")) {
             print_version();
             exit(finish_stdout());
-        } else if (!strncmp(a, "-I", 2)) {
-            if (a[2])
-                c->includes[c->n_includes++] = a + 2;
-            else if (i + 1 < argc)
-                c->includes[c->n_includes++] = argv[++i];
-            else
-                return usage_error("-I needs a folder", "");
-        } else if (!strcmp(a, "-Werror")) {
-            c->werror = true;
-        } else if ((v = opt_value("--max-errors", argc, argv, &i, &err))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (!*v || *end || n < 0 || n > 1000000)
-                return usage_error("--max-errors takes a number, not `%s`", v);
-            c->max_errors = (int)n;
-        } else if ((v = opt_value("--diagnostics", argc, argv, &i, &err))) {
-            if (!strcmp(v, "text"))
-                c->diag_format = DIAG_TEXT;
-            else if (!strcmp(v, "json"))
-                c->diag_format = DIAG_JSON;
-            else
-                return usage_error("--diagnostics is text or json, not `%s`", v);
-        } else if ((v = opt_value("--color", argc, argv, &i, &err))) {
-            if (!strcmp(v, "auto"))
-                c->color = -1;
-            else if (!strcmp(v, "always"))
-                c->color = 1;
-            else if (!strcmp(v, "never"))
-                c->color = 0;
-            else
-                return usage_error("--color is auto, always or never, not `%s`", v);
-        } else if ((v = opt_value("--emit", argc, argv, &i, &err))) {
-            c->emit = v;
-        } else if (!strcmp(a, "-o")) {
-            if (i + 1 >= argc)
-                return usage_error("-o needs a file name", "");
-            c->out = argv[++i];
-        } else if ((v = opt_value("--experience", argc, argv, &i, &err))) {
-            c->experience = v;
-        } else if ((v = opt_value("--prefix", argc, argv, &i, &err))) {
-            c->prefix = v;
-        } else if (!strcmp(a, "--main")) {
-            c->main = true;
-        } else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
-            c->opt = a[2] - '0';
-        } else if (!strcmp(a, "-MD")) {
-            c->md = true;
-        } else if (!strcmp(a, "-MF")) {
-            if (i + 1 >= argc)
-                return usage_error("-MF needs a file name", "");
-            c->mf = argv[++i];
-            c->md = true;
-        } else if ((v = opt_value("--engine", argc, argv, &i, &err))) {
-            if (strcmp(v, "interp") && strcmp(v, "jit"))
-                return usage_error("--engine is interp or jit, not `%s`", v);
-            c->engine = v;
-        } else if ((v = opt_value("--format", argc, argv, &i, &err))) {
-            if (!strcmp(v, "csv"))
-                c->format = RT_FORMAT_CSV;
-            else if (!strcmp(v, "json"))
-                c->format = RT_FORMAT_JSON;
-            else
-                return usage_error("--format is csv or json, not `%s`", v);
-        } else if ((v = opt_value("--input", argc, argv, &i, &err))) {
-            if (!strcmp(v, "csv"))
-                c->input = RT_INPUT_CSV;
-            else if (!strcmp(v, "ndjson"))
-                c->input = RT_INPUT_NDJSON;
-            else
-                return usage_error("--input is csv or ndjson, not `%s`", v);
-        } else if (!strcmp(a, "--strict")) {
-            c->strict = true;
-        } else if (!strcmp(a, "--skip-invalid")) {
-            c->skip_invalid = true;
-        } else if (!strcmp(a, "--summary")) {
-            c->summary = true;
-        } else if (!strcmp(a, "--check")) {
-            c->check = true;
-        } else if (!strcmp(a, "-w")) {
-            c->write = true;
-        } else if (!strcmp(a, "--list") && !strcmp(c->cmd, "explain")) {
-            c->args[c->n_args++] = a;
-        } else if (err) {
-            return usage_error("option %s needs a value", a);
-        } else {
-            return usage_error("unknown option `%s`", a);
         }
-        if (err)
-            return usage_error("option %s needs a value", a);
+        /* Every command takes the run options, as it takes the others. */
+        rc = rt_opt_parse(common_opts, CLI_ALL, c, &av);
+        if (rc == RT_OPT_UNKNOWN)
+            rc = rt_opt_parse(rt_run_options, RT_OPT_RUN, &c->run, &av);
+        if (rc == RT_OPT_UNKNOWN)
+            rc = parse_command_opt(c, &av);
+        if (rc == RT_OPT_UNKNOWN)
+            return rt_unknown_option("expc", a);
+        if (rc != RT_EXIT_OK)
+            return rc;
     }
-    return 0;
+    return RT_EXIT_OK;
 }
 
 /* ---- the front end ------------------------------------------------------ */
@@ -344,13 +391,14 @@ static int front_end(unit *u, const char *path, bool check)
     u->prog = load_program(u->a, &u->d, &u->lo, path);
     if (!u->prog) {
         diag_flush(&u->d);
-        return EX_NOINPUT;
+        return RT_EXIT_NOINPUT;
     }
-    /* The checks of §3 run only on files that lex and parse cleanly. */
+    /* The checks (docs/language.md, "Checks") run only on files that lex
+     * and parse cleanly. */
     if (u->prog->syntax_errors == 0 && u->d.errors == 0 && check)
         sema_check(u->a, &u->d, u->prog);
     diag_flush(&u->d);
-    return u->d.errors ? 1 : 0;
+    return u->d.errors ? RT_EXIT_ERRORS : RT_EXIT_OK;
 }
 
 /* The experience a build/run/graph is about: --experience NAME, or the only
@@ -383,14 +431,14 @@ static int need_one_script(const cli *c)
 {
     if (c->n_args < 1)
         return usage_error("%s needs a script file", c->cmd);
-    return 0;
+    return RT_EXIT_OK;
 }
 
 static int cmd_check(const cli *c, const char *argv0)
 {
     if (c->n_args == 0)
         return usage_error("check needs at least one script file%s", "");
-    int rc = 0;
+    int rc = RT_EXIT_OK;
     for (size_t i = 0; i < c->n_args; i++) {
         unit u;
         unit_init(&u, c, argv0);
@@ -410,9 +458,9 @@ static int compile_machine(unit *u, const cli *c, const char *path, ir_machine *
         return rc;
     const ast_item *e = pick_experience(u, c, path);
     if (!e)
-        return EX_USAGE;
+        return RT_EXIT_USAGE;
     *m = ir_lower(u->a, u->prog, e);
-    return 0;
+    return RT_EXIT_OK;
 }
 
 static bool valid_c_name(const char *s)
@@ -444,7 +492,7 @@ static int write_depfile(unit *u, const char *target, const char *file)
 {
     outfile of;
     if (!outfile_open(&of, file))
-        return 74;
+        return RT_EXIT_IOERR;
     FILE *f = of.f;
     for (const char *s = target; *s; s++) {
         if (*s == ' ' || *s == '#')
@@ -489,7 +537,7 @@ static int cmd_build(const cli *c, const char *argv0)
         if (!strcmp(c->emit, "llvm-ir") || !strcmp(c->emit, "llvm-bc") || !strcmp(c->emit, "obj")) {
             fprintf(stderr, "expc: --emit=%s needs LLVM, and this expc was built without it "
                             "(make LLVM=0); use --emit=c\n", c->emit);
-            return EX_USAGE;
+            return RT_EXIT_USAGE;
         }
 #endif
         return usage_error("unknown --emit kind `%s` (c, llvm-ir, llvm-bc, obj, pg)", c->emit);
@@ -530,6 +578,19 @@ static int cmd_build(const cli *c, const char *argv0)
     return rc;
 }
 
+/* Scores the events of `o` with engine `en` over `m`. */
+static int run_machine(const engine *en, const ir_machine *m, int opt, const rt_opts *o)
+{
+    rt_engine e;
+    void *h = NULL;
+    int rc = en->open(m, opt, &e, &h);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    rc = rt_run(o, &e);
+    en->close(h);
+    return rc;
+}
+
 static int cmd_run(const cli *c, const char *argv0)
 {
     int rc = need_one_script(c);
@@ -537,67 +598,21 @@ static int cmd_run(const cli *c, const char *argv0)
         return rc;
     if (c->n_args > 2)
         return usage_error("run takes a script and one event file, not also `%s`", c->args[2]);
-    const char *engine = c->engine;
-#if EXPC_LLVM
-    if (!engine)
-        engine = "jit";
-#else
-    if (!engine)
-        engine = "interp";
-    if (!strcmp(engine, "jit")) {
-        fprintf(stderr, "expc: --engine=jit needs LLVM, and this expc was built without it "
-                        "(make LLVM=0); use --engine=interp\n");
-        return EX_USAGE;
+    const engine *en = c->engine ? engine_find(c->engine) : NULL;
+    if (en && !engine_built(en)) {
+        fprintf(stderr, "expc: --engine=%s needs LLVM, and this expc was built without it "
+                        "(make LLVM=0); use --engine=%s\n", en->name, engine_default()->name);
+        return RT_EXIT_USAGE;
     }
-#endif
     unit u;
     unit_init(&u, c, argv0);
     ir_machine *m = NULL;
     rc = compile_machine(&u, c, c->args[0], &m);
     if (!rc) {
-        rt_opts o = { 0 };
+        rt_opts o = c->run;
         o.path = c->n_args > 1 ? c->args[1] : NULL;
-        o.format = c->format;
-        o.input = c->input;
-        o.strict = c->strict;
-        o.skip_invalid = c->skip_invalid;
-        o.summary = c->summary;
-        o.out = stdout;
-        o.err = stderr;
-        if (!strcmp(engine, "interp")) {
-            interp *it = interp_new(m);
-            rt_engine e = interp_engine(it);
-            rc = rt_run(&o, &e);
-            interp_free(it);
-        } else {
-#if EXPC_LLVM
-            const llvm_plugin *lp = llvm_plugin_load(c->engine != NULL);
-            char *err = NULL;
-            jit *j = lp ? lp->jit_new(m, c->opt, &err) : NULL;
-            if (!lp && !c->engine) {
-                /* The default engine, and no LLVM to be had (expc-llvm.so
-                 * not installed beside this binary): the reference
-                 * interpreter gives the same output. */
-                interp *it = interp_new(m);
-                rt_engine e = interp_engine(it);
-                rc = rt_run(&o, &e);
-                interp_free(it);
-            } else if (!lp) {
-                rc = EX_USAGE;
-            } else if (!j) {
-                fprintf(stderr, "expc: internal error: JIT: %s\n", err ? err : "failed");
-                free(err);
-                rc = EX_SOFTWARE;
-            } else {
-                /* Compiling left LLVM's scratch memory in the heap: give it
-                 * back before the customer table grows into it. */
-                malloc_trim(0);
-                rt_engine e = lp->jit_engine(j);
-                rc = rt_run(&o, &e);
-                lp->jit_free(j);
-            }
-#endif
-        }
+        /* Without --engine, the fastest engine that can run here. */
+        rc = run_machine(en ? en : engine_default(), m, c->opt, &o);
     }
     arena_free(u.a);
     return rc;
@@ -616,17 +631,70 @@ static int cmd_graph(const cli *c, const char *argv0)
         if (c->out) {
             outfile of;
             if (!outfile_open(&of, c->out)) {
-                rc = 74;
+                rc = RT_EXIT_IOERR;
             } else {
                 int w = graph_write(of.f, m);
                 rc = outfile_commit(&of, 1, w == 0);
             }
         } else if (graph_write(stdout, m) != 0) {
             fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno ? errno : EIO));
-            rc = 74;
+            rc = RT_EXIT_IOERR;
         } else {
             rc = finish_stdout();
         }
+    }
+    arena_free(u.a);
+    return rc;
+}
+
+/* Formats one script (`-`: standard input, named <stdin>) as `expc fmt`
+ * was asked; returns its exit code. */
+static int fmt_one(const cli *c, const char *argv0, const char *path)
+{
+    bool from_stdin = !strcmp(path, "-");
+    const char *name = from_stdin ? "<stdin>" : path;
+    unit u;
+    unit_init(&u, c, argv0);
+    size_t len;
+    char *text = from_stdin ? load_read_fd(u.a, 0, &len) : load_read_file(u.a, path, &len);
+    if (!text) {
+        fprintf(stderr, "expc: %s: %s\n", name, strerror(errno));
+        arena_free(u.a);
+        return RT_EXIT_NOINPUT;
+    }
+    src_file *src = arena_alloc(u.a, sizeof *src);
+    src->path = name;
+    src->real = name;
+    src->text = text;
+    src->len = len;
+    src_index(u.a, src);
+    ast_file *f = ast_parse(u.a, &u.d, src);
+    diag_flush(&u.d);
+    int rc = RT_EXIT_OK;
+    if (f->syntax_errors || u.d.errors) {
+        /* Never rewrite what we could not read. */
+        arena_free(u.a);
+        return RT_EXIT_ERRORS;
+    }
+    char *out = fmt_format(u.a, f);
+    size_t olen = strlen(out);
+    bool same = olen == len && memcmp(out, text, len) == 0;
+    if (c->check) {
+        if (!same) {
+            printf("%s\n", name);
+            rc = RT_EXIT_ERRORS;
+        }
+    } else if (c->write) {
+        if (!same) {
+            outfile of;
+            rc = RT_EXIT_IOERR;
+            if (outfile_open(&of, path)) {
+                fwrite(out, 1, olen, of.f);
+                rc = outfile_commit(&of, 1, true);
+            }
+        }
+    } else if (fwrite(out, 1, olen, stdout) != olen) {
+        rc = RT_EXIT_IOERR;
     }
     arena_free(u.a);
     return rc;
@@ -638,59 +706,14 @@ static int cmd_fmt(const cli *c, const char *argv0)
         return usage_error("fmt needs at least one script file%s", "");
     if (c->check && c->write)
         return usage_error("fmt takes --check or -w, not both%s", "");
-    int rc = 0;
+    for (size_t i = 0; c->write && i < c->n_args; i++)
+        if (!strcmp(c->args[i], "-"))
+            return usage_error("fmt -w rewrites files in place, not standard input (`-`)%s", "");
+    int rc = RT_EXIT_OK;
     for (size_t i = 0; i < c->n_args; i++) {
-        const char *path = c->args[i];
-        unit u;
-        unit_init(&u, c, argv0);
-        size_t len;
-        char *text = load_read_file(u.a, path, &len);
-        if (!text) {
-            fprintf(stderr, "expc: %s: %s\n", path, strerror(errno));
-            if (rc < EX_NOINPUT)
-                rc = EX_NOINPUT;
-            arena_free(u.a);
-            continue;
-        }
-        src_file *src = arena_alloc(u.a, sizeof *src);
-        src->path = path;
-        src->real = path;
-        src->text = text;
-        src->len = len;
-        src_index(u.a, src);
-        ast_file *f = ast_parse(u.a, &u.d, src);
-        diag_flush(&u.d);
-        if (f->syntax_errors || u.d.errors) {
-            /* Never rewrite what we could not read. */
-            if (rc < 1)
-                rc = 1;
-            arena_free(u.a);
-            continue;
-        }
-        char *out = fmt_format(u.a, f);
-        size_t olen = strlen(out);
-        bool same = olen == len && memcmp(out, text, len) == 0;
-        if (c->check) {
-            if (!same) {
-                printf("%s\n", path);
-                if (rc < 1)
-                    rc = 1;
-            }
-        } else if (c->write) {
-            if (!same) {
-                outfile of;
-                int w = 74;
-                if (outfile_open(&of, path)) {
-                    fwrite(out, 1, olen, of.f);
-                    w = outfile_commit(&of, 1, true);
-                }
-                if (w && rc < w)
-                    rc = w;
-            }
-        } else if (fwrite(out, 1, olen, stdout) != olen) {
-            rc = 74;
-        }
-        arena_free(u.a);
+        int r = fmt_one(c, argv0, c->args[i]);
+        if (r > rc)
+            rc = r; /* the worst */
     }
     int w = finish_stdout();
     return w ? w : rc;
@@ -720,7 +743,7 @@ static int cmd_explain(const cli *c)
             printf("%s  %-7s  %s\n", diag_codes[i].code,
                    diag_codes[i].severity == DIAG_ERROR ? "error" : "warning",
                    diag_codes[i].summary);
-        return 0;
+        return RT_EXIT_OK;
     }
     const diag_code *d = NULL;
     for (size_t i = 0; i < diag_code_count; i++)
@@ -728,7 +751,7 @@ static int cmd_explain(const cli *c)
             d = &diag_codes[i];
     if (!d) {
         fprintf(stderr, "expc: unknown diagnostic code `%s`; `expc explain --list` lists them\n", q);
-        return EX_USAGE;
+        return RT_EXIT_USAGE;
     }
     printf("%s (%s): %s\n\n%s\n", d->code, d->severity == DIAG_ERROR ? "error" : "warning",
            d->summary, d->explanation);
@@ -751,14 +774,16 @@ static bool command_first(int argc, char **argv)
 {
     int k = 1;
     while (k < argc && argv[k][0] == '-' && strcmp(argv[k], "-")) {
-        const char *a = argv[k];
+        const char *a = argv[k], *v;
         if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "--version"))
             break; /* answered as if it were the command */
-        /* The options whose value may be the next argument. */
-        if (!strcmp(a, "-I") || !strcmp(a, "--max-errors") || !strcmp(a, "--diagnostics") ||
-            !strcmp(a, "--color"))
-            k++;
-        k++;
+        /* A common option's value may be the next word: rt_opt_value then
+         * moves j on to it. */
+        int j = k;
+        for (const rt_optdef *d = common_opts; d->name; d++)
+            if (d->value && rt_opt_value(d->name, true, argc, argv, &j, &v) != 0)
+                break;
+        k = j + 1;
     }
     if (k >= argc)
         return false;
@@ -768,47 +793,59 @@ static bool command_first(int argc, char **argv)
     return true;
 }
 
+static int cmd_explain_main(const cli *c, const char *argv0)
+{
+    (void)argv0;
+    return cmd_explain(c);
+}
+
+static const command commands[] = {
+    { "check", check_help, cmd_check },
+    { "build", NULL, cmd_build },
+    { "run", run_help, cmd_run },
+    { "fmt", NULL, cmd_fmt },
+    { "graph", NULL, cmd_graph },
+    { "explain", NULL, cmd_explain_main },
+};
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage_text, stderr);
-        return EX_USAGE;
+        print_usage(stderr);
+        return RT_EXIT_USAGE;
     }
     if (!command_first(argc, argv))
         return usage_error("no command (check, build, run, fmt, graph, explain) after `%s`",
                            argv[argc - 1]);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        const char *h = argc > 2 ? command_help(argv[2]) : NULL;
-        fputs(h ? h : usage_text, stdout);
+        print_help(argc > 2 ? argv[2] : NULL);
         return finish_stdout();
     }
     if (!strcmp(cmd, "--version")) {
         print_version();
         return finish_stdout();
     }
+    const command *k = find_command(cmd);
+    if (!k)
+        return usage_error("unknown command `%s`", cmd);
     cli c = { 0 };
     c.cmd = cmd;
     c.max_errors = 20;
     c.color = -1;
     c.opt = 2;
-    if (!command_help(cmd))
-        return usage_error("unknown command `%s`", cmd);
+    rt_opts_init(&c.run);
     int rc = parse_cli(&c, argc, argv);
-    if (!rc) {
-        if (!strcmp(cmd, "check"))
-            rc = cmd_check(&c, argv[0]);
-        else if (!strcmp(cmd, "build"))
-            rc = cmd_build(&c, argv[0]);
-        else if (!strcmp(cmd, "run"))
-            rc = cmd_run(&c, argv[0]);
-        else if (!strcmp(cmd, "graph"))
-            rc = cmd_graph(&c, argv[0]);
-        else if (!strcmp(cmd, "fmt"))
-            rc = cmd_fmt(&c, argv[0]);
-        else
-            rc = cmd_explain(&c);
-    }
+    if (!rc)
+        rc = k->run(&c, argv[0]);
     free(c.args);
     free(c.includes);
 #if EXPC_LLVM

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "expc/arena.h"
+#include "expc/exitcode.h"
 
 bool outfile_open(outfile *o, const char *path)
 {
@@ -113,5 +114,5 @@ int outfile_commit(outfile *os, int n, bool ok)
             os[i].tmp = NULL;
         }
     }
-    return ok ? 0 : 74;
+    return ok ? RT_EXIT_OK : RT_EXIT_IOERR;
 }

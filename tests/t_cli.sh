@@ -1,7 +1,7 @@
 #!/bin/sh
 # t_cli.sh - the expc command line: help, version, usage errors (exit 2),
 # unreadable inputs (66), explain, experience selection, and that every
-# example and the SPEC's own example check clean.
+# example and the reference's own example (docs/language.md) check clean.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 T=$TMPDIR_T
@@ -36,14 +36,14 @@ grep -q "^expc: $T/missing.exp: No such file or directory$" "$T/err" && pass mis
 "$EXPC" check "$T" 2>"$T/err"; expect_code directory 66 $?
 grep -q "Is a directory" "$T/err" && pass directory-msg || fail directory-msg "$(cat "$T/err")"
 
-# Every example, and the SPEC's example, check with exit 0; the examples
+# Every example, and the reference's example, check with exit 0; the examples
 # without any diagnostic at all.
 for f in examples/*.exp; do
     "$EXPC" check "$f" >"$T/out" 2>"$T/err"; expect_code "example-$(basename "$f")" 0 $?
     [ -s "$T/err" ] && fail "example-quiet-$(basename "$f")" "$(cat "$T/err")" || pass "example-quiet"
 done
 "$EXPC" check tests/golden/cli/spec_example.exp 2>"$T/err"; expect_code spec-example 0 $?
-# The SPEC's example has no event at the marketing touch point: W0505 only.
+# The reference's example has no event at the marketing touch point: W0505 only.
 [ "$(grep -c 'warning\[' "$T/err")" = 1 ] && grep -q 'warning\[W0505\]' "$T/err" &&
     pass spec-example-w0505 || fail spec-example-w0505 "$(cat "$T/err")"
 "$EXPC" check -Werror tests/golden/cli/spec_example.exp 2>/dev/null; expect_code spec-example-werror 1 $?
@@ -214,5 +214,67 @@ cd "$ROOT"
 # 100,000-line script: must check clean (the time is reported by make bench).
 python3 tests/gen_big_script.py 100000 >"$T/big.exp"
 "$EXPC" check "$T/big.exp"; expect_code big-script 0 $?
+
+# ---- fmt - (wt-cli) ------------------------------------------------------------
+# `expc fmt -` formats standard input onto standard output, as `run` reads
+# `-`; --check names it <stdin>; -w cannot rewrite it (usage, exit 2).
+M=tests/golden/fmt/messy.exp
+"$EXPC" fmt "$M" >"$T/fmt.want"
+"$EXPC" fmt - <"$M" >"$T/fmt.got" 2>"$T/err"
+expect_code fmt-stdin 0 $?
+expect_same fmt-stdin-out "$T/fmt.want" "$T/fmt.got"
+"$EXPC" fmt --check - <"$M" >"$T/out" 2>"$T/err"
+expect_code fmt-check-stdin 1 $?
+[ "$(cat "$T/out")" = "<stdin>" ] && pass fmt-check-stdin-name || fail fmt-check-stdin-name "$(cat "$T/out")"
+"$EXPC" fmt --check - <"$T/fmt.want" >"$T/out" 2>&1
+expect_code fmt-check-stdin-clean 0 $?
+[ -s "$T/out" ] && fail fmt-check-stdin-quiet "$(cat "$T/out")" || pass fmt-check-stdin-quiet
+"$EXPC" fmt -w - <"$M" >"$T/out" 2>"$T/err"
+expect_code fmt-w-stdin 2 $?
+grep -q '^expc: fmt -w rewrites files in place, not standard input (`-`)$' "$T/err" && [ ! -s "$T/out" ] &&
+    pass fmt-w-stdin-msg || fail fmt-w-stdin-msg "$(cat "$T/err")"
+printf 'experience {\n' | "$EXPC" fmt - >"$T/out" 2>"$T/err"
+expect_code fmt-stdin-syntax 1 $?
+grep -q '^<stdin>:' "$T/err" && pass fmt-stdin-syntax-file || fail fmt-stdin-syntax-file "$(cat "$T/err")"
+
+# ---- the option tables (wt-cli) ---------------------------------------------------
+# The messages of the run options (the standalone program has the same:
+# tests/t_emit_c.sh, tests/unit/test_rt.c) and of the common options.
+C=examples/clinic.exp
+"$EXPC" run "$C" --format 2>"$T/err"; expect_code run-format-missing 2 $?
+printf 'expc: option --format needs a value\nTry `expc --help`.\n' >"$T/want"
+expect_same run-format-missing-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --format=xml 2>"$T/err"; expect_code run-format-bad 2 $?
+printf 'expc: --format is csv or json, not `xml`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-format-bad-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --input=xml 2>"$T/err"; expect_code run-input-bad 2 $?
+printf 'expc: --input is csv or ndjson, not `xml`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-input-bad-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --strict=yes 2>"$T/err"; expect_code run-flag-value 2 $?
+printf 'expc: unknown option `--strict=yes`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-flag-value-msg "$T/want" "$T/err"
+"$EXPC" run "$C" --engine=fast 2>"$T/err"
+printf 'expc: --engine is interp or jit, not `fast`\nTry `expc --help`.\n' >"$T/want"
+expect_same run-engine-bad-msg "$T/want" "$T/err"
+"$EXPC" check --color=sometimes "$C" 2>"$T/err"; expect_code color-bad 2 $?
+printf 'expc: --color is auto, always or never, not `sometimes`\nTry `expc --help`.\n' >"$T/want"
+expect_same color-bad-msg "$T/want" "$T/err"
+"$EXPC" check --diagnostics=xml "$C" 2>"$T/err"
+printf 'expc: --diagnostics is text or json, not `xml`\nTry `expc --help`.\n' >"$T/want"
+expect_same diag-bad-msg "$T/want" "$T/err"
+"$EXPC" check "$C" -I 2>"$T/err"; expect_code include-missing 2 $?
+printf 'expc: -I needs a folder\nTry `expc --help`.\n' >"$T/want"
+expect_same include-missing-msg "$T/want" "$T/err"
+"$EXPC" --max-errors 3 --color never check "$C"; expect_code opts-first-values 0 $?
+# `--format json` (the value as the next word) and `--` before the events.
+"$EXPC" run "$C" --engine=interp --format json -- examples/clinic.csv >"$T/got" 2>/dev/null
+"$EXPC" run "$C" --engine=interp --format=json examples/clinic.csv >"$T/want" 2>/dev/null
+expect_same run-format-space "$T/want" "$T/got"
+# --help lists every run option of the table.
+"$EXPC" run --help >"$T/out"
+for o in --experience --engine=interp\|jit --format=csv\|json --input=csv\|ndjson --strict \
+    --skip-invalid --summary; do
+    grep -q -- "^  $o " "$T/out" && pass "run-help$o" || fail "run-help$o" "$(cat "$T/out")"
+done
 
 finish

@@ -1,5 +1,6 @@
 #!/bin/sh
-# t_emit_c.sh - the C backend end to end (`expc build --emit=c`, SPEC §6).
+# t_emit_c.sh - the C backend end to end (`expc build --emit=c`;
+# docs/language.md, "Generated code").
 #
 #  - goldens: the C each example compiles to, byte for byte
 #    (tests/golden/emit_c/NAME.c and NAME.h; `UPDATE=1 sh tests/t_emit_c.sh`
@@ -201,6 +202,40 @@ prog=$T/g/grand_hotel_$CC1
 printf 'a,greeted\n' | "$prog" >"$T/p.out" 2>&1
 printf 'a,greeted\n' | "$EXPC" run examples/grand_hotel.exp >"$T/i.out" 2>&1
 expect_same main-stdin "$T/i.out" "$T/p.out"
+
+# ---- the program and `expc run` read one option table (wt-cli) -------------------
+# src/rt/opts.c: the same options, values and messages in both; only the
+# `Try ... --help` hint names the program.
+prog=$T/g/grand_hotel_$CC1
+ev=examples/grand_hotel.csv
+for fl in "--summary" "--format json" "--strict --skip-invalid" "--format=json --summary --"; do
+    "$prog" $fl "$ev" >"$T/p.out" 2>"$T/p.err"
+    prc=$?
+    "$EXPC" run examples/grand_hotel.exp --engine=interp $fl "$ev" >"$T/i.out" 2>"$T/i.err"
+    expect_code "opts-exit-$fl" "$?" "$prc"
+    expect_same "opts-stdout-$fl" "$T/i.out" "$T/p.out"
+    expect_same "opts-stderr-$fl" "$T/i.err" "$T/p.err"
+done
+for fl in --bogus --format --format=yaml --format= --strict=yes --summary=1; do
+    "$prog" "$ev" $fl >/dev/null 2>"$T/p.err"
+    prc=$?
+    "$EXPC" run examples/grand_hotel.exp "$ev" $fl >/dev/null 2>"$T/i.err"
+    expect_code "opts-usage-exit$fl" "$?" "$prc"
+    sed "s|^Try \`$prog --help\`\.\$|Try \`expc --help\`.|" "$T/p.err" >"$T/p.norm"
+    expect_same "opts-usage-msg$fl" "$T/i.err" "$T/p.norm"
+done
+# --input is `expc run`'s only (the program reads CSV).
+"$prog" --input=csv "$ev" >/dev/null 2>"$T/p.err"
+expect_code opts-no-input 2 $?
+grep -q '^expc: unknown option `--input=csv`$' "$T/p.err" && pass opts-no-input-msg ||
+    fail opts-no-input-msg "$(cat "$T/p.err")"
+"$prog" --help >"$T/p.out"
+for o in --format=csv\|json --strict --skip-invalid --summary; do
+    grep -q -- "^  $o " "$T/p.out" && pass "opts-help$o" || fail "opts-help$o" "$(cat "$T/p.out")"
+done
+grep -q -- '--input' "$T/p.out" && fail opts-help-no-input "$(cat "$T/p.out")" || pass opts-help-no-input
+head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--strict\] \[--skip-invalid\] \[--summary\] \[FILE|-\]$" &&
+    pass opts-help-usage || fail opts-help-usage "$(head -1 "$T/p.out")"
 
 # ---- differential: compiled --main programs against the interpreter ---------------
 if command -v python3 >/dev/null 2>&1; then

@@ -2,9 +2,9 @@
  *
  * A program is a root file plus everything it imports, transitively, each
  * file loaded once by its resolved real path (so repeated and cyclic imports
- * are harmless).  Search order (docs/language.md): the importing file's
- * folder, each -I folder in order, each EXP_PATH folder, then the bundled
- * stdlib. */
+ * are harmless).  Search order (docs/language.md, "Files and imports"): the
+ * importing file's folder, each -I folder in order, each EXP_PATH folder,
+ * then the bundled stdlib. */
 #ifndef EXPC_LOAD_H
 #define EXPC_LOAD_H
 #include <stdbool.h>
@@ -40,6 +40,9 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
 /* Reads a whole file into the arena (NUL-terminated).  NULL + errno on
  * failure; a directory fails with EISDIR. */
 char *load_read_file(arena *a, const char *path, size_t *len);
+/* The same for what is left to read on an open descriptor (`expc fmt -`
+ * reads standard input), which stays open. */
+char *load_read_fd(arena *a, int fd, size_t *len);
 
 /* The stdlib folder for a binary at `argv0`: <bindir>/../share/expc/stdlib
  * when installed, <bindir>/../stdlib in the build tree. */

@@ -10,7 +10,8 @@
  * jansson, no expc headers) except where guarded by RT_WITH_NDJSON.  When
  * embedded, this header and every .c file of src/rt but ndjson.c are pasted
  * into one translation unit: file-local names carry a per-file prefix (csv_,
- * tab_, out_, run_) so they never clash, and everything else is rt_ / RT_. */
+ * opt_, tab_, out_, run_) so they never clash, and everything else is rt_ /
+ * RT_. */
 #ifndef EXPC_RT_H
 #define EXPC_RT_H
 #include <stdbool.h>
@@ -20,7 +21,7 @@
 
 #define RT_NOTES 3
 
-/* Same layout as the generated P_state of SPEC §6. */
+/* Same layout as the generated P_state (docs/language.md, "Generated code"). */
 typedef struct rt_state {
     int32_t stage;
     int64_t score;
@@ -54,8 +55,8 @@ typedef struct rt_opts {
     FILE *err;                /* stderr normally (NULL: stderr) */
 } rt_opts;
 
-/* Reads all events, scores them through `e`, writes the table.  Returns the
- * exit code of SPEC §5: 0, 65 invalid data, 66 unreadable input, 74 output
+/* Reads all events, scores them through `e`, writes the table.  Returns an
+ * exit code (exitcode.h): 0, 65 invalid data, 66 unreadable input, 74 output
  * error (and 70 when memory runs out, 2 when NDJSON is asked of a build
  * without it). */
 int rt_run(const rt_opts *o, const rt_engine *e);
@@ -63,12 +64,72 @@ int rt_run(const rt_opts *o, const rt_engine *e);
 /* Defaults: CSV in and out, no flags, stdout and stderr. */
 void rt_opts_init(rt_opts *o);
 
-/* The whole standalone program: parses
- *   [--format=csv|json] [--strict] [--skip-invalid] [--summary] [--help] [FILE|-]
- * (also `--format csv`, and `--` before a file name starting with `-`) and
- * calls rt_run; returns the exit code (2 for usage errors, with the messages
- * of `expc run`).  Input is always CSV here: no --input. */
+/* The whole standalone program: parses the options of rt_run_options that
+ * it takes (RT_OPT_MAIN), --help, and one FILE or `-` (`--` before a file
+ * name starting with `-`), then calls rt_run; returns the exit code (2 for
+ * usage errors, with the messages of `expc run`).  Input is always CSV
+ * here: no --input. */
 int rt_main(int argc, char **argv, const rt_engine *e);
+
+/* ---- options (opts.c) ----------------------------------------------------
+ * The run options are one table, rt_run_options, read by `expc run` and by
+ * rt_main alike; the same generic parser serves expc's common options
+ * (src/main.c), so every option is matched and misspelled the same way. */
+
+#define RT_OPT_RUN 1u       /* rt_optdef.who: `expc run` takes it */
+#define RT_OPT_MAIN 2u      /* the standalone program takes it */
+#define RT_OPT_UNKNOWN (-1) /* rt_opt_parse: not an option of the table */
+
+typedef struct rt_optdef {
+    const char *name;       /* "--format", "-I" */
+    /* NULL: a flag.  "a|b|c": one of these words (a wrong one is refused as
+     * `NAME is a, b or c, not `V``).  Else what the value is ("N", "DIR"). */
+    const char *value;
+    const char *missing;    /* usage message when the value is missing, with
+                             * %s the option; NULL: "option %s needs a value" */
+    unsigned who;           /* which commands take it (RT_OPT_*; any bits) */
+    const char *help;       /* its --help line; NULL: not listed */
+    /* Stores the option into dst (an rt_opts for rt_run_options): v is the
+     * value (NULL for a flag), k the index of the word when `value` lists
+     * words.  Returns NULL, or a usage message with %s the value.  NULL for
+     * a plain flag: then the bool at offset `flag` in dst becomes true. */
+    const char *(*set)(void *dst, const char *v, int k);
+    size_t flag;
+} rt_optdef;
+
+/* The options of `expc run` and the standalone program; ends with a row
+ * whose name is NULL. */
+extern const rt_optdef rt_run_options[];
+
+/* A command line being read: argv[i] is the word at hand. */
+typedef struct rt_args {
+    int argc;
+    char **argv;
+    int i;                  /* an option's value moves it on */
+    const char *prog;       /* named in `Try `PROG --help`.` */
+} rt_args;
+
+/* Reads argv[av->i] as one of `defs` taken by `who` (with its value, which
+ * may be the next word).  RT_EXIT_OK when stored; RT_EXIT_USAGE after the
+ * message; RT_OPT_UNKNOWN when no row of `defs` has it. */
+int rt_opt_parse(const rt_optdef *defs, unsigned who, void *dst, rt_args *av);
+/* `[--format=csv|json] [--strict] ...`: each option `who` takes, then a space. */
+void rt_opt_synopsis(FILE *f, const rt_optdef *defs, unsigned who);
+/* One `  OPTION  HELP` line per option `who` takes, OPTION padded to `width`. */
+void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width);
+
+/* Whether argv[*i] is option `name`: 0 no; 1 yes, with its value in *v
+ * when it takes one (*i moves on when the value is the next word); -1 yes,
+ * but its value is missing. */
+int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
+                 const char **v);
+/* `expc: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2. */
+int rt_usage_error(const char *prog, const char *fmt, const char *arg);
+/* `option OPT needs a value` and `unknown option `OPT``, as rt_usage_error. */
+int rt_missing_value(const char *prog, const char *opt);
+int rt_unknown_option(const char *prog, const char *opt);
+/* `expc: NAME is a, b or c, not `V``, as rt_usage_error. */
+int rt_bad_word(const char *prog, const char *name, const char *v, const char *words);
 
 /* ------------------------------------------------------------------------
  * Internal: shared between the src/rt files and their unit tests.  Not an

@@ -50,72 +50,50 @@ void rt_opts_init(rt_opts *o)
     o->err = stderr;
 }
 
-/* The standalone program's command line.  Its words are those of `expc run`
- * (src/main.c: parse_cli, usage_error), so the same mistake reads the same;
- * only the closing hint names this program instead of expc. */
-static const char run_usage[] =
-    "[--format=csv|json] [--strict] [--skip-invalid] [--summary] [FILE|-]";
-
-static int run_usage_error(const char *prog, const char *what, const char *arg,
-                           const char *after)
+/* The standalone program's command line: the options of rt_run_options it
+ * takes, read and described by opts.c exactly as `expc run` reads them, so
+ * the same mistake reads the same; only the closing hint names this program
+ * instead of expc. */
+static int run_help(const char *prog)
 {
-    fprintf(stderr, "expc: %s%s%s\nTry `%s --help`.\n", what, arg, after, prog);
-    return RT_EXIT_USAGE;
+    printf("usage: %s ", prog);
+    rt_opt_synopsis(stdout, rt_run_options, RT_OPT_MAIN);
+    printf("[FILE|-]\n"
+           "\n"
+           "Scores customer events: CSV lines `customer,event[,more...]` (a first\n"
+           "line `customer,event` is a header) from FILE, or standard input when\n"
+           "FILE is absent or `-`.  Writes one row per customer to standard output.\n"
+           "\n");
+    rt_opt_help(stdout, rt_run_options, RT_OPT_MAIN, 18);
+    printf("\n"
+           "exit status: 0 ok, 2 usage, 65 invalid event data, 66 unreadable input,\n"
+           "74 output error\n");
+    return fflush(stdout) == 0 ? RT_EXIT_OK : RT_EXIT_IOERR;
 }
 
 int rt_main(int argc, char **argv, const rt_engine *e)
 {
     rt_opts o;
-    const char *prog = argc > 0 && argv[0] && argv[0][0] ? argv[0] : "score";
+    rt_args av;
     bool only_args = false;
-    int i;
+    av.argc = argc;
+    av.argv = argv;
+    av.prog = argc > 0 && argv[0] && argv[0][0] ? argv[0] : "score";
     rt_opts_init(&o);
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
+    for (av.i = 1; av.i < argc; av.i++) {
+        const char *a = argv[av.i];
+        int rc;
         if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
             if (o.path)
-                return run_usage_error(prog, "this program takes one event file, not also `",
-                                       a, "`");
+                return rt_usage_error(av.prog, "this program takes one event file, not also `%s`",
+                                      a);
             o.path = a;
         } else if (strcmp(a, "--") == 0) {
             only_args = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            printf("usage: %s %s\n"
-                   "\n"
-                   "Scores customer events: CSV lines `customer,event[,more...]` (a first\n"
-                   "line `customer,event` is a header) from FILE, or standard input when\n"
-                   "FILE is absent or `-`.  Writes one row per customer to standard output.\n"
-                   "\n"
-                   "  --format=csv|json  output format (default csv)\n"
-                   "  --strict           an event the experience does not declare is an error\n"
-                   "  --skip-invalid     skip and count invalid lines instead of stopping\n"
-                   "  --summary          customers per stage on stderr after the table\n"
-                   "\n"
-                   "exit status: 0 ok, 2 usage, 65 invalid event data, 66 unreadable input,\n"
-                   "74 output error\n",
-                   prog, run_usage);
-            return fflush(stdout) == 0 ? RT_EXIT_OK : RT_EXIT_IOERR;
-        } else if (strcmp(a, "--strict") == 0) {
-            o.strict = true;
-        } else if (strcmp(a, "--skip-invalid") == 0) {
-            o.skip_invalid = true;
-        } else if (strcmp(a, "--summary") == 0) {
-            o.summary = true;
-        } else if (strncmp(a, "--format", 8) == 0 && (a[8] == '=' || a[8] == '\0')) {
-            const char *v = a[8] == '=' ? a + 9 : NULL;
-            if (!v) {
-                if (i + 1 >= argc)
-                    return run_usage_error(prog, "option ", a, " needs a value");
-                v = argv[++i];
-            }
-            if (strcmp(v, "csv") == 0)
-                o.format = RT_FORMAT_CSV;
-            else if (strcmp(v, "json") == 0)
-                o.format = RT_FORMAT_JSON;
-            else
-                return run_usage_error(prog, "--format is csv or json, not `", v, "`");
-        } else {
-            return run_usage_error(prog, "unknown option `", a, "`");
+            return run_help(av.prog);
+        } else if ((rc = rt_opt_parse(rt_run_options, RT_OPT_MAIN, &o, &av)) != RT_EXIT_OK) {
+            return rc == RT_OPT_UNKNOWN ? rt_unknown_option(av.prog, a) : rc;
         }
     }
     return rt_run(&o, e);

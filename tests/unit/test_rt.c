@@ -1,9 +1,9 @@
 /* test_rt.c - the scoring runtime end to end (src/rt/run.c, table.c,
  * output.c) over a fake engine.
  *
- * The fake engine is SPEC §4 written out for the grand_hotel example of the
- * SPEC: path STAY -> SAY -> SPEND, thresholds 12, 8, 5, penalty early 2, and
- * its five events.  Runs read files in a mkdtemp folder (removed at the end)
+ * The fake engine is the scoring rules (docs/language.md, "Scoring") written
+ * out for the grand_hotel example of docs/language.md: path STAY -> SAY ->
+ * SPEND, thresholds 12, 8, 5, penalty early 2, and its five events.  Runs read files in a mkdtemp folder (removed at the end)
  * and write to tmpfile()s that the tests read back, so exact bytes of stdout
  * and stderr are checked, exit codes too. */
 #include <setjmp.h>
@@ -321,9 +321,9 @@ static void test_json_escaping_of_ids(void **st)
     result_free(&r);
 }
 
-/* SPEC §4 in detail: negative points always count, an early positive event
- * costs the penalty, and one event can carry a customer over several
- * thresholds. */
+/* The scoring rules (docs/language.md, "Scoring") in detail: negative
+ * points always count, an early positive event costs the penalty, and one
+ * event can carry a customer over several thresholds. */
 static void test_scoring_rules(void **st)
 {
     result r = run_csv("x,review_left\n" /* early: -2 */
@@ -971,6 +971,107 @@ static void test_main(void **st)
     result_free(&r);
 }
 
+/* The option table's generic parts (opts.c), as expc's own tables use them:
+ * a one-letter option's attached value, three words in a message, a row's
+ * own message for a missing value, and --help lines from a table. */
+typedef struct opt_dst {
+    bool flag;
+    int word;
+    const char *dir;
+} opt_dst;
+
+static const char *opt_set_word(void *dst, const char *v, int k)
+{
+    (void)v;
+    ((opt_dst *)dst)->word = k;
+    return NULL;
+}
+
+static const char *opt_set_dir(void *dst, const char *v, int k)
+{
+    (void)k;
+    if (!strcmp(v, "bad"))
+        return "no folder `%s`";
+    ((opt_dst *)dst)->dir = v;
+    return NULL;
+}
+
+static const rt_optdef opt_test_defs[] = {
+    { "-D", "DIR", "-D needs a folder", 1, "a folder", opt_set_dir, 0 },
+    { "--flag", NULL, NULL, 1, "a flag", NULL, offsetof(opt_dst, flag) },
+    { "--pick", "one|two|three", NULL, 1, NULL, opt_set_word, 0 },
+    { "--other", NULL, NULL, 2, "not for 1", NULL, offsetof(opt_dst, flag) },
+    { NULL, NULL, NULL, 0, NULL, NULL, 0 },
+};
+
+/* Parses argv[1] (and on) with opt_test_defs; the exit code, stderr in *err. */
+static int opt_parse_one(int argc, char **argv, opt_dst *d, char **err)
+{
+    FILE *f = tmpfile();
+    int save = dup(2), rc;
+    rt_args av = { 0 };
+    av.argc = argc;
+    av.argv = argv;
+    av.i = 1;
+    av.prog = "prog";
+    assert_true(f != NULL);
+    fflush(stderr);
+    dup2(fileno(f), 2);
+    rc = rt_opt_parse(opt_test_defs, 1, d, &av);
+    fflush(stderr);
+    dup2(save, 2);
+    close(save);
+    *err = slurp(f);
+    fclose(f);
+    return rc;
+}
+
+static void test_options(void **st)
+{
+    char *a1[] = {"p", "-Dsrc", NULL};
+    char *a2[] = {"p", "-D", NULL};
+    char *a3[] = {"p", "--pick=four", NULL};
+    char *a4[] = {"p", "--pick", "three", NULL};
+    char *a5[] = {"p", "--flag", NULL};
+    char *a6[] = {"p", "--other", NULL};
+    char *a7[] = {"p", "-D", "bad", NULL};
+    opt_dst d = { false, -1, NULL };
+    char *err, *help;
+    size_t help_len;
+    FILE *f;
+    (void)st;
+    assert_int_equal(opt_parse_one(2, a1, &d, &err), RT_EXIT_OK);
+    assert_string_equal(d.dir, "src");
+    free(err);
+    assert_int_equal(opt_parse_one(2, a2, &d, &err), RT_EXIT_USAGE);
+    assert_string_equal(err, "expc: -D needs a folder\nTry `prog --help`.\n");
+    free(err);
+    assert_int_equal(opt_parse_one(2, a3, &d, &err), RT_EXIT_USAGE);
+    assert_string_equal(err, "expc: --pick is one, two or three, not `four`\nTry `prog --help`.\n");
+    free(err);
+    assert_int_equal(opt_parse_one(3, a4, &d, &err), RT_EXIT_OK);
+    assert_int_equal(d.word, 2);
+    free(err);
+    assert_int_equal(opt_parse_one(2, a5, &d, &err), RT_EXIT_OK);
+    assert_true(d.flag);
+    free(err);
+    assert_int_equal(opt_parse_one(2, a6, &d, &err), RT_OPT_UNKNOWN);
+    assert_string_equal(err, "");
+    free(err);
+    assert_int_equal(opt_parse_one(3, a7, &d, &err), RT_EXIT_USAGE);
+    assert_string_equal(err, "expc: no folder `bad`\nTry `prog --help`.\n");
+    free(err);
+    f = open_memstream(&help, &help_len);
+    assert_true(f != NULL);
+    rt_opt_synopsis(f, opt_test_defs, 1);
+    rt_opt_help(f, opt_test_defs, 1, 6);
+    fclose(f);
+    assert_string_equal(help, "[-D DIR] [--flag] [--pick=one|two|three] "
+                              "  -D DIR a folder\n"
+                              "  --flag a flag\n");
+    free(help);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -996,6 +1097,7 @@ int main(void)
         cmocka_unit_test(test_table_many),
         cmocka_unit_test(test_writer),
         cmocka_unit_test(test_main),
+        cmocka_unit_test(test_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

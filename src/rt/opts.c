@@ -1,0 +1,187 @@
+/* opts.c - the options of `expc run` and of the standalone program.
+ *
+ * Both commands read their run options through this one table, so a flag
+ * means the same, is misspelled with the same message and is described by
+ * the same --help line in both (docs/language.md, "The expc command").  A
+ * row says who takes the option (`expc run`, the standalone program or
+ * both), what value it wants and how it is stored: adding an option is one
+ * row, and unless it is a plain flag, its `set` function.  The matching and the usage messages are
+ * generic (rt_opt_parse), so expc's own options (src/main.c) use them too.
+ *
+ * Option syntax: a flag is the exact word (`--strict`; `--strict=yes` is
+ * unknown); an option with a value takes `--name=VALUE` or `--name VALUE`,
+ * and a one-letter one (`-I`) also `-IVALUE`. */
+#include "expc/rt.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char *opt_format(void *dst, const char *v, int k)
+{
+    (void)v;
+    ((rt_opts *)dst)->format = k == 0 ? RT_FORMAT_CSV : RT_FORMAT_JSON;
+    return NULL;
+}
+
+static const char *opt_input(void *dst, const char *v, int k)
+{
+    (void)v;
+    ((rt_opts *)dst)->input = k == 0 ? RT_INPUT_CSV : RT_INPUT_NDJSON;
+    return NULL;
+}
+
+#define RT_OPT_BOTH (RT_OPT_RUN | RT_OPT_MAIN)
+
+/* The standalone program reads CSV only (no JSON library): no --input. */
+const rt_optdef rt_run_options[] = {
+    { "--format", "csv|json", NULL, RT_OPT_BOTH, "output format (default csv)", opt_format, 0 },
+    { "--input", "csv|ndjson", NULL, RT_OPT_RUN,
+      "input format (default: by extension, .ndjson/.jsonl)", opt_input, 0 },
+    { "--strict", NULL, NULL, RT_OPT_BOTH, "an undeclared event is an error (exit 65)", NULL,
+      offsetof(rt_opts, strict) },
+    { "--skip-invalid", NULL, NULL, RT_OPT_BOTH,
+      "skip and count invalid lines instead of stopping", NULL, offsetof(rt_opts, skip_invalid) },
+    { "--summary", NULL, NULL, RT_OPT_BOTH, "customers per stage on stderr after the table",
+      NULL, offsetof(rt_opts, summary) },
+    { NULL, NULL, NULL, 0, NULL, NULL, 0 },
+};
+
+int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
+                 const char **v)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (!takes_value)
+        return a[n] == '\0';
+    if (a[n] != '\0') {
+        if (n == 2 && name[0] == '-' && name[1] != '-') {
+            *v = a + n; /* -IVALUE */
+            return 1;
+        }
+        if (a[n] != '=')
+            return 0;
+        *v = a + n + 1;
+        return 1;
+    }
+    if (*i + 1 >= argc)
+        return -1;
+    *v = argv[++*i];
+    return 1;
+}
+
+/* The index of `v` among `words` ("a|b|c"), or -1. */
+static int opt_word(const char *v, const char *words)
+{
+    size_t n = strlen(v);
+    int k = 0;
+    for (;;) {
+        const char *bar = strchr(words, '|');
+        size_t len = bar ? (size_t)(bar - words) : strlen(words);
+        if (len == n && strncmp(words, v, n) == 0)
+            return k;
+        if (!bar)
+            return -1;
+        words = bar + 1;
+        k++;
+    }
+}
+
+int rt_usage_error(const char *prog, const char *fmt, const char *arg)
+{
+    fputs("expc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry `%s --help`.\n", prog);
+    return RT_EXIT_USAGE;
+}
+
+int rt_missing_value(const char *prog, const char *opt)
+{
+    return rt_usage_error(prog, "option %s needs a value", opt);
+}
+
+int rt_unknown_option(const char *prog, const char *opt)
+{
+    return rt_usage_error(prog, "unknown option `%s`", opt);
+}
+
+int rt_bad_word(const char *prog, const char *name, const char *v, const char *words)
+{
+    /* "NAME is a, b or c, not `%s`": the words are the table's, so short. */
+    char fmt[256];
+    size_t len = (size_t)snprintf(fmt, sizeof fmt, "%s is ", name);
+    while (len < sizeof fmt) {
+        const char *bar = strchr(words, '|');
+        size_t n = bar ? (size_t)(bar - words) : strlen(words);
+        const char *sep = !bar ? "" : strchr(bar + 1, '|') ? ", " : " or ";
+        len += (size_t)snprintf(fmt + len, sizeof fmt - len, "%.*s%s", (int)n, words, sep);
+        if (!bar)
+            break;
+        words = bar + 1;
+    }
+    if (len < sizeof fmt)
+        snprintf(fmt + len, sizeof fmt - len, ", not `%%s`");
+    return rt_usage_error(prog, fmt, v);
+}
+
+int rt_opt_parse(const rt_optdef *defs, unsigned who, void *dst, rt_args *av)
+{
+    const char *a = av->argv[av->i];
+    const rt_optdef *d;
+    for (d = defs; d->name; d++) {
+        const char *v = NULL, *why;
+        int k = -1, m;
+        if (!(d->who & who))
+            continue;
+        m = rt_opt_value(d->name, d->value != NULL, av->argc, av->argv, &av->i, &v);
+        if (m == 0)
+            continue;
+        if (m < 0)
+            return d->missing ? rt_usage_error(av->prog, d->missing, a)
+                              : rt_missing_value(av->prog, a);
+        if (d->value && strchr(d->value, '|') && (k = opt_word(v, d->value)) < 0)
+            return rt_bad_word(av->prog, d->name, v, d->value);
+        if (!d->set) {
+            *(bool *)((char *)dst + d->flag) = true;
+            return RT_EXIT_OK;
+        }
+        why = d->set(dst, v, k);
+        return why ? rt_usage_error(av->prog, why, v) : RT_EXIT_OK;
+    }
+    return RT_OPT_UNKNOWN;
+}
+
+/* How help shows an option with its value: `--name=VALUE`, or `-I DIR` for
+ * a single-dash option (`-I=DIR` would not do). */
+static const char *opt_spelling(const rt_optdef *d, char *buf, size_t size)
+{
+    bool single_dash = d->name[1] != '-';
+    snprintf(buf, size, "%s%s%s", d->name, !d->value ? "" : single_dash ? " " : "=",
+             d->value ? d->value : "");
+    return buf;
+}
+
+void rt_opt_synopsis(FILE *f, const rt_optdef *defs, unsigned who)
+{
+    const rt_optdef *d;
+    char buf[128];
+    for (d = defs; d->name; d++)
+        if (d->who & who)
+            fprintf(f, "[%s] ", opt_spelling(d, buf, sizeof buf));
+}
+
+void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width)
+{
+    const rt_optdef *d;
+    char buf[128];
+    for (d = defs; d->name; d++) {
+        const char *word = opt_spelling(d, buf, sizeof buf);
+        if (!(d->who & who) || !d->help)
+            continue;
+        if ((int)strlen(word) > width)
+            fprintf(f, "  %s\n  %*s %s\n", word, width, "", d->help);
+        else
+            fprintf(f, "  %-*s %s\n", width, word, d->help);
+    }
+}
