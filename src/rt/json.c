@@ -285,7 +285,7 @@ static void json_pop(rt_json *j)
 {
     size_t i;
     for (i = 0; i < j->n_keys; i++)
-        if (j->matched[i] + 1 == j->depth)
+        if (j->matched[i] > 0 && j->matched[i] + 1 == j->depth)
             j->matched[i]--;
     j->depth--;
 }
