@@ -4,9 +4,9 @@
  * all files parsed cleanly) and then does its own last step: `check` stops
  * there, `build` lowers the chosen experience and hands the machine to a
  * backend, `run` hands it to an engine and the runtime, `graph` to the DOT
- * writer, `fmt` formats the parsed files.  Exit codes are SPEC §5's: 0 ok,
- * 1 script errors, 2 usage, 65 bad event data, 66 unreadable input, 70
- * internal, 74 unwritable output. */
+ * writer, `fmt` formats the parsed files.  Exit codes are those of
+ * docs/language.md: 0 ok, 1 script errors, 2 usage, 65 bad event data, 66
+ * unreadable input, 70 internal, 74 unwritable output. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdbool.h>
@@ -106,7 +106,7 @@ static const char *command_help(const char *cmd)
                "                       -o - is standard output (llvm-ir, llvm-bc, obj)\n"
                "  --experience NAME    which experience (needed when the file has several)\n"
                "  --prefix P           prefix of generated names (default exp_NAME)\n"
-               "  --main               C only: add a main() that scores a CSV event log\n"
+               "  --main               C only: add a main() that scores a CSV or NDJSON event log\n"
                "  -O0 -O1 -O2 -O3      optimisation level (default -O2)\n"
                "  -MD                  also write a make dependency file (OUT.d)\n"
                "  -MF FILE             name of the dependency file (implies -MD)\n"
@@ -120,7 +120,8 @@ static const char *command_help(const char *cmd)
                "  --experience NAME      which experience (needed when the file has several)\n"
                "  --engine=interp|jit    engine (default jit when built with LLVM)\n"
                "  --format=csv|json      output format (default csv)\n"
-               "  --input=csv|ndjson     input format (default: by extension, .ndjson/.jsonl)\n"
+               "  --input=csv|ndjson     input format (default: NDJSON for .ndjson/.jsonl names,\n"
+               "                         else NDJSON when the first non-blank byte is `{`)\n"
                "  --strict               an undeclared event name is an error (exit 65)\n"
                "  --skip-invalid         skip and count invalid lines instead of failing\n"
                "  --summary              print the funnel per stage on stderr\n"
