@@ -59,12 +59,41 @@ static int run_usage_error(const char *prog, const char *what, const char *arg,
     return RT_EXIT_USAGE;
 }
 
+#define RUN_NOT_IT (-1)  /* run_choice: argv[*i] is another option */
+#define RUN_PICKED (-2)  /* run_choice: *pick is set */
+
+/* An option of two values at argv[*i], as `NAME=V` or `NAME V`: *pick is 0
+ * for v0 and 1 for v1.  Returns RUN_PICKED, RUN_NOT_IT, or the exit code of
+ * the usage error it reported. */
+static int run_choice(const char *prog, int argc, char **argv, int *i, const char *name,
+                      const char *v0, const char *v1, int *pick)
+{
+    const char *a = argv[*i], *v;
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0 || (a[n] != '=' && a[n] != '\0'))
+        return RUN_NOT_IT;
+    if (a[n] == '=') {
+        v = a + n + 1;
+    } else if (*i + 1 < argc) {
+        v = argv[++*i];
+    } else {
+        return run_usage_error(prog, "option ", a, " needs a value");
+    }
+    if (strcmp(v, v0) != 0 && strcmp(v, v1) != 0) {
+        fprintf(stderr, "expc: %s is %s or %s, not `%s`\nTry `%s --help`.\n", name, v0, v1, v,
+                prog);
+        return RT_EXIT_USAGE;
+    }
+    *pick = strcmp(v, v1) == 0;
+    return RUN_PICKED;
+}
+
 int rt_main(int argc, char **argv, const rt_engine *e)
 {
     rt_opts o;
     const char *prog = argc > 0 && argv[0] && argv[0][0] ? argv[0] : "score";
     bool only_args = false;
-    int i;
+    int i, rc, pick;
     rt_opts_init(&o);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -100,32 +129,16 @@ int rt_main(int argc, char **argv, const rt_engine *e)
             o.skip_invalid = true;
         } else if (strcmp(a, "--summary") == 0) {
             o.summary = true;
-        } else if (strncmp(a, "--format", 8) == 0 && (a[8] == '=' || a[8] == '\0')) {
-            const char *v = a[8] == '=' ? a + 9 : NULL;
-            if (!v) {
-                if (i + 1 >= argc)
-                    return run_usage_error(prog, "option ", a, " needs a value");
-                v = argv[++i];
-            }
-            if (strcmp(v, "csv") == 0)
-                o.format = RT_FORMAT_CSV;
-            else if (strcmp(v, "json") == 0)
-                o.format = RT_FORMAT_JSON;
-            else
-                return run_usage_error(prog, "--format is csv or json, not `", v, "`");
-        } else if (strncmp(a, "--input", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
-            const char *v = a[7] == '=' ? a + 8 : NULL;
-            if (!v) {
-                if (i + 1 >= argc)
-                    return run_usage_error(prog, "option ", a, " needs a value");
-                v = argv[++i];
-            }
-            if (strcmp(v, "csv") == 0)
-                o.input = RT_INPUT_CSV;
-            else if (strcmp(v, "ndjson") == 0)
-                o.input = RT_INPUT_NDJSON;
-            else
-                return run_usage_error(prog, "--input is csv or ndjson, not `", v, "`");
+        } else if ((rc = run_choice(prog, argc, argv, &i, "--format", "csv", "json", &pick))
+                   != RUN_NOT_IT) {
+            if (rc != RUN_PICKED)
+                return rc;
+            o.format = pick ? RT_FORMAT_JSON : RT_FORMAT_CSV;
+        } else if ((rc = run_choice(prog, argc, argv, &i, "--input", "csv", "ndjson", &pick))
+                   != RUN_NOT_IT) {
+            if (rc != RUN_PICKED)
+                return rc;
+            o.input = pick ? RT_INPUT_NDJSON : RT_INPUT_CSV;
         } else {
             return run_usage_error(prog, "unknown option `", a, "`");
         }
