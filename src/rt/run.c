@@ -2,13 +2,14 @@
  *
  * rt_run drives one run: it opens the events, picks the reader (CSV or
  * NDJSON: --input, else the file name, else the first byte that is not
- * whitespace; see run_sniff), pulls records from it, maps event names through the engine and customers through
- * the table, and feeds (customer, event) pairs to the engine's step_batch in
- * batches, so an engine's per-call cost is paid once per 4096 events.  Only
- * when the whole input has been read and found valid is the table written:
- * invalid data prints one message and no table at all.  rt_main is the
- * command line of the standalone program `expc build --main` generates; it
- * accepts the flags `expc run` has for the runtime, with the same messages.
+ * whitespace; see run_sniff), pulls records from it, maps event names
+ * through the engine and customers through the table, and feeds (customer,
+ * event) pairs to the engine's step_batch in batches, so an engine's per-call
+ * cost is paid once per 4096 events.  Only when the whole input has been
+ * read and found valid is the table written: invalid data prints one message
+ * and no table at all.  rt_main is the command line of the standalone
+ * program `expc build --main` generates; it accepts the flags `expc run` has
+ * for the runtime, with the same messages.
  *
  * Messages, all on stderr (FILE is the path as given, `<stdin>` for standard
  * input - angle brackets because no sane file is named so; NAME is an event
