@@ -23,7 +23,7 @@ LLVM ?= 1
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRT_WITH_NDJSON \
+ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
               -Iinclude -I$(B) -DEXPC_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS   := -ljansson -lm -ldl
 
@@ -126,7 +126,7 @@ $(B)/src/ast.o $(B)/src/parse.o: $(B)/exp.tab.h $(B)/lex.yy.h
 
 # The runtime embedded in `build --main` output, made from the same files
 # the tool is built from (tools/embed.sh turns them into a C string).
-RT_EMBED := include/expc/exitcode.h include/expc/rt_time.h include/expc/rt.h $(filter-out src/rt/ndjson.c,$(wildcard src/rt/*.c))
+RT_EMBED := include/expc/exitcode.h include/expc/rt_time.h include/expc/rt.h $(wildcard src/rt/*.c)
 $(B)/rt_embed.c: tools/embed.sh $(RT_EMBED)
 	@mkdir -p $(B)
 	sh tools/embed.sh $(RT_EMBED) > $@.tmp && mv $@.tmp $@
@@ -187,7 +187,7 @@ FUZZ_HARNESSES := frontend csv ndjson diff
 FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
 FUZZ_B         := $(B)/fuzz
 FUZZ_HDRS      := $(wildcard tests/fuzz/*.h)
-FUZZ_DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRT_WITH_NDJSON \
+FUZZ_DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                   -Iinclude -I$(B) -DEXPC_VERSION='"$(VERSION)"' \
                   $(filter -DEXPC_LLVM%,$(ALL_CFLAGS)) \
                   -DEXPC_FUZZ_STDLIB='"$(CURDIR)/stdlib"'

@@ -162,7 +162,7 @@ static const char *command_help(const char *cmd)
                "                       -o - is standard output (llvm-ir, llvm-bc, obj)\n"
                "  --experience NAME    which experience (needed when the file has several)\n"
                "  --prefix P           prefix of generated names (default exp_NAME)\n"
-               "  --main               C only: add a main() that scores a CSV event log\n"
+               "  --main               C only: add a main() that scores a CSV or NDJSON event log\n"
                "  -O0 -O1 -O2 -O3      optimisation level (default -O2)\n"
                "  -MD                  also write a make dependency file (OUT.d)\n"
                "  -MF FILE             name of the dependency file (implies -MD)\n"

@@ -6,12 +6,11 @@
  * engine is reached only through struct rt_engine, so the same loop drives the
  * interpreter, the JIT and the compiled machine.
  *
- * This header and the files it declares must stay C11 + libc only (no
- * jansson, no expc headers) except where guarded by RT_WITH_NDJSON.  When
- * embedded, this header and every .c file of src/rt but ndjson.c are pasted
- * into one translation unit: file-local names carry a per-file prefix (csv_,
- * opt_, tab_, out_, run_) so they never clash, and everything else is rt_ /
- * RT_. */
+ * This header and the files it declares must stay C11 + libc only (no JSON
+ * library, no expc headers).  When embedded, this header and every .c file of
+ * src/rt are pasted into one translation unit: file-local names carry a
+ * per-file prefix (csv_, evt_, json_, nd_, opt_, tab_, out_, run_) so they never clash,
+ * and everything else is rt_ / RT_. */
 #ifndef EXPC_RT_H
 #define EXPC_RT_H
 #include <stdbool.h>
@@ -47,7 +46,7 @@ typedef enum rt_input { RT_INPUT_AUTO, RT_INPUT_CSV, RT_INPUT_NDJSON } rt_input;
 typedef struct rt_opts {
     const char *path;         /* NULL or "-": standard input */
     rt_format format;
-    rt_input input;           /* AUTO: .ndjson/.jsonl are NDJSON, else CSV */
+    rt_input input;           /* AUTO: .ndjson/.jsonl are NDJSON, else by content */
     bool strict;              /* first undeclared event is an error (65) */
     bool skip_invalid;        /* invalid lines are skipped and counted */
     bool summary;             /* funnel per stage on stderr after the table */
@@ -55,10 +54,9 @@ typedef struct rt_opts {
     FILE *err;                /* stderr normally (NULL: stderr) */
 } rt_opts;
 
-/* Reads all events, scores them through `e`, writes the table.  Returns an
- * exit code (exitcode.h): 0, 65 invalid data, 66 unreadable input, 74 output
- * error (and 70 when memory runs out, 2 when NDJSON is asked of a build
- * without it). */
+/* Reads all events, scores them through `e`, writes the table.  Returns the
+ * exit code of docs/language.md (section 9): 0, 65 invalid data, 66
+ * unreadable input, 74 output error, 70 when memory runs out. */
 int rt_run(const rt_opts *o, const rt_engine *e);
 
 /* Defaults: CSV in and out, no flags, stdout and stderr. */
@@ -67,8 +65,7 @@ void rt_opts_init(rt_opts *o);
 /* The whole standalone program: parses the options of rt_run_options that
  * it takes (RT_OPT_MAIN), --help, and one FILE or `-` (`--` before a file
  * name starting with `-`), then calls rt_run; returns the exit code (2 for
- * usage errors, with the messages of `expc run`).  Input is always CSV
- * here: no --input. */
+ * usage errors, with the messages of `expc run`). */
 int rt_main(int argc, char **argv, const rt_engine *e);
 
 /* ---- options (opts.c) ----------------------------------------------------
@@ -186,6 +183,10 @@ typedef struct rt_rec {
 #define RT_WHY_JSON_OBJECT "not a JSON object"
 #define RT_WHY_JSON_CUSTOMER "no string member \"customer\""
 #define RT_WHY_JSON_EVENT "no string member \"event\""
+#define RT_WHY_JSON_CUSTOMER_TYPE "member \"customer\" is neither a string nor an integer"
+#define RT_WHY_JSON_DEEP "JSON nested deeper than 10000 levels"
+#define RT_WHY_JSON_SURROGATE_C "customer holds an unpaired surrogate escape"
+#define RT_WHY_JSON_SURROGATE_E "event holds an unpaired surrogate escape"
 
 bool rt_utf8_valid(const char *p, size_t n);
 
@@ -198,8 +199,60 @@ typedef struct rt_csv {
 void rt_csv_init(rt_csv *r, rt_src *src);
 int rt_csv_next(rt_csv *r, rt_rec *rec); /* RT_NEXT_* */
 
-/* NDJSON reader (ndjson.c, jansson): only in expc itself, not in generated
- * programs; run.c uses it only under RT_WITH_NDJSON. */
+/* JSON (json.c): rt_json_scan checks one document against RFC 8259 and finds
+ * up to RT_JSON_KEYS wanted members of its top-level object, each by its
+ * whole key or else by a dotted path (`user.id`) of at most RT_JSON_SEGS
+ * parts; of duplicate keys the last counts.  Values are left as raw text
+ * (a string's between its quotes) in the scanned line; rt_json_decode undoes
+ * a string's escapes. */
+#define RT_JSON_DEPTH 10000       /* nesting levels allowed; deeper: RT_JSON_DEEP */
+#define RT_JSON_KEYS 4
+#define RT_JSON_SEGS 16
+#define RT_JSON_BAD_TEXT ((size_t)-1)
+typedef enum rt_json_status {
+    RT_JSON_OK, RT_JSON_SYNTAX, RT_JSON_UTF8, RT_JSON_DEEP
+} rt_json_status;
+typedef enum rt_json_type {
+    RT_JSON_ABSENT, RT_JSON_STRING, RT_JSON_INT, RT_JSON_NUMBER, RT_JSON_OTHER
+} rt_json_type;               /* INT: a number without fraction or exponent */
+typedef struct rt_json_val {
+    rt_json_type type;
+    const char *p;            /* raw text: a string's contents, a number as written */
+    size_t n;
+    bool esc;                 /* a string with escapes (rt_json_decode them) */
+} rt_json_val;
+typedef struct rt_json_key {
+    const char *name;         /* not copied: must outlive the rt_json */
+    size_t len;
+    size_t n_seg;
+    size_t seg_end[RT_JSON_SEGS]; /* end of each dot-separated part */
+} rt_json_key;
+typedef struct rt_json {
+    size_t n_keys;
+    rt_json_key keys[RT_JSON_KEYS];
+    rt_json_val val[RT_JSON_KEYS]; /* after a scan: the members found */
+    bool object;              /* after a scan: the document is an object */
+    /* scan state */
+    rt_json_val whole[RT_JSON_KEYS], path[RT_JSON_KEYS];
+    uint32_t matched[RT_JSON_KEYS]; /* path parts matched by open objects */
+    unsigned pend_whole, pend_val, pend_enter; /* bit i: for key i */
+    uint32_t depth;
+    unsigned char stack[RT_JSON_DEPTH / 8 + 1]; /* bit d: level d is an object */
+} rt_json;
+void rt_json_init(rt_json *j);
+/* Adds a wanted member (val[] in the order added); false: too many keys or
+ * path parts. */
+bool rt_json_want(rt_json *j, const char *key, size_t len);
+rt_json_status rt_json_scan(rt_json *j, const char *p, size_t n);
+/* Decodes the raw contents of a valid string into out, which may be p itself
+ * (the text never grows); returns its length, or RT_JSON_BAD_TEXT for an
+ * escaped surrogate without its other half. */
+size_t rt_json_decode(const char *p, size_t n, char *out);
+/* One character of a valid string's raw text at p (n bytes left) into out;
+ * advances *pos past it; returns its length, 0 for a lone surrogate. */
+size_t rt_json_decode_one(const char *p, size_t n, char out[4], size_t *pos);
+
+/* NDJSON reader (ndjson.c, on json.c). */
 typedef struct rt_ndjson rt_ndjson;
 rt_ndjson *rt_ndjson_new(rt_src *src); /* NULL: no memory */
 int rt_ndjson_next(rt_ndjson *r, rt_rec *rec); /* RT_NEXT_* */

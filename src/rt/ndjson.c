@@ -1,29 +1,29 @@
-/* ndjson.c - the NDJSON event reader of `expc run` (jansson).
+/* ndjson.c - the NDJSON event reader of `expc run` and of the standalone
+ * program (on json.c, libc only).
  *
- * One JSON object a line with string members "customer" and "event"; other
- * members are ignored (the last one wins when a member is repeated, as in
- * jansson).  Lines are cut from the same block buffer as CSV (rt_src), so a
- * line of any length works; each is checked as UTF-8 first (so the reason
- * matches CSV's) and then parsed by jansson, whose strings the record points
- * into until the next call.  A line that is empty or holds only JSON
- * whitespace is skipped; a CR before the LF is dropped; a UTF-8 byte order
- * mark at the very start is dropped.  Anything else that is not such an
- * object is invalid data: not valid JSON (a syntax error, a \u0000 or a lone
- * surrogate in a string), not a JSON object, no string member "customer" or
- * "event", an empty customer or event.
- *
- * This file is compiled into expc only: generated programs read CSV alone and
- * must not need jansson, so run.c calls it under RT_WITH_NDJSON. */
+ * One JSON document a line; a line is an event when it is an object with a
+ * member "customer" (a string, or an integer number taken as the decimal text
+ * it is written as) and a string member "event"; other members are ignored,
+ * and of repeated members the last counts.  Lines are cut from the same block
+ * buffer as CSV (rt_src), so a line of any length works, and the members'
+ * escapes are undone in place in that buffer: the record points into it until
+ * the next call, and nothing is allocated per line.  A line that is empty or
+ * holds only spaces, tabs and CRs is skipped; a CR before the LF is dropped; a
+ * UTF-8 byte order mark at the very start is dropped.  Anything else is invalid
+ * data: bytes that are not UTF-8 (first, so the reason matches CSV's), not
+ * valid JSON, nesting deeper than RT_JSON_DEPTH, not an object, no such
+ * member or one of the wrong type, a member holding an escaped surrogate
+ * without its other half (it stands for no character: docs/decisions.md), an
+ * empty customer or event. */
 #include "expc/rt.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct rt_ndjson {
     rt_src *src;
-    json_t *cur;              /* the last record's object, owns its strings */
     bool bom_done;
+    rt_json json;             /* val[0]: customer, val[1]: event */
 };
 
 rt_ndjson *rt_ndjson_new(rt_src *src)
@@ -32,16 +32,15 @@ rt_ndjson *rt_ndjson_new(rt_src *src)
     if (!r)
         return NULL;
     r->src = src;
-    r->cur = NULL;
     r->bom_done = false;
+    rt_json_init(&r->json);
+    rt_json_want(&r->json, "customer", 8);
+    rt_json_want(&r->json, "event", 5);
     return r;
 }
 
 void rt_ndjson_free(rt_ndjson *r)
 {
-    if (!r)
-        return;
-    json_decref(r->cur);
     free(r);
 }
 
@@ -54,53 +53,58 @@ static bool nd_blank(const char *p, size_t n)
     return true;
 }
 
-/* Fills rec from one non-blank line. */
-static void nd_record(rt_ndjson *r, const char *p, size_t n, rt_rec *rec)
+/* Why a line that rt_json_scan refused is invalid. */
+static const char *nd_scan_why(rt_json_status st, const char *p, size_t n)
 {
-    json_error_t je;
-    json_t *j, *c, *ev;
+    if (st == RT_JSON_UTF8 || !rt_utf8_valid(p, n))
+        return RT_WHY_UTF8;
+    return st == RT_JSON_DEEP ? RT_WHY_JSON_DEEP : RT_WHY_JSON;
+}
+
+/* A string member's text, its escapes undone in place in the line (v->p
+ * points into `line`, which the reader owns); false: a lone surrogate. */
+static bool nd_text(char *line, const rt_json_val *v, const char **out, size_t *len)
+{
+    char *w = line + (v->p - line);
+    size_t n = v->n;
+    if (v->esc && (n = rt_json_decode(w, v->n, w)) == RT_JSON_BAD_TEXT)
+        return false;
+    *out = w;
+    *len = n;
+    return true;
+}
+
+/* Fills rec from one non-blank line (p, n bytes, in the reader's buffer). */
+static void nd_record(rt_ndjson *r, char *p, size_t n, rt_rec *rec)
+{
+    const rt_json_val *c = &r->json.val[0], *ev = &r->json.val[1];
+    rt_json_status st = rt_json_scan(&r->json, p, n);
     rec->why = NULL;
     rec->cust = rec->event = "";
     rec->cust_len = rec->event_len = 0;
-    if (!rt_utf8_valid(p, n)) {
-        rec->why = RT_WHY_UTF8;
-        return;
-    }
-    /* JSON_DECODE_ANY so that a scalar line is "not a JSON object" rather
-     * than a syntax error. */
-    /* JSON_ALLOW_NUL: "\u0000" is a character like any other; the CSV reader
-     * takes a raw NUL in a field too. */
-    j = json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-    if (!j) {
-        rec->why = RT_WHY_JSON;
-        return;
-    }
-    if (!json_is_object(j)) {
+    if (st != RT_JSON_OK)
+        rec->why = nd_scan_why(st, p, n);
+    else if (!r->json.object)
         rec->why = RT_WHY_JSON_OBJECT;
-    } else if (!json_is_string(c = json_object_get(j, "customer"))) {
+    else if (c->type == RT_JSON_ABSENT)
         rec->why = RT_WHY_JSON_CUSTOMER;
-    } else if (!json_is_string(ev = json_object_get(j, "event"))) {
+    else if (c->type != RT_JSON_STRING && c->type != RT_JSON_INT)
+        rec->why = RT_WHY_JSON_CUSTOMER_TYPE;
+    else if (ev->type != RT_JSON_STRING)
         rec->why = RT_WHY_JSON_EVENT;
-    } else if (json_string_length(c) == 0) {
+    else if (!nd_text(p, c, &rec->cust, &rec->cust_len))
+        rec->why = RT_WHY_JSON_SURROGATE_C;
+    else if (!nd_text(p, ev, &rec->event, &rec->event_len))
+        rec->why = RT_WHY_JSON_SURROGATE_E;
+    else if (rec->cust_len == 0)
         rec->why = RT_WHY_EMPTY_CUSTOMER;
-    } else if (json_string_length(ev) == 0) {
+    else if (rec->event_len == 0)
         rec->why = RT_WHY_EMPTY_EVENT;
-    } else {
-        rec->cust = json_string_value(c);
-        rec->cust_len = json_string_length(c);
-        rec->event = json_string_value(ev);
-        rec->event_len = json_string_length(ev);
-        r->cur = j;
-        return;
-    }
-    json_decref(j);
 }
 
 int rt_ndjson_next(rt_ndjson *r, rt_rec *rec)
 {
     rt_src *s = r->src;
-    json_decref(r->cur);
-    r->cur = NULL;
     if (!r->bom_done) {
         int m = rt_src_skip_bom(s);
         if (m < 0)

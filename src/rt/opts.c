@@ -32,11 +32,12 @@ static const char *opt_input(void *dst, const char *v, int k)
 
 #define RT_OPT_BOTH (RT_OPT_RUN | RT_OPT_MAIN)
 
-/* The standalone program reads CSV only (no JSON library): no --input. */
+/* Every row the standalone program takes too, unless marked RT_OPT_RUN
+ * alone: the runtime carries its own JSON reader, so --input is shared. */
 const rt_optdef rt_run_options[] = {
     { "--format", "csv|json", NULL, RT_OPT_BOTH, "output format (default csv)", opt_format, 0 },
-    { "--input", "csv|ndjson", NULL, RT_OPT_RUN,
-      "input format (default: by extension, .ndjson/.jsonl)", opt_input, 0 },
+    { "--input", "csv|ndjson", NULL, RT_OPT_BOTH,
+      "input format (default: .ndjson/.jsonl names, else `{` first)", opt_input, 0 },
     { "--strict", NULL, NULL, RT_OPT_BOTH, "an undeclared event is an error (exit 65)", NULL,
       offsetof(rt_opts, strict) },
     { "--skip-invalid", NULL, NULL, RT_OPT_BOTH,

@@ -1,18 +1,15 @@
 /* run.c - `expc run` and the standalone program: read, score, report.
  *
- * rt_run drives one run: it opens the events, pulls records from the CSV (or
- * NDJSON) reader, maps event names through the engine and customers through
- * the table, and feeds (customer, event) pairs to the engine's step_batch in
- * batches, so an engine's per-call cost is paid once per 4096 events.  Only
- * when the whole input has been read and found valid is the table written:
- * invalid data prints one message and no table at all.  rt_main is the
- * command line of the standalone program `expc build --main` generates; it
- * accepts the flags `expc run` has for the runtime, with the same messages.
- *
- * NDJSON needs jansson, which generated programs must not: the NDJSON reader
- * (ndjson.c) is reached only under RT_WITH_NDJSON, which the expc build
- * defines and the embedded copy never sees.  Without it, AUTO input is always
- * CSV and an explicit NDJSON request is refused.
+ * rt_run drives one run: it opens the events, picks the reader (CSV or
+ * NDJSON: --input, else the file name, else the first byte that is not
+ * whitespace; see run_sniff), pulls records from it, maps event names
+ * through the engine and customers through the table, and feeds (customer,
+ * event) pairs to the engine's step_batch in batches, so an engine's per-call
+ * cost is paid once per 4096 events.  Only when the whole input has been
+ * read and found valid is the table written: invalid data prints one message
+ * and no table at all.  rt_main is the command line of the standalone
+ * program `expc build --main` generates; it accepts the flags `expc run` has
+ * for the runtime, with the same messages.
  *
  * Messages, all on stderr (FILE is the path as given, `<stdin>` for standard
  * input - angle brackets because no sane file is named so; NAME is an event
@@ -25,7 +22,6 @@
  *   expc: FILE:LINE: event NAME is not declared by the experience  (exit 65)
  *   expc: cannot write output: REASON                      (exit 74)
  *   expc: out of memory                                    (exit 70)
- *   expc: NDJSON input is not supported by this program    (exit 2)
  * and after a successful run, when lines were skipped:
  *   expc: skipped 1 invalid line: FILE:LINE: WHY
  *   expc: skipped N invalid lines; first: FILE:LINE: WHY
@@ -61,8 +57,9 @@ static int run_help(const char *prog)
     printf("[FILE|-]\n"
            "\n"
            "Scores customer events: CSV lines `customer,event[,more...]` (a first\n"
-           "line `customer,event` is a header) from FILE, or standard input when\n"
-           "FILE is absent or `-`.  Writes one row per customer to standard output.\n"
+           "line `customer,event` is a header) or NDJSON lines {\"customer\":...,\n"
+           "\"event\":...} from FILE, or standard input when FILE is absent or `-`.\n"
+           "Writes one row per customer to standard output.\n"
            "\n");
     rt_opt_help(stdout, rt_run_options, RT_OPT_MAIN, 18);
     printf("\n"
@@ -158,10 +155,8 @@ static void run_put_name(FILE *f, const char *p, size_t n)
 
 static int run_next(run_state *r, rt_rec *rec)
 {
-#ifdef RT_WITH_NDJSON
     if (r->nj)
         return rt_ndjson_next(r->nj, rec);
-#endif
     return rt_csv_next(&r->csv, rec);
 }
 
@@ -204,6 +199,22 @@ static bool run_add(run_state *r, const char *cust, size_t len, int32_t id)
     r->bev[r->bn] = id;
     r->ids_len += len;
     return ++r->bn < RT_BATCH || run_flush(r);
+}
+
+/* Sets up the NDJSON reader when `ndjson` says so (1; 0: CSV; negative: the
+ * sniffing failed, RT_NEXT_*); returns an exit code. */
+static int run_open_reader(run_state *r, int ndjson)
+{
+    if (ndjson == RT_NEXT_READERR) {
+        fprintf(r->err, "expc: %s: %s\n", r->name,
+                r->src.err ? strerror(r->src.err) : "read error");
+        return RT_EXIT_NOINPUT;
+    }
+    if (ndjson < 0 || (ndjson && !(r->nj = rt_ndjson_new(&r->src)))) {
+        fputs("expc: out of memory\n", r->err);
+        return RT_EXIT_SOFTWARE;
+    }
+    return RT_EXIT_OK;
 }
 
 /* Reads and scores every record; returns an exit code. */
@@ -288,34 +299,58 @@ static void run_notes(run_state *r)
     }
 }
 
-#ifdef RT_WITH_NDJSON
 static bool run_ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
-#endif
+
+/* Whether the input is NDJSON by its content: the first byte that is not a
+ * space, tab, CR or LF (after a byte order mark, which both readers drop) is
+ * `{`.  The bytes are only looked at in the reader's buffer, never consumed,
+ * so standard input loses nothing.  Negative: RT_NEXT_READERR or _NOMEM. */
+static int run_sniff(rt_src *s)
+{
+    size_t i = 0;
+    bool bom_looked = false;
+    for (;;) {
+        int m;
+        if (!bom_looked && (s->end - s->beg >= 3 || s->eof)) {
+            bom_looked = true;
+            if (s->end - s->beg >= 3 && memcmp(s->buf + s->beg, "\xEF\xBB\xBF", 3) == 0)
+                i = 3;
+        }
+        for (; bom_looked && s->beg + i < s->end; i++) {
+            char c = s->buf[s->beg + i];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+                return c == '{';
+        }
+        if (s->eof)
+            return 0;
+        if ((m = rt_src_more(s)) < 0)
+            return m;
+    }
+}
+
+/* Which reader: --input, else the name, else the content. */
+static int run_is_ndjson(const rt_opts *o, bool use_stdin, rt_src *s)
+{
+    if (o->input != RT_INPUT_AUTO)
+        return o->input == RT_INPUT_NDJSON;
+    if (!use_stdin && (run_ends_with(o->path, ".ndjson") || run_ends_with(o->path, ".jsonl")))
+        return 1;
+    return run_sniff(s);
+}
 
 int rt_run(const rt_opts *o, const rt_engine *e)
 {
     FILE *out = o->out ? o->out : stdout;
     FILE *err = o->err ? o->err : stderr;
     bool use_stdin = !o->path || strcmp(o->path, "-") == 0;
-    bool ndjson = false;
     FILE *fp;
     run_state *r;
     int rc;
 
-#ifdef RT_WITH_NDJSON
-    ndjson = o->input == RT_INPUT_NDJSON
-             || (o->input == RT_INPUT_AUTO && !use_stdin
-                 && (run_ends_with(o->path, ".ndjson") || run_ends_with(o->path, ".jsonl")));
-#else
-    if (o->input == RT_INPUT_NDJSON) {
-        fputs("expc: NDJSON input is not supported by this program\n", err);
-        return RT_EXIT_USAGE;
-    }
-#endif
     if (use_stdin) {
         fp = stdin;
     } else {
@@ -350,20 +385,10 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     r->ids_len = r->ids_cap = 0;
     rt_table_init(&r->tab);
     rt_csv_init(&r->csv, &r->src);
-    rc = RT_EXIT_OK;
-#ifdef RT_WITH_NDJSON
-    if (ndjson && !(r->nj = rt_ndjson_new(&r->src))) {
-        fputs("expc: out of memory\n", err);
-        rc = RT_EXIT_SOFTWARE;
-    }
-#endif
-    (void)ndjson;
+    rc = run_open_reader(r, run_is_ndjson(o, use_stdin, &r->src));
     if (rc == RT_EXIT_OK)
         rc = run_events(r);
-#ifdef RT_WITH_NDJSON
-    if (r->nj)
-        rt_ndjson_free(r->nj);
-#endif
+    rt_ndjson_free(r->nj);
     rt_src_free(&r->src);
     if (fp != stdin)
         fclose(fp);

@@ -152,7 +152,12 @@ static void test_invalid(void **st)
     expect("42\n", "1:!not a JSON object\n");
     expect("null\n", "1:!not a JSON object\n");
     expect("{\"event\":\"e\"}\n", "1:!no string member \"customer\"\n");
-    expect("{\"customer\":7,\"event\":\"e\"}\n", "1:!no string member \"customer\"\n");
+    expect("{\"customer\":1.5,\"event\":\"e\"}\n", "1:!" RT_WHY_JSON_CUSTOMER_TYPE "\n");
+    expect("{\"customer\":1e3,\"event\":\"e\"}\n", "1:!" RT_WHY_JSON_CUSTOMER_TYPE "\n");
+    expect("{\"customer\":true,\"event\":\"e\"}\n", "1:!" RT_WHY_JSON_CUSTOMER_TYPE "\n");
+    expect("{\"customer\":{\"id\":\"c\"},\"event\":\"e\"}\n",
+           "1:!" RT_WHY_JSON_CUSTOMER_TYPE "\n");
+    expect("{\"customer\":\"c\",\"event\":7}\n", "1:!no string member \"event\"\n");
     expect("{\"customer\":\"c\"}\n", "1:!no string member \"event\"\n");
     expect("{\"customer\":\"c\",\"event\":null}\n", "1:!no string member \"event\"\n");
     expect("{\"customer\":\"\",\"event\":\"e\"}\n", "1:!empty customer\n");
@@ -161,9 +166,66 @@ static void test_invalid(void **st)
     /* \u0000 is accepted (a CSV field may hold a NUL too); the transcript
      * "1:a\0b|e" reads as "1:a" as a C string. */
     expect("{\"customer\":\"a\\u0000b\",\"event\":\"e\"}\n", "1:a");
-    expect("{\"customer\":\"\\ud800\",\"event\":\"e\"}\n", "1:!not valid JSON\n");
+    /* A lone surrogate escape is valid JSON but no character. */
+    expect("{\"customer\":\"\\ud800\",\"event\":\"e\"}\n", "1:!" RT_WHY_JSON_SURROGATE_C "\n");
+    expect("{\"customer\":\"c\",\"event\":\"\\udc00x\"}\n", "1:!" RT_WHY_JSON_SURROGATE_E "\n");
+    expect("{\"x\":\"\\ud800\",\"customer\":\"c\",\"event\":\"e\"}\n", "1:c|e\n");
+    /* Bad UTF-8 is named as such even outside strings. */
+    expect("{\"customer\":\"c\",\"event\":\"e\"}\xff\n", "1:!invalid UTF-8\n");
+    expect("{\"customer\":\"c\",\"event\":\"e\",}\n", "1:!not valid JSON\n");
     /* One bad line does not disturb the next. */
     expect("{\n{\"customer\":\"c\",\"event\":\"e\"}\n", "1:!not valid JSON\n2:c|e\n");
+}
+
+static void test_customer_numbers(void **st)
+{
+    (void)st;
+    /* An integer customer is its decimal text as written. */
+    expect("{\"customer\":42,\"event\":\"e\"}\n{\"customer\":-0,\"event\":\"e\"}\n"
+           "{\"customer\":123456789012345678901234567890,\"event\":\"e\"}\n",
+           "1:42|e\n2:-0|e\n3:123456789012345678901234567890|e\n");
+    expect("{\"customer\":042,\"event\":\"e\"}\n", "1:!not valid JSON\n");
+}
+
+static void test_keys(void **st)
+{
+    (void)st;
+    /* The last of repeated members counts; escaped keys match. */
+    expect("{\"customer\":\"a\",\"event\":\"e\",\"customer\":\"b\"}\n", "1:b|e\n");
+    expect("{\"customer\":\"a\",\"event\":\"e\",\"customer\":null}\n",
+           "1:!" RT_WHY_JSON_CUSTOMER_TYPE "\n");
+    expect("{\"cus\\u0074omer\":\"a\",\"\\u0065vent\":\"e\"}\n", "1:a|e\n");
+    /* Keys holding \u0000 are members like any other (jansson refused the line). */
+    expect("{\"a\\u0000b\":1,\"customer\":\"c\",\"event\":\"e\"}\n", "1:c|e\n");
+    expect("{\"customer\\u0000\":\"x\",\"customer\":\"c\",\"event\":\"e\"}\n", "1:c|e\n");
+    /* Nested members of the same name are not the top-level one. */
+    expect("{\"x\":{\"customer\":\"n\"},\"event\":\"e\"}\n", "1:!no string member \"customer\"\n");
+}
+
+static void test_depth(void **st)
+{
+    size_t d = RT_JSON_DEPTH, i;
+    char *data = malloc(2 * d + 64);
+    char *p = data;
+    (void)st;
+    assert_non_null(data);
+    p += sprintf(p, "{\"customer\":\"c\",\"event\":\"e\",\"x\":");
+    for (i = 0; i < d - 1; i++)
+        *p++ = '[';
+    for (i = 0; i < d - 1; i++)
+        *p++ = ']';
+    p += sprintf(p, "}\n");
+    expect_n(data, (size_t)(p - data), "1:c|e\n");
+    /* One level more. */
+    p = data;
+    p += sprintf(p, "{\"customer\":\"c\",\"event\":\"e\",\"x\":");
+    for (i = 0; i < d; i++)
+        *p++ = '[';
+    for (i = 0; i < d; i++)
+        *p++ = ']';
+    p += sprintf(p, "}\n");
+    expect_n(data, (size_t)(p - data), "1:!" RT_WHY_JSON_DEEP "\n");
+    free(data);
 }
 
 static void test_long_line(void **st)
@@ -204,6 +266,9 @@ int main(void)
         cmocka_unit_test(test_blank_lines_and_crlf),
         cmocka_unit_test(test_string_values),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_customer_numbers),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_depth),
         cmocka_unit_test(test_long_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -651,7 +651,7 @@ static void test_summary(void **st)
     result_free(&r);
 }
 
-/* ---- NDJSON through rt_run (only where run.c has it) ---------------------- */
+/* ---- NDJSON through rt_run ------------------------------------------------- */
 
 static void test_ndjson_selection(void **st)
 {
@@ -661,7 +661,6 @@ static void test_ndjson_selection(void **st)
     rt_opts o;
     result r;
     (void)st;
-#ifdef RT_WITH_NDJSON
     r = run_path(put("ev.ndjson", nd), RT_FORMAT_CSV, false, false, false);
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, "customer,score,stage,events,early\na,6,STAY,1,0\n"
@@ -692,19 +691,27 @@ static void test_ndjson_selection(void **st)
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, "customer,score,stage,events,early\na,6,STAY,1,0\n");
     result_free(&r);
-#else
-    /* A build without NDJSON reads every name as CSV and refuses NDJSON. */
-    r = run_path(put("x.ndjson", "a,greeted\n"), RT_FORMAT_CSV, false, false, false);
+    /* Any other name: by content, NDJSON when the first byte that is not
+     * whitespace (after a byte order mark) is `{`. */
+    r = run_path(put("ev.log", nd), RT_FORMAT_CSV, false, false, false);
     assert_int_equal(r.rc, 0);
+    assert_string_equal(r.out, "customer,score,stage,events,early\na,6,STAY,1,0\n"
+                               "\"a\"\"\",6,STAY,1,0\n");
     result_free(&r);
-    rt_opts_init(&o);
-    o.path = put("ev.txt", nd);
-    o.input = RT_INPUT_NDJSON;
-    r = run_opts(o);
-    assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: NDJSON input is not supported by this program\n");
+    r = run_path(put("ev2.csv", fmt("\xef\xbb\xbf \r\n\t\n%s", nd)), RT_FORMAT_CSV, false, false,
+                 false);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.out, "customer,score,stage,events,early\na,6,STAY,1,0\n"
+                               "\"a\"\"\",6,STAY,1,0\n");
     result_free(&r);
-#endif
+    r = run_path(put("ev3.csv", "\n\n[1]\n"), RT_FORMAT_CSV, false, false, false);
+    assert_int_equal(r.rc, 65);
+    assert_string_equal(r.err, fmt("expc: %s:3: invalid event data: fewer than two fields\n",
+                                   put("ev3.csv", "\n\n[1]\n")));
+    result_free(&r);
+    r = run_path(put("empty.txt", " \n"), RT_FORMAT_CSV, false, false, false);
+    assert_int_equal(r.rc, 65); /* CSV: a line of one blank field */
+    result_free(&r);
 }
 
 /* ---- pieces: table, writer, flags, rt_main --------------------------------- */
@@ -910,7 +917,7 @@ static void test_main(void **st)
     char *a7[] = {"score", (char *)p, "--format", NULL};
     char *a8[] = {"score", "--format=", NULL};
     char *a9[] = {"score", "--strict=yes", NULL};
-    char *a10[] = {"score", "--input=csv", NULL};
+    char *a10[] = {"score", "--input=yaml", NULL};
     char *a11[] = {"score", "--summary", "--format", "json", "--", "-x", NULL};
     result r;
     (void)st;
@@ -937,9 +944,9 @@ static void test_main(void **st)
     result_free(&r);
     r = main_run(2, a5);
     assert_int_equal(r.rc, 0);
-    assert_true(strncmp(r.out, "usage: ./score [--format=csv|json] [--strict] [--skip-invalid] "
-                               "[--summary] [FILE|-]\n",
-                        80) == 0);
+    assert_true(strncmp(r.out, "usage: ./score [--format=csv|json] [--input=csv|ndjson] [--strict] "
+                               "[--skip-invalid] [--summary] [FILE|-]\n",
+                        105) == 0);
     assert_string_equal(r.err, "");
     result_free(&r);
     r = main_run(6, a6);
@@ -960,9 +967,9 @@ static void test_main(void **st)
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "expc: unknown option `--strict=yes`\nTry `score --help`.\n");
     result_free(&r);
-    r = main_run(2, a10); /* the standalone program reads CSV only */
+    r = main_run(2, a10);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: unknown option `--input=csv`\nTry `score --help`.\n");
+    assert_string_equal(r.err, "expc: --input is csv or ndjson, not `yaml`\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(6, a11); /* after --, "-x" is a file name */
     assert_int_equal(r.rc, 66);
