@@ -224,17 +224,17 @@ for fl in --bogus --format --format=yaml --format= --strict=yes --summary=1; do
     sed "s|^Try \`$prog --help\`\.\$|Try \`expc --help\`.|" "$T/p.err" >"$T/p.norm"
     expect_same "opts-usage-msg$fl" "$T/i.err" "$T/p.norm"
 done
-# --input is `expc run`'s only (the program reads CSV).
-"$prog" --input=csv "$ev" >/dev/null 2>"$T/p.err"
-expect_code opts-no-input 2 $?
-grep -q '^expc: unknown option `--input=csv`$' "$T/p.err" && pass opts-no-input-msg ||
-    fail opts-no-input-msg "$(cat "$T/p.err")"
+# --input is shared: the program carries the runtime's own JSON reader.
+"$prog" --input=csv "$ev" >"$T/p.out" 2>"$T/p.err"
+prc=$?
+"$EXPC" run --engine=interp examples/grand_hotel.exp --input=csv "$ev" >"$T/i.out" 2>/dev/null
+expect_code opts-input 0 "$prc"
+expect_same opts-input-out "$T/i.out" "$T/p.out"
 "$prog" --help >"$T/p.out"
-for o in --format=csv\|json --strict --skip-invalid --summary; do
+for o in --format=csv\|json --input=csv\|ndjson --strict --skip-invalid --summary; do
     grep -q -- "^  $o " "$T/p.out" && pass "opts-help$o" || fail "opts-help$o" "$(cat "$T/p.out")"
 done
-grep -q -- '--input' "$T/p.out" && fail opts-help-no-input "$(cat "$T/p.out")" || pass opts-help-no-input
-head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--strict\] \[--skip-invalid\] \[--summary\] \[FILE|-\]$" &&
+head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--input=csv|ndjson\] \[--strict\] \[--skip-invalid\] \[--summary\] \[FILE|-\]$" &&
     pass opts-help-usage || fail opts-help-usage "$(head -1 "$T/p.out")"
 
 # ---- differential: compiled --main programs against the interpreter ---------------
