@@ -557,7 +557,7 @@ static void put_event_id_table(FILE *f, const ir_machine *m, const char *P)
         fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", slot[i]);
     fputs("\n};\n\n", f);
     free(t.slots);
-    /* ir_fnv1a and the probing of ir_event_table_build, in C. */
+    /* hash_fnv1a and the probing of ir_event_table_build, in C. */
     fprintf(f,
             "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
             "int32_t %s_event_id(const char *name, size_t len)\n{\n"

@@ -11,20 +11,13 @@
 #include <string.h>
 
 #include "expc/arena.h"
+#include "expc/hash.h"
 
 struct interp {
     const ir_machine *m;
     int32_t *slots;    /* event id + 1, 0 empty */
     size_t mask;
 };
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
 
 static int64_t wadd(int64_t a, int64_t b)
 {
@@ -62,7 +55,7 @@ interp *interp_new(const ir_machine *m)
         xoom();
     it->mask = cap - 1;
     for (size_t i = 0; i < m->n_events; i++) {
-        size_t h = hash_bytes(m->events[i].name, m->events[i].len) & it->mask;
+        size_t h = hash_fnv1a(m->events[i].name, m->events[i].len) & it->mask;
         while (it->slots[h])
             h = (h + 1) & it->mask;
         it->slots[h] = (int32_t)i + 1;
@@ -81,7 +74,7 @@ void interp_free(interp *it)
 static int32_t event_id(void *ctx, const char *name, size_t len)
 {
     interp *it = ctx;
-    size_t h = hash_bytes(name, len) & it->mask;
+    size_t h = hash_fnv1a(name, len) & it->mask;
     for (int32_t s; (s = it->slots[h]); h = (h + 1) & it->mask) {
         const ir_event *e = &it->m->events[s - 1];
         if (e->len == len && memcmp(e->name, name, len) == 0)

@@ -10,19 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expc/hash.h"
+
 const char *ir_stage_name(const ir_machine *m, int32_t stage)
 {
     if (stage >= 0 && stage < m->n_notes)
         return m->notes[stage].name;
     return stage == m->n_notes ? "ENGAGED" : "?";
-}
-
-uint32_t ir_fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
 }
 
 void ir_event_table_build(const ir_machine *m, ir_event_table *t)
@@ -35,7 +29,7 @@ void ir_event_table_build(const ir_machine *m, ir_event_table *t)
         xoom();
     for (size_t i = 0; i < n; i++) {
         const ir_event *e = &m->events[i];
-        size_t h = ir_fnv1a(e->name, e->len) & (cap - 1);
+        size_t h = hash_fnv1a(e->name, e->len) & (cap - 1);
         bool dup = false;
         while (slot[h]) {
             const ir_event *o = &m->events[slot[h] - 1];

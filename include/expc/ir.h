@@ -48,7 +48,7 @@ typedef struct ir_machine {
 const char *ir_stage_name(const ir_machine *m, int32_t stage);
 
 /* The event lookup table the C and LLVM backends put in data when a script
- * has too many events for a dispatch tree: open addressing on ir_fnv1a of
+ * has too many events for a dispatch tree: open addressing on hash_fnv1a of
  * the name with linear probing; slots[h] is an event id + 1, 0 when empty;
  * cap is a power of two >= 2 * n_events (at least 16), so a probe ends at
  * an empty slot.  A name declared twice keeps its first id.  The generated
@@ -58,7 +58,5 @@ typedef struct ir_event_table {
     size_t cap;
 } ir_event_table;
 
-/* FNV-1a, 32 bits. */
-uint32_t ir_fnv1a(const char *s, size_t n);
 void ir_event_table_build(const ir_machine *m, ir_event_table *t);
 #endif
