@@ -650,7 +650,7 @@ static void put_tables(FILE *f, const ir_machine *m, const char *P, const char *
             P, dim);
     for (size_t i = 0; i < dim; i++)
         fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ",
-                n ? (m->events[i].points < 0 ? -1 : m->events[i].note) : 0);
+                n ? m->events[i].counts_from : 0);
     fputs("\n};\n\n", f);
 
     fprintf(f, "/* Per stage: the points needed on its note to move on. */\n"

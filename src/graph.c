@@ -82,12 +82,11 @@ static void put_points(FILE *out, int64_t v)
         fprintf(out, "%" PRId64, v);
 }
 
-/* An event of note k is penalised when it arrives early: non-negative (SPEC
- * §4 step 4 takes every w >= 0) on a note that is not the first, so a
- * customer can be on an earlier one. */
+/* An event can arrive early when a stage exists on which it does not count
+ * (stages start at 0). */
 static bool early_risk(const ir_event *e)
 {
-    return e->points >= 0 && e->note > 0;
+    return !ir_counts_at(e, 0);
 }
 
 /* What an early event costs (SPEC §4 step 4). */
@@ -276,7 +275,7 @@ int graph_write(FILE *out, const ir_machine *m)
         bool any = false;
         for (size_t i = 0; i < m->n_events; i++) {
             const ir_event *e = &m->events[i];
-            if (e->points >= 0 && e->note > s && e->note < IR_NOTES) {
+            if (!ir_counts_at(e, s) && e->note < IR_NOTES) {
                 seen[e->note] = true;
                 any = true;
             }

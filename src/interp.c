@@ -29,12 +29,10 @@ void interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
     if (event_id < 0 || (size_t)event_id >= m->n_events)
         return;
     const ir_event *e = &m->events[event_id];
-    int32_t j = e->note;
-    int64_t w = e->points;
     s->events += 1;
-    if (w < 0 || j <= s->stage) {
-        s->score = wadd(s->score, w);
-        s->points[j] = wadd(s->points[j], w);
+    if (ir_counts_at(e, s->stage)) {
+        s->score = wadd(s->score, e->points);
+        s->points[e->note] = wadd(s->points[e->note], e->points);
     } else {
         s->score = wadd(s->score, -m->penalty_early);
         s->early += 1;

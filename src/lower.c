@@ -2,8 +2,10 @@
  *
  * This is where the script's meaning is fixed: the path order gives each
  * behaviour its note index, a note's threshold defaults to 10, `penalty
- * early` to 0, and events keep their declaration order (an event's id is its
- * index).  Engines translate the result; none of them reads the AST. */
+ * early` to 0, events keep their declaration order (an event's id is its
+ * index), and each event gets its scoring rule (ir_decide_rules: the
+ * lowest stage at which it counts).  Engines translate the result; none of
+ * them reads the AST or works the rule out again. */
 #include "expc/lower.h"
 
 #include <stdbool.h>
@@ -41,6 +43,20 @@ void ir_event_table_build(const ir_machine *m, ir_event_table *t)
     }
     t->slots = slot;
     t->cap = cap;
+}
+
+/* docs/language.md, Scoring: an event with negative points always counts;
+ * any other counts once the customer's stage has reached its note, and is
+ * early (penalised) before. */
+static int32_t counts_from(const ir_event *e)
+{
+    return e->points < 0 ? IR_ALWAYS : e->note;
+}
+
+void ir_decide_rules(ir_machine *m)
+{
+    for (size_t i = 0; i < m->n_events; i++)
+        m->events[i].counts_from = counts_from(&m->events[i]);
 }
 
 static const char *base_name(const char *path)
@@ -110,5 +126,6 @@ ir_machine *ir_lower(arena *a, const program *prog, const ast_item *exp)
         e->via = (int)mem->via;
         e->at = mem->at ? mem->at->name : NULL;
     }
+    ir_decide_rules(m);
     return m;
 }

@@ -291,10 +291,10 @@ static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
     LLVMBuildCondBr(b, valid, body, next);
     LLVMPositionBuilderAtEnd(b, body);
 
-    /* Steps 1-4.  A negative event always counts, a positive one counts
-     * once its note is reached; otherwise it costs the early penalty.  The
-     * gate table folds both tests into one compare: it holds the note index,
-     * or INT32_MIN (reached by every stage) for a negative event.  (One
+    /* Steps 1-4.  Whether the event counts is the machine's rule
+     * (ir_event.counts_from, decided in lower.c); otherwise it costs the
+     * early penalty.  The gate table holds counts_from per event, so the
+     * test is one compare with the stage.  (One
      * compare also keeps x86 from merging two flag bytes in a partial
      * register, which chained each iteration to the one before and halved
      * the throughput.)  What the event then adds to score, points[0..2],
@@ -720,7 +720,7 @@ static void build_data(gen *g)
         int64_t d[6] = {0, 0, 0, 0, 1, 0};
         if (i < n) {
             const ir_event *e = &m->events[i];
-            gates[i] = ci32(g, e->points < 0 ? INT32_MIN : e->note);
+            gates[i] = ci32(g, e->counts_from);
             d[0] = e->points;
             d[1 + e->note] = e->points;
         } else {

@@ -35,7 +35,7 @@
 
 /* ---- machines -------------------------------------------------------- */
 
-#define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL}
+#define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL, 0} /* ir_decide_rules sets the 0 */
 
 /* The grand hotel of SPEC §2 plus events chosen to be awkward for
  * P_event_id (prefixes, equal lengths, 1, 8, 16 and 26 bytes) and for the
@@ -643,6 +643,8 @@ static void test_throughput(void **st)
 
 int main(void)
 {
+    ir_decide_rules(&hotel);
+    ir_decide_rules(&wild);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_verifies),
         cmocka_unit_test(test_bad_machines_are_errors),
