@@ -29,7 +29,9 @@
 #include <sys/stat.h>
 
 #include "expc/arena.h"
+#include "expc/ast.h"
 #include "expc/emit.h"
+#include "expc/exitcode.h"
 #include "expc/ir.h"
 #include "expc/outfile.h"
 
@@ -38,8 +40,6 @@
 #endif
 
 const emit_backend cgen_backend = { "c", ".c", false, cgen_emit, "a source and a header" };
-
-static const char *const medium_names[3] = { "stage", "system", "service" };
 
 /* ---- small text helpers ------------------------------------------------ */
 
@@ -164,39 +164,6 @@ static char *upper(const char *s)
 }
 
 /* ---- checks ------------------------------------------------------------ */
-
-bool cgen_prefix_ok(const char *p)
-{
-    if (!p || !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
-        return false;
-    for (; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-              (*p >= '0' && *p <= '9') || *p == '_'))
-            return false;
-    return true;
-}
-
-const char *cgen_machine_error(const ir_machine *m)
-{
-    if (!m || !m->name)
-        return "C backend: no machine";
-    /* UP_NOTES is 3 by SPEC §6, and P_state's layout with it. */
-    if (m->n_notes != IR_NOTES)
-        return "C backend: a machine must have exactly 3 notes";
-    for (int k = 0; k < IR_NOTES; k++)
-        if (!m->notes[k].name)
-            return "C backend: a note without a name";
-    if (m->n_events > (size_t)INT32_MAX || (m->n_events && !m->events))
-        return "C backend: bad event table";
-    for (size_t i = 0; i < m->n_events; i++) {
-        const ir_event *e = &m->events[i];
-        if (!e->name || e->len == 0)
-            return "C backend: an event without a name";
-        if (e->note < 0 || e->note >= m->n_notes)
-            return "C backend: an event on a note that is not on the path";
-    }
-    return NULL;
-}
 
 /* A header base name we can write between the quotes of #include: C11
  * 6.4.7 leaves `"`, `\` and new-lines out (and `'`, `//`, `/ *` undefined,
@@ -389,7 +356,7 @@ static void put_details(FILE *f, const ir_machine *m)
         for (int md = 0; md < 3; md++) {
             if (!n->media[md])
                 continue;
-            fprintf(f, " *        %-8s", medium_names[md]);
+            fprintf(f, " *        %-8s", ast_medium_name((ast_medium)md));
             put_comment_text(f, n->media[md], strlen(n->media[md]), true);
             fputs("\n", f);
         }
@@ -430,7 +397,7 @@ static void put_details(FILE *f, const ir_machine *m)
         put_comment_str(f, em);
         pad(f, strlen(em), we);
         fputs("  ", f);
-        const char *via = e->via >= 0 && e->via < 3 ? medium_names[e->via] : "-";
+        const char *via = e->via == M_NONE ? "-" : ast_medium_name((ast_medium)e->via);
         fputs(via, f);
         pad(f, strlen(via), 7);
         fputs("  ", f);
@@ -980,15 +947,15 @@ static bool path_writable_kind(const char *path)
 
 int cgen_emit(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const char *why = cgen_machine_error(m);
+    const char *why = emit_machine_error(m);
     if (why) {
-        fprintf(stderr, "expc: internal error: %s\n", why);
-        return 70;
+        fprintf(stderr, "expc: internal error: C backend: %s\n", why);
+        return RT_EXIT_SOFTWARE;
     }
-    const char *prefix = o->prefix ? o->prefix : arena_printf(a, "exp_%s", m->name);
-    if (!cgen_prefix_ok(prefix)) {
+    const char *prefix = emit_prefix(a, m, o);
+    if (!emit_prefix_ok(prefix)) {
         fprintf(stderr, "expc: --prefix '%s': not a C identifier\n", prefix);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     if (o->main) {
         char *clash = runtime_clash(prefix);
@@ -996,32 +963,25 @@ int cgen_emit(arena *a, const ir_machine *m, const emit_opts *o)
             fprintf(stderr, "expc: --prefix '%s': %s is also a name in the runtime "
                             "--main embeds; choose another prefix\n", prefix, clash);
             free(clash);
-            return 2;
+            return RT_EXIT_USAGE;
         }
     }
 
-    const char *out = o->out;
-    if (!out) {
-        const char *s = m->script ? base_name(m->script) : m->name;
-        size_t n = strlen(s);
-        if (n > 4 && strcmp(s + n - 4, ".exp") == 0)
-            n -= 4;
-        out = arena_printf(a, "%.*s.c", (int)n, s);
-    }
+    const char *out = o->out ? o->out : emit_default_out(a, emit_script_name(m), ".c");
     const char *ob = base_name(out);
     if (!*ob || strcmp(ob, ".") == 0 || strcmp(ob, "..") == 0) {
         fprintf(stderr, "expc: -o '%s': not a file name\n", out);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     const char *hpath = cgen_header_path(a, out);
     const char *hbase = base_name(hpath);
     if (!include_name_ok(hbase)) {
         fprintf(stderr, "expc: -o '%s': the header's name cannot be written in "
                         "#include \"...\"\n", out);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     if (!path_writable_kind(hpath) || !path_writable_kind(out))
-        return 74;
+        return RT_EXIT_IOERR;
 
     cgen_opts co = { prefix, NULL, hbase, o->main };
     outfile os[2];

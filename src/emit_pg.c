@@ -38,8 +38,10 @@
 
 #include "expc/utf8.h"
 #include "expc/arena.h"
+#include "expc/ast.h"
 #include "expc/emit.h"
 #include "expc/emit_c.h"
+#include "expc/exitcode.h"
 #include "expc/ir.h"
 
 #ifndef EXPC_VERSION
@@ -61,8 +63,6 @@ const emit_backend pg_backend = { "pg", "", false, pg_emit, "a folder" };
 /* The stored state type's size (INTERNALLENGTH); the glue static-asserts
  * its on-disk struct against it. */
 #define PG_STATE_BYTES 56
-
-static const char *const medium_names[3] = { "stage", "system", "service" };
 
 /* ---- text helpers ------------------------------------------------------ */
 
@@ -779,7 +779,7 @@ static void put_glue_tables(FILE *f, const ir_machine *m, const char *P, const c
         fputs(", ", f);
         put_c_string_or_null(f, e->emotion);
         fputs(", ", f);
-        put_c_string_or_null(f, e->via >= 0 && e->via < 3 ? medium_names[e->via] : NULL);
+        put_c_string_or_null(f, e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));
         fputs(", ", f);
         put_c_string_or_null(f, e->at);
         fputs("},\n", f);
@@ -1231,49 +1231,50 @@ static bool write_one(const char *dir, const char *name, int kind, const ir_mach
 }
 
 /* Puts the finished folder `tmp` at `out`; `old` is a mkdtemp template
- * beside it, for the fallback swap only.  Returns 0 or 74. */
+ * beside it, for the fallback swap only.  Returns RT_EXIT_OK or
+ * RT_EXIT_IOERR. */
 static int install_folder(const char *tmp, const char *out, char *old)
 {
     struct stat st;
     if (lstat(out, &st) != 0) {
         if (errno != ENOENT) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-            return 74;
+            return RT_EXIT_IOERR;
         }
         if (rename(tmp, out) != 0) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-            return 74;
+            return RT_EXIT_IOERR;
         }
-        return 0;
+        return RT_EXIT_OK;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "expc: %s: cannot write: exists and is not a folder "
                         "(--emit=pg writes a folder)\n", out);
-        return 74;
+        return RT_EXIT_IOERR;
     }
     dir_kind kind = classify(out);
     if (kind == DIR_FOREIGN) {
         fprintf(stderr, "expc: %s: cannot write: the folder exists and is not an expc "
                         "--emit=pg output; not replacing it\n", out);
-        return 74;
+        return RT_EXIT_IOERR;
     }
     if (kind == DIR_EMPTY) { /* rename(2) replaces an empty folder atomically */
         if (rename(tmp, out) != 0) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-            return 74;
+            return RT_EXIT_IOERR;
         }
-        return 0;
+        return RT_EXIT_OK;
     }
 #ifdef RENAME_EXCHANGE
     /* One atomic step: readers see the old folder or the new one. */
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
         if (remove_tree(tmp) != 0)
             fprintf(stderr, "expc: warning: %s: could not remove the previous output\n", tmp);
-        return 0;
+        return RT_EXIT_OK;
     }
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-        return 74;
+        return RT_EXIT_IOERR;
     }
 #endif
     /* No exchange here: move the old folder aside (onto the empty folder
@@ -1282,52 +1283,45 @@ static int install_folder(const char *tmp, const char *out, char *old)
     if (!mkdtemp(old) || rename(out, old) != 0) {
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
         rmdir(old);
-        return 74;
+        return RT_EXIT_IOERR;
     }
     if (rename(tmp, out) != 0) {
         int err = errno;
         if (rename(old, out) != 0)
             fprintf(stderr, "expc: %s: the previous output is now %s\n", out, old);
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(err));
-        return 74;
+        return RT_EXIT_IOERR;
     }
     if (remove_tree(old) != 0)
         fprintf(stderr, "expc: warning: %s: could not remove the previous output\n", old);
-    return 0;
+    return RT_EXIT_OK;
 }
 
 int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const char *why = cgen_machine_error(m);
+    const char *why = emit_machine_error(m);
     if (why) {
-        fprintf(stderr, "expc: internal error: %s\n", why);
-        return 70;
+        fprintf(stderr, "expc: internal error: C backend: %s\n", why);
+        return RT_EXIT_SOFTWARE;
     }
-    const char *P = o->prefix ? o->prefix : arena_printf(a, "exp_%s", m->name);
-    if (!cgen_prefix_ok(P)) {
+    const char *P = emit_prefix(a, m, o);
+    if (!emit_prefix_ok(P)) {
         fprintf(stderr, "expc: --prefix '%s': not a C identifier\n", P);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     if (strlen(P) + strlen(PG_LONGEST_SUFFIX) > PG_NAME_MAX) {
         fprintf(stderr,
                 "expc: --prefix '%s': too long for PostgreSQL, whose names have at most "
                 "%d bytes (%s%s); use at most %zu bytes\n",
                 P, PG_NAME_MAX, P, PG_LONGEST_SUFFIX, PG_NAME_MAX - strlen(PG_LONGEST_SUFFIX));
-        return 2;
+        return RT_EXIT_USAGE;
     }
     char UP[PG_NAME_MAX + 1];
     upper(P, UP, sizeof UP);
 
     /* The folder: -o as given, without trailing slashes (main.c passes the
      * script's base name when there is no -o; the fallback does the same). */
-    const char *out = o->out;
-    if (!out) {
-        const char *s = m->script && *m->script ? m->script : m->name;
-        size_t len = strlen(s);
-        if (len > 4 && !strcmp(s + len - 4, ".exp"))
-            len -= 4;
-        out = arena_strndup(a, s, len);
-    }
+    const char *out = o->out ? o->out : emit_default_out(a, emit_script_name(m), pg_backend.ext);
     size_t n = strlen(out);
     while (n > 1 && out[n - 1] == '/')
         n--;
@@ -1335,14 +1329,14 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
     const char *base = base_name(out);
     if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
         fprintf(stderr, "expc: -o '%s': not a folder name expc can create\n", out);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     const char *parent = base == out ? "." : arena_strndup(a, out, (size_t)(base - out));
     char *tmp = arena_printf(a, "%s/.%s.XXXXXX", parent, base);
     char *old = arena_printf(a, "%s/.%s.old.XXXXXX", parent, base);
     if (!mkdtemp(tmp)) {
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-        return 74;
+        return RT_EXIT_IOERR;
     }
     /* mkdtemp makes 0700; give the folder the mode mkdir would. */
     mode_t um = umask(0);
@@ -1360,7 +1354,7 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
     bool ok = true;
     for (size_t i = 0; ok && i < sizeof files / sizeof *files; i++)
         ok = write_one(tmp, files[i].name, files[i].kind, m, o, P, UP);
-    int rc = ok ? install_folder(tmp, out, old) : 74;
+    int rc = ok ? install_folder(tmp, out, old) : RT_EXIT_IOERR;
     if (rc != 0)
         remove_tree(tmp);
     return rc;

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expc/ast.h"
 #include "expc/utf8.h"
 #include "expc/tools.h"
 
@@ -37,8 +38,6 @@
 #define C_EARLY_FG "#8a5a00"
 #define C_DIM "#777777"
 #define C_ENGAGED "#d8f0d8"
-
-static const char *const medium_names[3] = { "stage", "system", "service" };
 
 /* Text for an HTML-like label. */
 static void put_html(FILE *out, const char *s)
@@ -148,7 +147,7 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
     }
     fputs("</TD></TR>\n", out);
     for (int i = 0; i < 3; i++)
-        put_media_row(out, medium_names[i], n->media[i]);
+        put_media_row(out, ast_medium_name((ast_medium)i), n->media[i]);
 
     size_t n_ev = 0;
     bool any_early = false;
@@ -176,7 +175,7 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
         fputs("      <TR>", out);
         put_cell(out, bg, fg, "LEFT", e->name);
         put_cell(out, bg, fg, "LEFT", e->emotion);
-        put_cell(out, bg, fg, "LEFT", e->via >= 0 && e->via < 3 ? medium_names[e->via] : NULL);
+        put_cell(out, bg, fg, "LEFT", e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));
         put_cell(out, bg, fg, "LEFT", e->at);
         /* The points cell carries the mark, so the difference survives a
          * black-and-white print. */

@@ -276,10 +276,10 @@ static void check_machine(arena *a, const program *p, const ast_item *e, const u
 
     /* The backends that print the machine must accept whatever lowering
      * produces. */
-    FZ_CHECK(cgen_machine_error(m) == NULL);
+    FZ_CHECK(emit_machine_error(m) == NULL);
     cgen_opts co = { 0 };
     co.prefix = arena_printf(a, "exp_%s", m->name);
-    FZ_CHECK(cgen_prefix_ok(co.prefix));
+    FZ_CHECK(emit_prefix_ok(co.prefix));
     cgen_write_header(fz_null(), m, &co);
     cgen_write_source(fz_null(), m, &co);
     FZ_CHECK(graph_write(fz_null(), m) == 0);

@@ -210,14 +210,14 @@ static void test_header_path(void **state)
 static void test_prefix_ok(void **state)
 {
     (void)state;
-    assert_true(cgen_prefix_ok("exp_grand_hotel"));
-    assert_true(cgen_prefix_ok("_x9"));
-    assert_true(cgen_prefix_ok("A"));
-    assert_false(cgen_prefix_ok(""));
-    assert_false(cgen_prefix_ok("9x"));
-    assert_false(cgen_prefix_ok("a-b"));
-    assert_false(cgen_prefix_ok("a b"));
-    assert_false(cgen_prefix_ok(NULL));
+    assert_true(emit_prefix_ok("exp_grand_hotel"));
+    assert_true(emit_prefix_ok("_x9"));
+    assert_true(emit_prefix_ok("A"));
+    assert_false(emit_prefix_ok(""));
+    assert_false(emit_prefix_ok("9x"));
+    assert_false(emit_prefix_ok("a-b"));
+    assert_false(emit_prefix_ok("a b"));
+    assert_false(emit_prefix_ok(NULL));
 }
 
 /* The files appear, compile under the strict flags with every compiler at
