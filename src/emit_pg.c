@@ -43,6 +43,7 @@
 #include "expc/emit_c.h"
 #include "expc/exitcode.h"
 #include "expc/ir.h"
+#include "expc/tmpl.h"
 
 #ifndef EXPC_VERSION
 #define EXPC_VERSION "unknown" /* the Makefile defines it */
@@ -91,34 +92,11 @@ static bool needs_quotes(const char *p)
 }
 
 /* A C string literal of UTF-8 text (the glue hands it to PostgreSQL as
- * UTF-8, converted to the database's encoding).  Bytes that are not UTF-8
- * become '?', so the server never sees an invalid string; everything but
- * printable ASCII is an octal escape, which cannot run into a following
- * digit, and `?` is escaped against trigraphs. */
+ * UTF-8, converted to the database's encoding): bytes that are not UTF-8
+ * become '?', so the server never sees an invalid string. */
 static void put_c_string_n(FILE *f, const char *text, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    putc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = s[i];
-        if (c == '"' || c == '\\' || c == '?') {
-            fprintf(f, "\\%c", (int)c);
-        } else if (c >= 0x20 && c < 0x7F) {
-            putc((int)c, f);
-        } else if (c < 0x80) {
-            fprintf(f, "\\%03o", c);
-        } else {
-            size_t len = utf8_len(s + i, n - i);
-            if (len == 0) {
-                putc('?', f);
-                continue;
-            }
-            for (size_t k = 0; k < len; k++)
-                fprintf(f, "\\%03o", s[i + k]);
-            i += len - 1;
-        }
-    }
-    putc('"', f);
+    tmpl_c_string(f, text, n, true);
 }
 
 static void put_c_string(FILE *f, const char *text)
@@ -151,7 +129,17 @@ static void put_comment(FILE *f, const char *text)
     }
 }
 
-/* Writes `t`, replacing each @NAME@:
+/* @P_suffix@: the SQL name P_suffix, quoted when the prefix has capitals. */
+static bool put_sql_name(FILE *f, const char *name, size_t n, const void *ctx)
+{
+    const char *P = ctx;
+    if (n <= 2 || strncmp(name, "P_", 2) != 0)
+        return false;
+    fprintf(f, needs_quotes(P) ? "\"%s%.*s\"" : "%s%.*s", P, (int)(n - 1), name + 1);
+    return true;
+}
+
+/* Writes `t` (tmpl.h), replacing each @NAME@:
  *   @P@          the prefix, as is (C names, file names)
  *   @UP@         the prefix upper-cased (the machine's macros)
  *   @SIZE@       PG_STATE_BYTES
@@ -159,33 +147,11 @@ static void put_comment(FILE *f, const char *text)
  * so the templates below read like the files they make. */
 static void put_tmpl(FILE *f, const char *t, const char *P, const char *UP)
 {
-    bool quote = needs_quotes(P);
-    while (*t) {
-        const char *at = strchr(t, '@');
-        if (!at) {
-            fputs(t, f);
-            return;
-        }
-        fwrite(t, 1, (size_t)(at - t), f);
-        const char *end = strchr(at + 1, '@');
-        if (!end) { /* a template bug: keep the text visible */
-            fputs(at, f);
-            return;
-        }
-        size_t n = (size_t)(end - at - 1);
-        if (n == 1 && at[1] == 'P') {
-            fputs(P, f);
-        } else if (n == 2 && !strncmp(at + 1, "UP", 2)) {
-            fputs(UP, f);
-        } else if (n == 4 && !strncmp(at + 1, "SIZE", 4)) {
-            fprintf(f, "%d", PG_STATE_BYTES);
-        } else if (n > 2 && !strncmp(at + 1, "P_", 2)) {
-            fprintf(f, quote ? "\"%s%.*s\"" : "%s%.*s", P, (int)(n - 1), at + 2);
-        } else {
-            fwrite(at, 1, n + 2, f);
-        }
-        t = end + 1;
-    }
+    char size[16];
+    snprintf(size, sizeof size, "%d", PG_STATE_BYTES);
+    const tmpl_var vars[] = { { "P", P }, { "UP", UP }, { "SIZE", size } };
+    const tmpl_env env = { vars, sizeof vars / sizeof *vars, put_sql_name, P };
+    tmpl_put(f, t, &env);
 }
 
 /* ---- P.c: the fmgr glue ------------------------------------------------ */
