@@ -1,14 +1,17 @@
 /* emit_c.c - the C backend: a lowered machine as self-contained C11.
  *
- * `expc build --emit=c -o OUT.c` writes OUT.c and OUT.h with the interface of
- * SPEC §6 for prefix P.  The code is the §4 algorithm specialised for one
- * experience: static const tables indexed by event id (note, points, the
- * stage an event needs to count) and by stage (thresholds, names), so the
- * step is a few loads and compares with no libc calls; event names are
- * resolved by a switch on the length, then on the byte that tells the
- * remaining names apart, then one memcmp.  The text is meant to be read:
- * the path, the notes and the events are laid out as commented tables, and
- * the same machine always gives the same bytes (no dates, no folders).
+ * `expc build --emit=c -o OUT.c` writes OUT.c and OUT.h with the interface
+ * of docs/language.md (Generated code) for prefix P.  The code is the scoring
+ * of docs/language.md (Scoring) specialised for one experience: static const
+ * tables indexed by event id (note, points, the stage an event needs to
+ * count) and by stage (thresholds, names), so the step is a few loads and
+ * compares with no libc calls; event names are resolved by a switch on the
+ * length, then on the byte that tells the remaining names apart, then one
+ * memcmp.  The text is meant to be read: the path, the notes and the events
+ * are laid out as commented tables, and the same machine always gives the
+ * same bytes (no dates, no folders).  The fixed text is one table of
+ * templates (cgen_text, written by tmpl.h's writer); only the data comes
+ * from code.
  *
  * With --main the source also embeds the runtime of `expc run` (src/rt,
  * captured at build time by tools/embed.sh) and a main() over an rt_engine
@@ -134,8 +137,8 @@ static const char *note_name(const ir_machine *m, int32_t k)
     return k < m->n_notes ? m->notes[k].name : "ENGAGED";
 }
 
-/* UP of SPEC §6: the prefix upper-cased (ASCII only: it is an identifier).
- * malloc'd; the caller frees it. */
+/* UP of docs/language.md (Generated code): the prefix upper-cased (ASCII
+ * only: it is an identifier).  malloc'd; the caller frees it. */
 static char *upper(const char *s)
 {
     size_t n = strlen(s);

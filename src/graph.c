@@ -1,7 +1,7 @@
 /* graph.c - `expc graph`: the lowered scoring machine as Graphviz DOT.
  *
- * The picture is the machine of SPEC §4, drawn from the ir_machine (never the
- * AST) so it shows exactly what every engine runs: one node per note in path
+ * The picture is the machine of docs/language.md (Scoring), drawn from the
+ * ir_machine (never the AST) so it shows exactly what every engine runs: one node per note in path
  * order and an ENGAGED node, left to right; a solid edge from each note to the
  * next, labelled with the condition that advances the customer (the note's
  * points reach its threshold).  Each note node is an HTML-like table: the
@@ -88,7 +88,7 @@ static bool early_risk(const ir_event *e)
     return !ir_counts_at(e, 0);
 }
 
-/* What an early event costs (SPEC §4 step 4). */
+/* What an early event costs (docs/language.md, Scoring, step 4). */
 static void put_early_cost(FILE *out, int64_t penalty)
 {
     fputs("no points", out);
@@ -175,7 +175,8 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
         fputs("      <TR>", out);
         put_cell(out, bg, fg, "LEFT", e->name);
         put_cell(out, bg, fg, "LEFT", e->emotion);
-        put_cell(out, bg, fg, "LEFT", e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));
+        put_cell(out, bg, fg, "LEFT",
+                 e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));
         put_cell(out, bg, fg, "LEFT", e->at);
         /* The points cell carries the mark, so the difference survives a
          * black-and-white print. */
@@ -259,7 +260,7 @@ int graph_write(FILE *out, const ir_machine *m)
     fputs("    ENGAGED [shape=doublecircle, style=filled, fillcolor=\"" C_ENGAGED "\","
           " label=\"ENGAGED\"];\n\n", out);
 
-    /* The advance: SPEC §4 step 5. */
+    /* The advance: docs/language.md, Scoring, step 5. */
     for (int32_t k = 0; k < m->n_notes; k++) {
         const ir_note *n = &m->notes[k];
         const char *to = k + 1 < m->n_notes ? m->notes[k + 1].name : "ENGAGED";

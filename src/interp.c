@@ -1,10 +1,12 @@
 /* interp.c - the reference interpreter.
  *
- * SPEC §4 read straight off the lowered machine, one event at a time; the
- * other engines are held byte-identical to it.  Arithmetic wraps (done in
- * uint64_t) so that overflow, impossible with real scripts but reachable by
- * fuzzers, is defined and the same in every engine.  Event names are found
- * through an open-addressing hash table built once per machine. */
+ * The scoring of docs/language.md (Scoring) read straight off the lowered
+ * machine, one event at a time (whether an event counts is the machine's
+ * ir_event.counts_from); the other engines are held byte-identical to
+ * it.  Arithmetic wraps (done in uint64_t) so that overflow, impossible with
+ * real scripts but reachable by fuzzers, is defined and the same in every
+ * engine.  Event names are found through an open-addressing hash table built
+ * once per machine. */
 #include "expc/interp.h"
 
 #include <stdlib.h>

@@ -65,9 +65,8 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-ir_machine *ir_lower(arena *a, const program *prog, const ast_item *exp)
+ir_machine *ir_lower(arena *a, const ast_item *exp)
 {
-    (void)prog;
     ir_machine *m = arena_alloc(a, sizeof *m);
     m->name = exp->name.name;
     m->industry = exp->industry ? exp->industry->name : NULL;

@@ -411,7 +411,7 @@ static int compile_machine(unit *u, const cli *c, const char *path, ir_machine *
     const ast_item *e = pick_experience(u, c, path);
     if (!e)
         return EX_USAGE;
-    *m = ir_lower(u->a, u->prog, e);
+    *m = ir_lower(u->a, e);
     return 0;
 }
 

@@ -1,15 +1,17 @@
 /* emit_llvm.c - the LLVM backends: lowered machine -> LLVM module -> .ll, .bc, .o.
  *
  * llvm_build_module translates a struct ir_machine (never the AST) into one
- * module holding the functions and the P_event_count constant of SPEC §6,
- * through the LLVM-C API only.  The same module feeds three `expc build`
- * kinds (textual IR, bitcode, a native object) and the ORC JIT of src/jit.c,
- * so every engine runs literally the same code.
+ * module holding the functions and the P_event_count constant of
+ * docs/language.md (Generated code), through the LLVM-C API only.  The same
+ * module feeds three `expc build` kinds (textual IR, bitcode, a native
+ * object) and the ORC JIT of src/llvm/jit.c, so every engine runs literally
+ * the same code.
  *
  * Shape of the generated code (P_step_batch aims at several hundred million
  * events a second).  Everything that depends on an event is a private
- * constant table indexed by event id.  The counts-or-early test of SPEC §4
- * (steps 2-4) is one compare of the stage with the event's "gate"; its
+ * constant table indexed by event id.  The counts-or-early test of
+ * docs/language.md (Scoring, steps 2-4) is one compare of the stage with
+ * the event's "gate" (the machine's ir_event.counts_from); its
  * outcome picks a row of a delta table, and one <6 x i64> add applies the
  * row to score, points[0..2], events and early, which are adjacent in the
  * state.  Step 5, the `while` loop, first asks the one question that is
@@ -202,7 +204,7 @@ typedef struct gen {
     LLVMTypeRef cttz_ty;
 } gen;
 
-/* Field numbers of %P_state, in SPEC §6 order. */
+/* Field numbers of %P_state, in the order of docs/language.md (Generated code). */
 enum { F_STAGE, F_SCORE, F_POINTS, F_EVENTS, F_EARLY };
 
 /* The step adds one <6 x i64> to score, points[0..2], events and early. */
@@ -275,8 +277,8 @@ static LLVMValueRef table_load(gen *g, LLVMTypeRef arr, LLVMTypeRef elem,
     return LLVMBuildLoad2(g->b, elem, p, name);
 }
 
-/* One event on state `s`: SPEC §4 steps 1-5.  Builds from the current
- * insertion point and ends with a branch to `next`. */
+/* One event on state `s`: docs/language.md, Scoring, steps 1-5.  Builds
+ * from the current insertion point and ends with a branch to `next`. */
 static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
                        LLVMBasicBlockRef next)
 {

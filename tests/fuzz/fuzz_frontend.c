@@ -210,10 +210,9 @@ static void check_fmt(const ast_file *f)
 }
 
 /* Step 4 for one experience. */
-static void check_machine(arena *a, const program *p, const ast_item *e, const uint8_t *data,
-                          size_t size)
+static void check_machine(arena *a, const ast_item *e, const uint8_t *data, size_t size)
 {
-    ir_machine *m = ir_lower(a, p, e);
+    ir_machine *m = ir_lower(a, e);
     FZ_CHECK(m != NULL);
     FZ_CHECK(m->n_notes == IR_NOTES);
     FZ_CHECK(str_eq(m->name, e->name.name));
@@ -322,7 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p->syntax_errors == 0 && d.errors == 0) {
         FZ_CHECK(p->experiences != NULL);
         for (size_t i = 0; i < p->n_experiences && i < 8; i++)
-            check_machine(a, p, p->experiences[i], data, size);
+            check_machine(a, p->experiences[i], data, size);
     }
     arena_free(a);
     return 0;
