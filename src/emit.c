@@ -71,10 +71,24 @@ bool emit_prefix_ok(const char *p)
     return true;
 }
 
+char *emit_upper(const char *p)
+{
+    size_t n = strlen(p);
+    char *up = xmalloc(n + 1);
+    for (size_t i = 0; i <= n; i++)
+        up[i] = (p[i] >= 'a' && p[i] <= 'z') ? (char)(p[i] - 'a' + 'A') : p[i];
+    return up;
+}
+
+const char *emit_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 const char *emit_default_out(arena *a, const char *script, const char *ext)
 {
-    const char *slash = strrchr(script, '/');
-    const char *base = slash ? slash + 1 : script;
+    const char *base = emit_base_name(script);
     size_t n = strlen(base);
     if (n > 4 && strcmp(base + n - 4, ".exp") == 0)
         n -= 4;

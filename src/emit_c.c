@@ -47,12 +47,6 @@ const emit_backend cgen_backend = { "c", ".c", false, cgen_emit, "a source and a
 
 /* ---- small text helpers ------------------------------------------------ */
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* User text inside a block comment.  Shown escaped the way a script would
  * write it (\" \\ \n \t, \xHH for other control bytes and for bytes that
  * are not UTF-8) so it stays on one line, and with the three sequences that
@@ -137,17 +131,6 @@ static const char *note_name(const ir_machine *m, int32_t k)
     return k < m->n_notes ? m->notes[k].name : "ENGAGED";
 }
 
-/* UP of docs/language.md (Generated code): the prefix upper-cased (ASCII
- * only: it is an identifier).  malloc'd; the caller frees it. */
-static char *upper(const char *s)
-{
-    size_t n = strlen(s);
-    char *buf = xmalloc(n + 1);
-    for (size_t i = 0; i <= n; i++)
-        buf[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
-    return buf;
-}
-
 /* ---- checks ------------------------------------------------------------ */
 
 /* A header base name we can write between the quotes of #include: C11
@@ -167,7 +150,7 @@ static bool include_name_ok(const char *s)
 char *cgen_header_path(arena *a, const char *out)
 {
     size_t n = strlen(out);
-    const char *base = base_name(out);
+    const char *base = emit_base_name(out);
     /* Replace a final ".c" only when something precedes it in the base
      * name: "dir/.c" is a hidden file called ".c", not an extension. */
     if (strlen(base) > 2 && strcmp(out + n - 2, ".c") == 0)
@@ -194,6 +177,7 @@ enum {
     T_INIT, T_EVENT_ID_SWITCH, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
     T_EVENT_ID_PROBE, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
     T_STEP, T_STEP_BATCH, T_STAGE_NAME, T_EVENT_COUNT, T_PROGRAM, T_ENGINE,
+    T_ENGINE_ID, T_ENGINE_STEP, T_ENGINE_REST, T_COPY_STATE,
     T_COUNT
 };
 _Static_assert(T_COUNT <= 64, "cgen.used has a bit per template");
@@ -380,6 +364,17 @@ static const char *const cgen_text[T_COUNT] = {
         " * main().  Compile with -D@UP@_EXTERNAL_MACHINE to take the functions\n"
         " * from another object instead (expc build --emit=obj).\n"
         " */\n\n",
+    /* One state copied into the other, member by member: @D@member =
+     * @S@member, lines indented by @IN@. */
+    [T_COPY_STATE] =
+        "@IN@@D@stage = @S@stage;\n"
+        "@IN@@D@score = @S@score;\n"
+        "@IN@for (k = 0; k < @UP@_NOTES; k++)\n"
+        "@IN@    @D@points[k] = @S@points[k];\n"
+        "@IN@@D@events = @S@events;\n"
+        "@IN@@D@early = @S@early;\n",
+    /* The engine: T_ENGINE, a copy, T_ENGINE_ID, a copy, T_ENGINE_STEP, a
+     * copy, T_ENGINE_REST (put_engine). */
     [T_ENGINE] =
         "\n"
         "/* ---- the engine ---------------------------------------------------- */\n"
@@ -394,13 +389,8 @@ static const char *const cgen_text[T_COUNT] = {
         "    int k;\n"
         "\n"
         "    (void)ctx;\n"
-        "    @P@_init(&s);\n"
-        "    r->stage = s.stage;\n"
-        "    r->score = s.score;\n"
-        "    for (k = 0; k < @UP@_NOTES; k++)\n"
-        "        r->points[k] = s.points[k];\n"
-        "    r->events = s.events;\n"
-        "    r->early = s.early;\n"
+        "    @P@_init(&s);\n",
+    [T_ENGINE_ID] =
         "}\n\n"
         "static int32_t @P@_rt_event_id(void *ctx, const char *name, size_t len)\n"
         "{\n"
@@ -417,20 +407,9 @@ static const char *const cgen_text[T_COUNT] = {
         "    for (i = 0; i < n; i++) {\n"
         "        rt_state *r = &states[customer[i]];\n"
         "        @P@_state s;\n"
-        "\n"
-        "        s.stage = r->stage;\n"
-        "        s.score = r->score;\n"
-        "        for (k = 0; k < @UP@_NOTES; k++)\n"
-        "            s.points[k] = r->points[k];\n"
-        "        s.events = r->events;\n"
-        "        s.early = r->early;\n"
-        "        @P@_step(&s, event_id[i]);\n"
-        "        r->stage = s.stage;\n"
-        "        r->score = s.score;\n"
-        "        for (k = 0; k < @UP@_NOTES; k++)\n"
-        "            r->points[k] = s.points[k];\n"
-        "        r->events = s.events;\n"
-        "        r->early = s.early;\n"
+        "\n",
+    [T_ENGINE_STEP] = "        @P@_step(&s, event_id[i]);\n",
+    [T_ENGINE_REST] =
         "    }\n"
         "}\n\n"
         "static const char *@P@_rt_stage_name(void *ctx, int32_t stage)\n"
@@ -463,6 +442,7 @@ typedef struct cgen {
     char *UP;                 /* malloc'd */
     char *pad;                /* malloc'd */
     char n[24], dim[24], cap[24], cap1[24];
+    const char *dst, *src, *in; /* @D@ @S@ @IN@ of T_COPY_STATE */
     uint64_t used;            /* bit t: template t was written */
 } cgen;
 
@@ -471,7 +451,7 @@ static void cgen_init(cgen *g, FILE *f, const ir_machine *m, const char *P)
     g->f = f;
     g->m = m;
     g->P = P;
-    g->UP = upper(P);
+    g->UP = emit_upper(P);
     size_t w = strlen("void        _step_batch(") + strlen(P) - 1;
     g->pad = xmalloc(w + 1);
     memset(g->pad, ' ', w);
@@ -479,6 +459,7 @@ static void cgen_init(cgen *g, FILE *f, const ir_machine *m, const char *P)
     snprintf(g->n, sizeof g->n, "%zu", m->n_events);
     snprintf(g->dim, sizeof g->dim, "%zu", m->n_events ? m->n_events : 1);
     g->cap[0] = g->cap1[0] = 0;
+    g->dst = g->src = g->in = "";
     g->used = 0;
 }
 
@@ -494,6 +475,7 @@ static void put(cgen *g, int t)
     const tmpl_var vars[] = {
         { "P", g->P }, { "UP", g->UP }, { "PAD", g->pad }, { "N", g->n },
         { "DIM", g->dim }, { "CAP", g->cap }, { "CAP1", g->cap1 },
+        { "D", g->dst }, { "S", g->src }, { "IN", g->in },
     };
     const tmpl_env env = { vars, sizeof vars / sizeof *vars, NULL, NULL };
     tmpl_put(g->f, cgen_text[t], &env);
@@ -507,7 +489,7 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
 {
     fputs("/* ", f);
     if (o->file_name) {
-        put_comment_str(f, base_name(o->file_name));
+        put_comment_str(f, emit_base_name(o->file_name));
         fputs(" - ", f);
     }
     fprintf(f, "%s for experience ", what);
@@ -520,7 +502,7 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
     fputs(".\n *\n * Generated by expc " EXPC_VERSION, f);
     if (m->script) {
         fputs(" from ", f);
-        put_comment_str(f, base_name(m->script));
+        put_comment_str(f, emit_base_name(m->script));
     }
     fputs("; do not edit: change the script\n"
           " * and build again.\n", f);
@@ -916,12 +898,35 @@ static void put_functions(cgen *g)
     put(g, T_EVENT_COUNT);
 }
 
+/* T_COPY_STATE: `dst` and `src` are "r->" (an rt_state *) or "s." (a
+ * P_state). */
+static void put_copy(cgen *g, const char *dst, const char *src, const char *in)
+{
+    g->dst = dst;
+    g->src = src;
+    g->in = in;
+    put(g, T_COPY_STATE);
+}
+
+/* The rt_engine over the P_ functions; rt_state and P_state are distinct
+ * types, so states are copied both ways around each call. */
+static void put_engine(cgen *g)
+{
+    put(g, T_ENGINE);
+    put_copy(g, "r->", "s.", "    ");
+    put(g, T_ENGINE_ID);
+    put_copy(g, "s.", "r->", "        ");
+    put(g, T_ENGINE_STEP);
+    put_copy(g, "r->", "s.", "        ");
+    put(g, T_ENGINE_REST);
+}
+
 /* The --main part: runtime, engine, main(). */
 static void put_program(cgen *g)
 {
     put(g, T_PROGRAM);
     fwrite(cgen_runtime_source, 1, cgen_runtime_size, g->f);
-    put(g, T_ENGINE);
+    put_engine(g);
 }
 
 static uint64_t write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
@@ -1073,7 +1078,7 @@ static char *copy_name(const char *s, size_t n)
  * itself is scanned.  Returns the first clash (malloc'd) or NULL. */
 static char *runtime_clash(const ir_machine *m, const char *P)
 {
-    char *UP = upper(P);
+    char *UP = emit_upper(P);
     uint64_t used = templates_used(m, P);
     name_list pn = defined_names("P", used), upn = defined_names("UP", used);
     const char *s = (const char *)cgen_runtime_source;
@@ -1127,13 +1132,13 @@ int cgen_emit(arena *a, const ir_machine *m, const emit_opts *o)
     }
 
     const char *out = o->out ? o->out : emit_default_out(a, emit_script_name(m), ".c");
-    const char *ob = base_name(out);
+    const char *ob = emit_base_name(out);
     if (!*ob || strcmp(ob, ".") == 0 || strcmp(ob, "..") == 0) {
         fprintf(stderr, "expc: -o '%s': not a file name\n", out);
         return RT_EXIT_USAGE;
     }
     const char *hpath = cgen_header_path(a, out);
-    const char *hbase = base_name(hpath);
+    const char *hbase = emit_base_name(hpath);
     if (!include_name_ok(hbase)) {
         fprintf(stderr, "expc: -o '%s': the header's name cannot be written in "
                         "#include \"...\"\n", out);

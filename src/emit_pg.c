@@ -67,20 +67,6 @@ const emit_backend pg_backend = { "pg", "", false, pg_emit, "a folder" };
 
 /* ---- text helpers ------------------------------------------------------ */
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static void upper(const char *s, char *buf, size_t cap)
-{
-    size_t i = 0;
-    for (; s[i] && i + 1 < cap; i++)
-        buf[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
-    buf[i] = 0;
-}
-
 /* PostgreSQL folds unquoted names to lower case: a prefix with capitals is
  * written quoted in the SQL, so the names keep the prefix's spelling. */
 static bool needs_quotes(const char *p)
@@ -1282,8 +1268,9 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
                 P, PG_NAME_MAX, P, PG_LONGEST_SUFFIX, PG_NAME_MAX - strlen(PG_LONGEST_SUFFIX));
         return RT_EXIT_USAGE;
     }
-    char UP[PG_NAME_MAX + 1];
-    upper(P, UP, sizeof UP);
+    char *up = emit_upper(P);
+    const char *UP = arena_strdup(a, up); /* lives as long as the other names */
+    free(up);
 
     /* The folder: -o as given, without trailing slashes (main.c passes the
      * script's base name when there is no -o; the fallback does the same). */
@@ -1292,7 +1279,7 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
     while (n > 1 && out[n - 1] == '/')
         n--;
     out = arena_strndup(a, out, n);
-    const char *base = base_name(out);
+    const char *base = emit_base_name(out);
     if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
         fprintf(stderr, "expc: -o '%s': not a folder name expc can create\n", out);
         return RT_EXIT_USAGE;
