@@ -163,7 +163,8 @@ char *cgen_header_path(arena *a, const char *out)
  * Everything the backend writes that does not come from the script, as
  * templates (tmpl.h) in one table:
  *   @P@ @UP@   the prefix and the prefix upper-cased
- *   @PAD@      spaces as wide as "void        P_step_batch("
+ *   @PAD@      spaces one narrower than "void        P_step_batch(", so
+ *              the continued line's " const" starts under the parameters
  *   @N@        the number of events; @DIM@ the same, at least 1 (C has no
  *              empty arrays); @CAP@ and @CAP1@ the size of the event
  *              table and its mask

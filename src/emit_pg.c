@@ -36,7 +36,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "expc/utf8.h"
 #include "expc/arena.h"
 #include "expc/ast.h"
 #include "expc/emit.h"
@@ -731,7 +730,8 @@ static void put_glue_tables(FILE *f, const ir_machine *m, const char *P, const c
         fputs(", ", f);
         put_c_string_or_null(f, e->emotion);
         fputs(", ", f);
-        put_c_string_or_null(f, e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));
+        put_c_string_or_null(f, e->via == M_NONE ? NULL
+                                                  : ast_medium_name((ast_medium)e->via));
         fputs(", ", f);
         put_c_string_or_null(f, e->at);
         fputs("},\n", f);

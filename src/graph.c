@@ -1,18 +1,18 @@
 /* graph.c - `expc graph`: the lowered scoring machine as Graphviz DOT.
  *
  * The picture is the machine of docs/language.md (Scoring), drawn from the
- * ir_machine (never the AST) so it shows exactly what every engine runs: one node per note in path
- * order and an ENGAGED node, left to right; a solid edge from each note to the
- * next, labelled with the condition that advances the customer (the note's
- * points reach its threshold).  Each note node is an HTML-like table: the
- * behaviour, the threshold, the emotions it evokes, the three media (stage,
- * system, service) and its events with emotion, medium, touch point and
- * points.  Two kinds of event are drawn apart because they surprise authors:
- * negative events (red: they always count, on any stage) and events that are
- * penalised when they arrive early (amber, marked with a dagger: a
- * non-negative event of a note the customer has not reached scores nothing
- * and costs `penalty early` points).  The early rule is also drawn as a
- * dashed self-loop on each stage where it can happen.
+ * ir_machine (never the AST) so it shows exactly what every engine runs: one
+ * node per note in path order and an ENGAGED node, left to right; a solid
+ * edge from each note to the next, labelled with the condition that advances
+ * the customer (the note's points reach its threshold).  Each note node is an
+ * HTML-like table: the behaviour, the threshold, the emotions it evokes, the
+ * three media (stage, system, service) and its events with emotion, medium,
+ * touch point and points.  Two kinds of event are drawn apart because they
+ * surprise authors: negative events (red: they always count, on any stage)
+ * and events that are penalised when they arrive early (amber, marked with a
+ * dagger: a non-negative event of a note the customer has not reached scores
+ * nothing and costs `penalty early` points).  The early rule is also drawn as
+ * a dashed self-loop on each stage where it can happen.
  *
  * Script text (media, the file name) can hold any byte, so everything that
  * goes into a label is escaped for Graphviz's HTML labels: markup characters

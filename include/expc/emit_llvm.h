@@ -21,9 +21,9 @@
  * or RT_EXIT_IOERR (the output cannot be written; nothing is left behind).
  *
  * Where docs/language.md (Generated code) is silent the generated code does
- * this (the C backend agrees): P_stage_name(s) is "?" for s outside [0, n]; P_step and
- * P_step_batch ignore an event id outside [0, P_event_count) (the state is
- * left untouched, `events` not counted). */
+ * this (the C backend agrees): P_stage_name(s) is "?" for s outside
+ * [0, n]; P_step and P_step_batch ignore an event id outside
+ * [0, P_event_count) (the state is left untouched, `events` not counted). */
 extern const emit_backend llvm_ir_backend;
 extern const emit_backend llvm_bc_backend;
 extern const emit_backend llvm_obj_backend;
@@ -59,8 +59,9 @@ LLVMTargetMachineRef llvm_target_machine(bool jit, int opt, char **err);
 
 /* Translates `m` into a new module of `ctx` named after the script, with
  * the functions and P_event_count of docs/language.md (Generated code) for
- * prefix P.  `triple` and `datalayout` must be the target's (the code depends on the byte order and
- * the struct layout).  NULL with *err when the machine is malformed. */
+ * prefix P.  `triple` and `datalayout` must be the target's (the code
+ * depends on the byte order and the struct layout).  NULL with *err when
+ * the machine is malformed. */
 LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
                                 const char *prefix, const char *triple,
                                 const char *datalayout, char **err);
