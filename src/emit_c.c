@@ -175,7 +175,7 @@ enum {
     T_DECLS, T_HEADER_INTRO, T_GUARD_OPEN, T_GUARD_CLOSE, T_SUMMARY_EVENTS,
     T_SOURCE_INTRO, T_EXTERNAL_OPEN, T_EXTERNAL_CLOSE,
     T_NOTE_OF, T_POINTS, T_REACH, T_THRESHOLD, T_STAGE_NAMES, T_EARLY_DELTA,
-    T_INIT, T_EVENT_ID_SWITCH, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
+    T_INCLUDES, T_INIT, T_INIT_END, T_EVENT_ID_SWITCH, T_EVENT_ID_NONE, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
     T_EVENT_ID_PROBE, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
     T_STEP, T_STEP_BATCH, T_STAGE_NAME, T_EVENT_COUNT, T_PROGRAM, T_ENGINE,
     T_ENGINE_ID, T_ENGINE_STEP, T_ENGINE_REST, T_COPY_STATE,
@@ -266,15 +266,23 @@ static const char *const cgen_text[T_COUNT] = {
         "/* Points lost by a positive event played early, as the unsigned\n"
         " * amount added to the score (two's complement of the penalty). */\n"
         "static const uint64_t @P@_early_delta = (uint64_t)0 - (uint64_t)",
+    [T_INCLUDES] = "\n#include <string.h> /* memcmp */\n\n",
+    /* T_INIT, a line per note, T_INIT_END */
     [T_INIT] =
         "void @P@_init(@P@_state *s)\n"
         "{\n"
         "    s->stage = 0;\n"
         "    s->score = 0;\n",
+    [T_INIT_END] =
+        "    s->events = 0;\n"
+        "    s->early = 0;\n"
+        "}\n\n",
     [T_EVENT_ID_SWITCH] =
         "/* Switch on the length, then on the byte that tells the names of\n"
         " * that length apart, then one memcmp: no hashing, no allocation. */\n"
         "int32_t @P@_event_id(const char *name, size_t len)\n{\n",
+    /* The body after T_EVENT_ID_SWITCH when there are no events. */
+    [T_EVENT_ID_NONE] = "    (void)name;\n    (void)len;\n    return -1;\n}\n",
     [T_EVENT_NAMES] =
         "/* Event names by id, and their lengths. */\n"
         "static const char *const @P@_name[@N@] = {",
@@ -802,7 +810,7 @@ static void put_event_id(cgen *g)
     }
     put(g, T_EVENT_ID_SWITCH);
     if (m->n_events == 0) {
-        fputs("    (void)name;\n    (void)len;\n    return -1;\n}\n", f);
+        put(g, T_EVENT_ID_NONE);
         return;
     }
     size_t u;
@@ -880,10 +888,7 @@ static void put_functions(cgen *g)
     put(g, T_INIT);
     for (int32_t k = 0; k < m->n_notes; k++)
         fprintf(f, "    s->points[%" PRId32 "] = 0;\n", k);
-    fputs("    s->events = 0;\n"
-          "    s->early = 0;\n"
-          "}\n\n",
-          f);
+    put(g, T_INIT_END);
 
     put_event_id(g);
     fputs("\n", f);
@@ -945,7 +950,7 @@ static uint64_t write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
     } else {
         put(&g, T_DECLS);
     }
-    fputs("\n#include <string.h> /* memcmp */\n\n", f);
+    put(&g, T_INCLUDES);
     if (o->main)
         put(&g, T_EXTERNAL_OPEN);
     put_tables(&g);
