@@ -1,5 +1,6 @@
 #!/bin/sh
-# t_emit_c.sh - the C backend end to end (`expc build --emit=c`, SPEC §6).
+# t_emit_c.sh - the C backend end to end (`expc build --emit=c`,
+# docs/language.md, Generated code).
 #
 #  - goldens: the C each example compiles to, byte for byte
 #    (tests/golden/emit_c/NAME.c and NAME.h; `UPDATE=1 sh tests/t_emit_c.sh`

@@ -2,12 +2,12 @@
  *
  * The machines here are built by hand, so the backend is tested without the
  * front end: the main one is tests/abi/abi.exp lowered (keep the two equal).
- * Each test emits into a fresh temporary folder, then checks the files
- * (both there, byte-identical on a second run), compiles them with the
- * flags SPEC §6 promises (`cc -std=c11 -Wall -Wextra -pedantic -Werror`,
- * with $CC or cc, and with clang-14 when installed) and runs programs built
- * from them: the ABI driver (tests/abi/driver.c), a lookup check over many
- * look-alike event names, and the --main program.  The atomicity tests make
+ * Each test emits into a fresh temporary folder, then checks the files (both
+ * there, byte-identical on a second run), compiles them with the flags
+ * docs/language.md (Generated code) promises (`cc -std=c11 -Wall -Wextra
+ * -pedantic -Werror`, with $CC or cc, and with clang-14 when installed) and
+ * runs programs built from them: the ABI driver (tests/abi/driver.c), a
+ * lookup check over many look-alike event names, and the --main program.  The atomicity tests make
  * outputs fail and check that nothing is left behind and the exit is 74.
  *
  * The tree's root (for tests/abi/driver.c) is $ROOT, else found from this
