@@ -122,7 +122,7 @@ $(B)/lex.yy.c $(B)/lex.yy.h &: grammar/exp.l
 	flex -o $(B)/lex.yy.c --header-file=$(B)/lex.yy.h $<
 
 # Objects that include the generated headers must wait for them.
-$(B)/src/ast.o $(B)/src/parse.o: $(B)/exp.tab.h $(B)/lex.yy.h
+$(B)/src/ast.o: $(B)/exp.tab.h $(B)/lex.yy.h
 
 # The runtime embedded in `build --main` output, made from the same files
 # the tool is built from (tools/embed.sh turns them into a C string).

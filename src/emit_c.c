@@ -1,14 +1,17 @@
 /* emit_c.c - the C backend: a lowered machine as self-contained C11.
  *
- * `expc build --emit=c -o OUT.c` writes OUT.c and OUT.h with the interface of
- * SPEC §6 for prefix P.  The code is the §4 algorithm specialised for one
- * experience: static const tables indexed by event id (note, points, the
- * stage an event needs to count) and by stage (thresholds, names), so the
- * step is a few loads and compares with no libc calls; event names are
- * resolved by a switch on the length, then on the byte that tells the
- * remaining names apart, then one memcmp.  The text is meant to be read:
- * the path, the notes and the events are laid out as commented tables, and
- * the same machine always gives the same bytes (no dates, no folders).
+ * `expc build --emit=c -o OUT.c` writes OUT.c and OUT.h with the interface
+ * of docs/language.md (Generated code) for prefix P.  The code is the scoring
+ * of docs/language.md (Scoring) specialised for one experience: static const
+ * tables indexed by event id (note, points, the stage an event needs to
+ * count) and by stage (thresholds, names), so the step is a few loads and
+ * compares with no libc calls; event names are resolved by a switch on the
+ * length, then on the byte that tells the remaining names apart, then one
+ * memcmp.  The text is meant to be read: the path, the notes and the events
+ * are laid out as commented tables, and the same machine always gives the
+ * same bytes (no dates, no folders).  The fixed text is one table of
+ * templates (cgen_text, written by tmpl.h's writer); only the data comes
+ * from code.
  *
  * With --main the source also embeds the runtime of `expc run` (src/rt,
  * captured at build time by tools/embed.sh) and a main() over an rt_engine
@@ -29,9 +32,12 @@
 #include <sys/stat.h>
 
 #include "expc/arena.h"
+#include "expc/ast.h"
 #include "expc/emit.h"
+#include "expc/exitcode.h"
 #include "expc/ir.h"
 #include "expc/outfile.h"
+#include "expc/tmpl.h"
 
 #ifndef EXPC_VERSION
 #define EXPC_VERSION "unknown" /* the Makefile defines it */
@@ -39,15 +45,7 @@
 
 const emit_backend cgen_backend = { "c", ".c", false, cgen_emit, "a source and a header" };
 
-static const char *const medium_names[3] = { "stage", "system", "service" };
-
 /* ---- small text helpers ------------------------------------------------ */
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
 
 /* User text inside a block comment.  Shown escaped the way a script would
  * write it (\" \\ \n \t, \xHH for other control bytes and for bytes that
@@ -100,25 +98,6 @@ static void put_comment_str(FILE *f, const char *s)
     put_comment_text(f, s, strlen(s), false);
 }
 
-/* A C string literal.  Printable ASCII as is (but `?`, which could start a
- * trigraph), everything else as a three-digit octal escape, which cannot run
- * into a following digit the way \x does. */
-static void put_c_string(FILE *f, const char *text, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    putc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = s[i];
-        if (c == '"' || c == '\\' || c == '?')
-            fprintf(f, "\\%c", (int)c);
-        else if (c >= 0x20 && c < 0x7F)
-            putc((int)c, f);
-        else
-            fprintf(f, "\\%03o", c);
-    }
-    putc('"', f);
-}
-
 /* An int64_t as a C constant: INT64_MIN has no literal of its own. */
 static void put_i64(FILE *f, int64_t v)
 {
@@ -152,51 +131,7 @@ static const char *note_name(const ir_machine *m, int32_t k)
     return k < m->n_notes ? m->notes[k].name : "ENGAGED";
 }
 
-/* UP of SPEC §6: the prefix upper-cased (ASCII only: it is an identifier).
- * malloc'd; the caller frees it. */
-static char *upper(const char *s)
-{
-    size_t n = strlen(s);
-    char *buf = xmalloc(n + 1);
-    for (size_t i = 0; i <= n; i++)
-        buf[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
-    return buf;
-}
-
 /* ---- checks ------------------------------------------------------------ */
-
-bool cgen_prefix_ok(const char *p)
-{
-    if (!p || !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
-        return false;
-    for (; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-              (*p >= '0' && *p <= '9') || *p == '_'))
-            return false;
-    return true;
-}
-
-const char *cgen_machine_error(const ir_machine *m)
-{
-    if (!m || !m->name)
-        return "C backend: no machine";
-    /* UP_NOTES is 3 by SPEC §6, and P_state's layout with it. */
-    if (m->n_notes != IR_NOTES)
-        return "C backend: a machine must have exactly 3 notes";
-    for (int k = 0; k < IR_NOTES; k++)
-        if (!m->notes[k].name)
-            return "C backend: a note without a name";
-    if (m->n_events > (size_t)INT32_MAX || (m->n_events && !m->events))
-        return "C backend: bad event table";
-    for (size_t i = 0; i < m->n_events; i++) {
-        const ir_event *e = &m->events[i];
-        if (!e->name || e->len == 0)
-            return "C backend: an event without a name";
-        if (e->note < 0 || e->note >= m->n_notes)
-            return "C backend: an event on a note that is not on the path";
-    }
-    return NULL;
-}
 
 /* A header base name we can write between the quotes of #include: C11
  * 6.4.7 leaves `"`, `\` and new-lines out (and `'`, `//`, `/ *` undefined,
@@ -215,12 +150,345 @@ static bool include_name_ok(const char *s)
 char *cgen_header_path(arena *a, const char *out)
 {
     size_t n = strlen(out);
-    const char *base = base_name(out);
+    const char *base = emit_base_name(out);
     /* Replace a final ".c" only when something precedes it in the base
      * name: "dir/.c" is a hidden file called ".c", not an extension. */
     if (strlen(base) > 2 && strcmp(out + n - 2, ".c") == 0)
         return arena_printf(a, "%.*s.h", (int)(n - 2), out);
     return arena_printf(a, "%s.h", out);
+}
+
+/* ---- the fixed text ------------------------------------------------------
+ *
+ * Everything the backend writes that does not come from the script, as
+ * templates (tmpl.h) in one table:
+ *   @P@ @UP@   the prefix and the prefix upper-cased
+ *   @PAD@      spaces one narrower than "void        P_step_batch(", so
+ *              the continued line's " const" starts under the parameters
+ *   @N@        the number of events; @DIM@ the same, at least 1 (C has no
+ *              empty arrays); @CAP@ and @CAP1@ the size of the event
+ *              table and its mask
+ * Every name the generated code defines after P_ or UP_ is spelled in
+ * these templates and nowhere else, so the clash check of --main
+ * (runtime_clash) reads the names from here. */
+enum {
+    T_DECLS, T_HEADER_INTRO, T_GUARD_OPEN, T_GUARD_CLOSE, T_SUMMARY_EVENTS,
+    T_SOURCE_INTRO, T_EXTERNAL_OPEN, T_EXTERNAL_CLOSE,
+    T_NOTE_OF, T_POINTS, T_REACH, T_THRESHOLD, T_STAGE_NAMES, T_EARLY_DELTA,
+    T_INCLUDES, T_INIT, T_INIT_END, T_EVENT_ID_SWITCH, T_EVENT_ID_NONE, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
+    T_EVENT_ID_PROBE, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
+    T_STEP, T_STEP_BATCH, T_STAGE_NAME, T_EVENT_COUNT, T_PROGRAM, T_ENGINE,
+    T_ENGINE_ID, T_ENGINE_STEP, T_ENGINE_REST, T_COPY_STATE,
+    T_COUNT
+};
+_Static_assert(T_COUNT <= 64, "cgen.used has a bit per template");
+
+static const char *const cgen_text[T_COUNT] = {
+    /* The declarations of docs/language.md (Generated code), word for word
+     * but for P and UP. */
+    [T_DECLS] =
+        "#include <stddef.h>\n"
+        "#include <stdint.h>\n"
+        "\n"
+        "#ifdef __cplusplus\n"
+        "extern \"C\" {\n"
+        "#endif\n"
+        "\n"
+        "#define @UP@_NOTES 3\n"
+        "\n"
+        "/* One customer's progress; start it with @P@_init. */\n"
+        "typedef struct @P@_state {\n"
+        "    int32_t  stage;             /* note index on the path; @UP@_NOTES when engaged */\n"
+        "    int64_t  score;\n"
+        "    int64_t  points[@UP@_NOTES];   /* per note, in path order */\n"
+        "    uint64_t events;\n"
+        "    uint64_t early;\n"
+        "} @P@_state;\n"
+        "\n"
+        "/* A fresh customer: stage 0, every count 0. */\n"
+        "void        @P@_init(@P@_state *s);\n"
+        "/* The id of the event called name[0..len), or -1 when the experience\n"
+        " * does not declare it.  Ids are the declaration order, from 0. */\n"
+        "int32_t     @P@_event_id(const char *name, size_t len);\n"
+        "/* One event of the customer (docs/language.md, Scoring).  Ids outside\n"
+        " * [0, @P@_event_count) are ignored: the state does not change. */\n"
+        "void        @P@_step(@P@_state *s, int32_t event_id);\n"
+        "/* For i in [0, n): @P@_step(&states[customer[i]], event_id[i]). */\n"
+        "void        @P@_step_batch(@P@_state *states, const uint32_t *customer,\n"
+        "@PAD@ const int32_t *event_id, size_t n);\n"
+        "/* The behaviour of the note at `stage` (\"STAY\", ...), \"ENGAGED\" for\n"
+        " * @UP@_NOTES, and \"?\" for any other value (never NULL). */\n"
+        "const char *@P@_stage_name(int32_t stage);\n"
+        "/* The number of events the experience declares. */\n"
+        "extern const int32_t @P@_event_count;\n"
+        "\n"
+        "#ifdef __cplusplus\n"
+        "}\n"
+        "#endif\n",
+    [T_HEADER_INTRO] =
+        " *\n"
+        " * The interface of docs/language.md (Generated code) with prefix @P@.  A customer's events\n"
+        " * are scored one by one, in order:\n"
+        " *\n"
+        " *     @P@_state s;\n"
+        " *     @P@_init(&s);\n"
+        " *     for each event name of the customer:\n"
+        " *         int32_t id = @P@_event_id(name, strlen(name));\n"
+        " *         if (id >= 0)\n"
+        " *             @P@_step(&s, id);\n"
+        " *     then s.stage, s.score, ... hold the result.\n",
+    [T_GUARD_OPEN] = "#ifndef @UP@_H\n#define @UP@_H\n",
+    [T_GUARD_CLOSE] = "#endif /* @UP@_H */\n",
+    [T_SUMMARY_EVENTS] = " *\n * Events (ids of @P@_event_id):\n *     id  event",
+    [T_SOURCE_INTRO] =
+        " *\n"
+        " * docs/language.md (Scoring) compiled for this experience: the step is driven by\n"
+        " * the constant tables below, indexed by event id and by stage.\n",
+    [T_EXTERNAL_OPEN] = "#ifndef @UP@_EXTERNAL_MACHINE\n\n",
+    [T_EXTERNAL_CLOSE] = "\n#endif /* @UP@_EXTERNAL_MACHINE */\n",
+    [T_NOTE_OF] =
+        "/* Per event id: the note it plays (index on the path). */\n"
+        "static const int32_t @P@_note_of[@DIM@] = {",
+    [T_POINTS] =
+        "/* Per event id: its points. */\n"
+        "static const int64_t @P@_points[@DIM@] = {",
+    [T_REACH] =
+        "/* Per event id: the lowest stage at which it counts (docs/language.md,\n"
+        " * Scoring): its note for w >= 0, -1 (always) for w < 0. */\n"
+        "static const int32_t @P@_reach[@DIM@] = {",
+    [T_THRESHOLD] =
+        "/* Per stage: the points needed on its note to move on. */\n"
+        "static const int64_t @P@_threshold[@UP@_NOTES] = { ",
+    [T_STAGE_NAMES] =
+        "/* Per stage: its name; the last is the engaged customer's. */\n"
+        "static const char *const @P@_stage_names[@UP@_NOTES + 1] = { ",
+    [T_EARLY_DELTA] =
+        "/* Points lost by a positive event played early, as the unsigned\n"
+        " * amount added to the score (two's complement of the penalty). */\n"
+        "static const uint64_t @P@_early_delta = (uint64_t)0 - (uint64_t)",
+    [T_INCLUDES] = "\n#include <string.h> /* memcmp */\n\n",
+    /* T_INIT, a line per note, T_INIT_END */
+    [T_INIT] =
+        "void @P@_init(@P@_state *s)\n"
+        "{\n"
+        "    s->stage = 0;\n"
+        "    s->score = 0;\n",
+    [T_INIT_END] =
+        "    s->events = 0;\n"
+        "    s->early = 0;\n"
+        "}\n\n",
+    [T_EVENT_ID_SWITCH] =
+        "/* Switch on the length, then on the byte that tells the names of\n"
+        " * that length apart, then one memcmp: no hashing, no allocation. */\n"
+        "int32_t @P@_event_id(const char *name, size_t len)\n{\n",
+    /* The body after T_EVENT_ID_SWITCH when there are no events. */
+    [T_EVENT_ID_NONE] = "    (void)name;\n    (void)len;\n    return -1;\n}\n",
+    [T_EVENT_NAMES] =
+        "/* Event names by id, and their lengths. */\n"
+        "static const char *const @P@_name[@N@] = {",
+    [T_EVENT_NAME_LEN] = "\n};\n\nstatic const uint32_t @P@_name_len[@N@] = {",
+    [T_EVENT_SLOTS] =
+        "\n};\n\n"
+        "/* Open addressing on FNV-1a of the name: id + 1, 0 when empty. */\n"
+        "static const uint32_t @P@_slots[@CAP@] = {",
+    /* hash_fnv1a and the probing of ir_event_table_build, in C. */
+    [T_EVENT_ID_PROBE] =
+        "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
+        "int32_t @P@_event_id(const char *name, size_t len)\n{\n"
+        "    uint32_t h = 2166136261u;\n"
+        "    for (size_t i = 0; i < len; i++)\n"
+        "        h = (h ^ (unsigned char)name[i]) * 16777619u;\n"
+        "    for (size_t i = h & @CAP1@u;; i = (i + 1) & @CAP1@u) {\n"
+        "        uint32_t s = @P@_slots[i];\n"
+        "        if (s == 0)\n"
+        "            return -1;\n"
+        "        if (@P@_name_len[s - 1] == len && memcmp(@P@_name[s - 1], name, len) == 0)\n"
+        "            return (int32_t)(s - 1);\n"
+        "    }\n"
+        "}\n",
+    [T_ADVANCE] =
+        "/* One event (docs/language.md, Scoring).  Steps 2-4 are one compare against\n"
+        " * @P@_reach and two adds, without branches; sums are done in uint64_t\n"
+        " * so they wrap like the interpreter's instead of overflowing.\n"
+        " * Ids out of range are ignored, as the header says. */\n"
+        "static void @P@_advance(@P@_state *s, int32_t id)\n"
+        "{\n"
+        "    int counts;\n"
+        "    uint64_t w;\n"
+        "    int32_t j;\n"
+        "\n",
+    [T_RANGE_LITERAL] = "    if ((uint32_t)id >= @N@u) /* @P@_event_count */\n",
+    [T_RANGE_OBJECT] = "    if ((uint32_t)id >= (uint32_t)@P@_event_count)\n",
+    [T_ADVANCE_BODY] =
+        "        return;\n"
+        "    counts = @P@_reach[id] <= s->stage;\n"
+        "    w = (uint64_t)@P@_points[id];\n"
+        "    j = @P@_note_of[id];\n"
+        "    s->events += 1;\n"
+        "    s->score = (int64_t)((uint64_t)s->score + (counts ? w : @P@_early_delta));\n"
+        "    s->points[j] = (int64_t)((uint64_t)s->points[j] + (counts ? w : 0));\n"
+        "    s->early += (uint64_t)!counts;\n"
+        "    while (s->stage < @UP@_NOTES && s->points[s->stage] >= @P@_threshold[s->stage])\n"
+        "        s->stage += 1;\n"
+        "}\n\n",
+    [T_STEP] =
+        "void @P@_step(@P@_state *s, int32_t event_id)\n"
+        "{\n"
+        "    @P@_advance(s, event_id);\n"
+        "}\n\n",
+    [T_STEP_BATCH] =
+        "void @P@_step_batch(@P@_state *states, const uint32_t *customer,\n"
+        "    const int32_t *event_id, size_t n)\n"
+        "{\n"
+        "    size_t i;\n"
+        "\n"
+        "    for (i = 0; i < n; i++) {\n"
+        "#if defined(__GNUC__) || defined(__clang__)\n"
+        "        /* With many customers each step misses the cache: fetch the\n"
+        "         * state 64 events ahead (both lines it may straddle). */\n"
+        "        if (i + 64 < n) {\n"
+        "            const char *a = (const char *)&states[customer[i + 64]];\n"
+        "            __builtin_prefetch(a, 1, 3);\n"
+        "            __builtin_prefetch(a + sizeof *states - 1, 1, 3);\n"
+        "        }\n"
+        "#endif\n"
+        "        @P@_advance(&states[customer[i]], event_id[i]);\n"
+        "    }\n"
+        "}\n\n",
+    [T_STAGE_NAME] =
+        "const char *@P@_stage_name(int32_t stage)\n"
+        "{\n"
+        "    return (uint32_t)stage <= @UP@_NOTES ? @P@_stage_names[stage] : \"?\";\n"
+        "}\n\n",
+    [T_EVENT_COUNT] = "const int32_t @P@_event_count = @N@;\n",
+    /* The --main part: the runtime follows this, then T_ENGINE. */
+    [T_PROGRAM] =
+        "\n"
+        "/* ==== The standalone program (expc build --main) ====================\n"
+        " *\n"
+        " * What follows is the runtime of `expc run` (expc " EXPC_VERSION "'s src/rt:\n"
+        " * the event reader, the customer table and the output), copied in\n"
+        " * verbatim so this program's output, messages and exit codes are\n"
+        " * those of `expc run`; then an rt_engine over the functions above, and\n"
+        " * main().  Compile with -D@UP@_EXTERNAL_MACHINE to take the functions\n"
+        " * from another object instead (expc build --emit=obj).\n"
+        " */\n\n",
+    /* One state copied into the other, member by member: @D@member =
+     * @S@member, lines indented by @IN@. */
+    [T_COPY_STATE] =
+        "@IN@@D@stage = @S@stage;\n"
+        "@IN@@D@score = @S@score;\n"
+        "@IN@for (k = 0; k < @UP@_NOTES; k++)\n"
+        "@IN@    @D@points[k] = @S@points[k];\n"
+        "@IN@@D@events = @S@events;\n"
+        "@IN@@D@early = @S@early;\n",
+    /* The engine: T_ENGINE, a copy, T_ENGINE_ID, a copy, T_ENGINE_STEP, a
+     * copy, T_ENGINE_REST (put_engine). */
+    [T_ENGINE] =
+        "\n"
+        "/* ---- the engine ---------------------------------------------------- */\n"
+        "\n"
+        "/* rt_state and @P@_state have the same members; they are copied member\n"
+        " * by member, as distinct types may not alias. */\n"
+        "_Static_assert(RT_NOTES == @UP@_NOTES, \"runtime and machine disagree on the notes\");\n"
+        "\n"
+        "static void @P@_rt_init(void *ctx, rt_state *r)\n"
+        "{\n"
+        "    @P@_state s;\n"
+        "    int k;\n"
+        "\n"
+        "    (void)ctx;\n"
+        "    @P@_init(&s);\n",
+    [T_ENGINE_ID] =
+        "}\n\n"
+        "static int32_t @P@_rt_event_id(void *ctx, const char *name, size_t len)\n"
+        "{\n"
+        "    (void)ctx;\n"
+        "    return @P@_event_id(name, len);\n"
+        "}\n\n"
+        "static void @P@_rt_step_batch(void *ctx, rt_state *states, const uint32_t *customer,\n"
+        "    const int32_t *event_id, size_t n)\n"
+        "{\n"
+        "    size_t i;\n"
+        "    int k;\n"
+        "\n"
+        "    (void)ctx;\n"
+        "    for (i = 0; i < n; i++) {\n"
+        "        rt_state *r = &states[customer[i]];\n"
+        "        @P@_state s;\n"
+        "\n",
+    [T_ENGINE_STEP] = "        @P@_step(&s, event_id[i]);\n",
+    [T_ENGINE_REST] =
+        "    }\n"
+        "}\n\n"
+        "static const char *@P@_rt_stage_name(void *ctx, int32_t stage)\n"
+        "{\n"
+        "    (void)ctx;\n"
+        "    return @P@_stage_name(stage);\n"
+        "}\n\n"
+        "static const rt_engine @P@_engine = {\n"
+        "    .ctx = NULL,\n"
+        "    .n_notes = @UP@_NOTES,\n"
+        "    .init = @P@_rt_init,\n"
+        "    .event_id = @P@_rt_event_id,\n"
+        "    .step_batch = @P@_rt_step_batch,\n"
+        "    .stage_name = @P@_rt_stage_name,\n"
+        "};\n\n"
+        "/* Parses the command line like `expc run` (FILE or stdin, --format,\n"
+        " * --strict, --skip-invalid) and runs; defined in the runtime above. */\n"
+        "int rt_main(int argc, char **argv, const rt_engine *e);\n\n"
+        "int main(int argc, char **argv)\n"
+        "{\n"
+        "    return rt_main(argc, argv, &@P@_engine);\n"
+        "}\n",
+};
+
+/* What the templates are filled with for one machine and prefix. */
+typedef struct cgen {
+    FILE *f;
+    const ir_machine *m;
+    const char *P;
+    char *UP;                 /* malloc'd */
+    char *pad;                /* malloc'd */
+    char n[24], dim[24], cap[24], cap1[24];
+    const char *dst, *src, *in; /* @D@ @S@ @IN@ of T_COPY_STATE */
+    uint64_t used;            /* bit t: template t was written */
+} cgen;
+
+static void cgen_init(cgen *g, FILE *f, const ir_machine *m, const char *P)
+{
+    g->f = f;
+    g->m = m;
+    g->P = P;
+    g->UP = emit_upper(P);
+    size_t w = strlen("void        _step_batch(") + strlen(P) - 1;
+    g->pad = xmalloc(w + 1);
+    memset(g->pad, ' ', w);
+    g->pad[w] = 0;
+    snprintf(g->n, sizeof g->n, "%zu", m->n_events);
+    snprintf(g->dim, sizeof g->dim, "%zu", m->n_events ? m->n_events : 1);
+    g->cap[0] = g->cap1[0] = 0;
+    g->dst = g->src = g->in = "";
+    g->used = 0;
+}
+
+static void cgen_fini(cgen *g)
+{
+    free(g->UP);
+    free(g->pad);
+}
+
+/* Writes template t of cgen_text. */
+static void put(cgen *g, int t)
+{
+    const tmpl_var vars[] = {
+        { "P", g->P }, { "UP", g->UP }, { "PAD", g->pad }, { "N", g->n },
+        { "DIM", g->dim }, { "CAP", g->cap }, { "CAP1", g->cap1 },
+        { "D", g->dst }, { "S", g->src }, { "IN", g->in },
+    };
+    const tmpl_env env = { vars, sizeof vars / sizeof *vars, NULL, NULL };
+    tmpl_put(g->f, cgen_text[t], &env);
+    g->used |= (uint64_t)1 << t;
 }
 
 /* ---- the header -------------------------------------------------------- */
@@ -230,7 +498,7 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
 {
     fputs("/* ", f);
     if (o->file_name) {
-        put_comment_str(f, base_name(o->file_name));
+        put_comment_str(f, emit_base_name(o->file_name));
         fputs(" - ", f);
     }
     fprintf(f, "%s for experience ", what);
@@ -243,15 +511,17 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
     fputs(".\n *\n * Generated by expc " EXPC_VERSION, f);
     if (m->script) {
         fputs(" from ", f);
-        put_comment_str(f, base_name(m->script));
+        put_comment_str(f, emit_base_name(m->script));
     }
     fputs("; do not edit: change the script\n"
           " * and build again.\n", f);
 }
 
 /* Path and event id tables, in the header where users look them up. */
-static void put_summary(FILE *f, const ir_machine *m, const char *P)
+static void put_summary(cgen *g)
 {
+    FILE *f = g->f;
+    const ir_machine *m = g->m;
     fputs(" *\n * Path (stage: note, points needed on it to move on):\n", f);
     for (int32_t k = 0; k <= m->n_notes; k++) {
         fprintf(f, " *   %" PRId32 "  ", k);
@@ -272,7 +542,7 @@ static void put_summary(FILE *f, const ir_machine *m, const char *P)
     for (size_t i = 0; i < m->n_events; i++)
         if (m->events[i].len > w)
             w = m->events[i].len;
-    fprintf(f, " *\n * Events (ids of %s_event_id):\n *   %4s  event", P, "id");
+    put(g, T_SUMMARY_EVENTS);
     pad(f, 5, w);
     fputs("  note    points\n", f);
     for (size_t i = 0; i < m->n_events; i++) {
@@ -291,77 +561,25 @@ static void put_summary(FILE *f, const ir_machine *m, const char *P)
         fputs(" *   (none)\n", f);
 }
 
-/* The declarations of SPEC §6, word for word but for P and UP. */
-static void put_declarations(FILE *f, const char *P, const char *UP)
+/* The writers return the templates they used (cgen.used). */
+static uint64_t write_header(FILE *f, const ir_machine *m, const cgen_opts *o)
 {
-    fprintf(f,
-            "#include <stddef.h>\n"
-            "#include <stdint.h>\n"
-            "\n"
-            "#ifdef __cplusplus\n"
-            "extern \"C\" {\n"
-            "#endif\n"
-            "\n"
-            "#define %s_NOTES 3\n"
-            "\n"
-            "/* One customer's progress; start it with %s_init. */\n"
-            "typedef struct %s_state {\n"
-            "    int32_t  stage;             /* note index on the path; %s_NOTES when engaged */\n"
-            "    int64_t  score;\n"
-            "    int64_t  points[%s_NOTES];   /* per note, in path order */\n"
-            "    uint64_t events;\n"
-            "    uint64_t early;\n"
-            "} %s_state;\n"
-            "\n",
-            UP, P, P, UP, UP, P);
-    fprintf(f,
-            "/* A fresh customer: stage 0, every count 0. */\n"
-            "void        %s_init(%s_state *s);\n"
-            "/* The id of the event called name[0..len), or -1 when the experience\n"
-            " * does not declare it.  Ids are the declaration order, from 0. */\n"
-            "int32_t     %s_event_id(const char *name, size_t len);\n"
-            "/* One event of the customer (SPEC section 4).  Ids outside\n"
-            " * [0, %s_event_count) are ignored: the state does not change. */\n"
-            "void        %s_step(%s_state *s, int32_t event_id);\n"
-            "/* For i in [0, n): %s_step(&states[customer[i]], event_id[i]). */\n"
-            "void        %s_step_batch(%s_state *states, const uint32_t *customer,\n"
-            "%*s const int32_t *event_id, size_t n);\n"
-            "/* The behaviour of the note at `stage` (\"STAY\", ...), \"ENGAGED\" for\n"
-            " * %s_NOTES, and \"?\" for any other value (never NULL). */\n"
-            "const char *%s_stage_name(int32_t stage);\n"
-            "/* The number of events the experience declares. */\n"
-            "extern const int32_t %s_event_count;\n",
-            P, P, P, P, P, P, P, P, P, (int)(strlen(P) + 23), "", UP, P, P);
-    fputs("\n"
-          "#ifdef __cplusplus\n"
-          "}\n"
-          "#endif\n",
-          f);
+    cgen g;
+    cgen_init(&g, f, m, o->prefix);
+    put_opening(f, m, o, "the scoring machine");
+    put(&g, T_HEADER_INTRO);
+    put_summary(&g);
+    fputs(" */\n", f);
+    put(&g, T_GUARD_OPEN);
+    put(&g, T_DECLS);
+    put(&g, T_GUARD_CLOSE);
+    cgen_fini(&g);
+    return g.used;
 }
 
 void cgen_write_header(FILE *f, const ir_machine *m, const cgen_opts *o)
 {
-    const char *P = o->prefix;
-    char *UP = upper(P);
-    put_opening(f, m, o, "the scoring machine");
-    fprintf(f, " *\n"
-               " * The interface of SPEC section 6 with prefix %s.  A customer's events\n"
-               " * are scored one by one, in order:\n"
-               " *\n"
-               " *     %s_state s;\n"
-               " *     %s_init(&s);\n"
-               " *     for each event name of the customer:\n"
-               " *         int32_t id = %s_event_id(name, strlen(name));\n"
-               " *         if (id >= 0)\n"
-               " *             %s_step(&s, id);\n"
-               " *     then s.stage, s.score, ... hold the result.\n",
-            P, P, P, P, P);
-    put_summary(f, m, P);
-    fputs(" */\n", f);
-    fprintf(f, "#ifndef %s_H\n#define %s_H\n", UP, UP);
-    put_declarations(f, P, UP);
-    fprintf(f, "#endif /* %s_H */\n", UP);
-    free(UP);
+    write_header(f, m, o);
 }
 
 /* ---- the source -------------------------------------------------------- */
@@ -389,7 +607,7 @@ static void put_details(FILE *f, const ir_machine *m)
         for (int md = 0; md < 3; md++) {
             if (!n->media[md])
                 continue;
-            fprintf(f, " *        %-8s", medium_names[md]);
+            fprintf(f, " *        %-8s", ast_medium_name((ast_medium)md));
             put_comment_text(f, n->media[md], strlen(n->media[md]), true);
             fputs("\n", f);
         }
@@ -430,7 +648,7 @@ static void put_details(FILE *f, const ir_machine *m)
         put_comment_str(f, em);
         pad(f, strlen(em), we);
         fputs("  ", f);
-        const char *via = e->via >= 0 && e->via < 3 ? medium_names[e->via] : "-";
+        const char *via = e->via == M_NONE ? "-" : ast_medium_name((ast_medium)e->via);
         fputs(via, f);
         pad(f, strlen(via), 7);
         fputs("  ", f);
@@ -478,7 +696,7 @@ static void put_dispatch(FILE *f, name_ent *ents, size_t n, int depth, name_ent 
     if (n == 1) {
         indent(f, depth);
         fputs("if (memcmp(name, ", f);
-        put_c_string(f, ents[0].name, len);
+        tmpl_c_string(f, ents[0].name, len, false);
         fprintf(f, ", %zu) == 0)\n", len);
         indent(f, depth + 1);
         fprintf(f, "return %" PRId32 ";\n", ents[0].id);
@@ -534,65 +752,37 @@ static void put_dispatch(FILE *f, name_ent *ents, size_t n, int depth, name_ent 
  * superlinear in it (20,000 events: over a minute of gcc -O2). */
 #define EVENT_ID_SWITCH_MAX 256
 
-static void put_event_id_table(FILE *f, const ir_machine *m, const char *P)
+static void put_event_id_table(cgen *g)
 {
+    FILE *f = g->f;
+    const ir_machine *m = g->m;
     size_t n = m->n_events;
     ir_event_table t;
     ir_event_table_build(m, &t);
-    size_t cap = t.cap;
-    const uint32_t *slot = t.slots;
-    fprintf(f, "/* Event names by id, and their lengths. */\n"
-               "static const char *const %s_name[%zu] = {", P, n);
+    snprintf(g->cap, sizeof g->cap, "%zu", t.cap);
+    snprintf(g->cap1, sizeof g->cap1, "%zu", t.cap - 1);
+    put(g, T_EVENT_NAMES);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",\n    " : "\n    ", f);
-        put_c_string(f, m->events[i].name, m->events[i].len);
+        tmpl_c_string(f, m->events[i].name, m->events[i].len, false);
     }
-    fprintf(f, "\n};\n\nstatic const uint32_t %s_name_len[%zu] = {", P, n);
+    put(g, T_EVENT_NAME_LEN);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s%s%zu", i ? "," : "", i % 16 ? " " : "\n    ", m->events[i].len);
-    fprintf(f, "\n};\n\n"
-               "/* Open addressing on FNV-1a of the name: id + 1, 0 when empty. */\n"
-               "static const uint32_t %s_slots[%zu] = {", P, cap);
-    for (size_t i = 0; i < cap; i++)
-        fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", slot[i]);
+    put(g, T_EVENT_SLOTS);
+    for (size_t i = 0; i < t.cap; i++)
+        fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", t.slots[i]);
     fputs("\n};\n\n", f);
     free(t.slots);
-    /* ir_fnv1a and the probing of ir_event_table_build, in C. */
-    fprintf(f,
-            "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
-            "int32_t %s_event_id(const char *name, size_t len)\n{\n"
-            "    uint32_t h = 2166136261u;\n"
-            "    for (size_t i = 0; i < len; i++)\n"
-            "        h = (h ^ (unsigned char)name[i]) * 16777619u;\n"
-            "    for (size_t i = h & %zuu;; i = (i + 1) & %zuu) {\n"
-            "        uint32_t s = %s_slots[i];\n"
-            "        if (s == 0)\n"
-            "            return -1;\n"
-            "        if (%s_name_len[s - 1] == len && memcmp(%s_name[s - 1], name, len) == 0)\n"
-            "            return (int32_t)(s - 1);\n"
-            "    }\n"
-            "}\n",
-            P, cap - 1, cap - 1, P, P, P);
+    put(g, T_EVENT_ID_PROBE);
 }
 
-static void put_event_id(FILE *f, const ir_machine *m, const char *P)
+/* The names of the distinct events, sorted by length and bytes (the first
+ * id of a name declared twice); *n_out of them, malloc'd. */
+static name_ent *sorted_names(const ir_machine *m, size_t *n_out)
 {
-    if (m->n_events > EVENT_ID_SWITCH_MAX) {
-        put_event_id_table(f, m, P);
-        return;
-    }
-    fprintf(f,
-            "/* Switch on the length, then on the byte that tells the names of\n"
-            " * that length apart, then one memcmp: no hashing, no allocation. */\n"
-            "int32_t %s_event_id(const char *name, size_t len)\n{\n",
-            P);
-    if (m->n_events == 0) {
-        fputs("    (void)name;\n    (void)len;\n    return -1;\n}\n", f);
-        return;
-    }
     size_t n = m->n_events;
     name_ent *ents = xmalloc(n * sizeof *ents);
-    name_ent *tmp = xmalloc(n * sizeof *tmp);
     for (size_t i = 0; i < n; i++) {
         ents[i].name = m->events[i].name;
         ents[i].len = m->events[i].len;
@@ -606,6 +796,26 @@ static void put_event_id(FILE *f, const ir_machine *m, const char *P)
         if (u == 0 || ents[i].len != ents[u - 1].len ||
             memcmp(ents[i].name, ents[u - 1].name, ents[i].len) != 0)
             ents[u++] = ents[i];
+    *n_out = u;
+    return ents;
+}
+
+static void put_event_id(cgen *g)
+{
+    FILE *f = g->f;
+    const ir_machine *m = g->m;
+    if (m->n_events > EVENT_ID_SWITCH_MAX) {
+        put_event_id_table(g);
+        return;
+    }
+    put(g, T_EVENT_ID_SWITCH);
+    if (m->n_events == 0) {
+        put(g, T_EVENT_ID_NONE);
+        return;
+    }
+    size_t u;
+    name_ent *ents = sorted_names(m, &u);
+    name_ent *tmp = xmalloc(m->n_events * sizeof *tmp);
     fputs("    switch (len) {\n", f);
     for (size_t i = 0; i < u;) {
         size_t j = i;
@@ -621,40 +831,35 @@ static void put_event_id(FILE *f, const ir_machine *m, const char *P)
     free(tmp);
 }
 
-static void put_tables(FILE *f, const ir_machine *m, const char *P, const char *UP)
+/* One value per event id (0 for the unused slot of a machine without
+ * events), `per_line` to a line: the data of a T_NOTE_OF-like table. */
+static void put_event_row(cgen *g, int t, int per_line, int64_t (*value)(const ir_event *e))
 {
-    size_t n = m->n_events;
+    const ir_machine *m = g->m;
+    size_t dim = m->n_events ? m->n_events : 1;
+    put(g, t);
+    for (size_t i = 0; i < dim; i++) {
+        fprintf(g->f, "%s%s", i ? "," : "", i % (size_t)per_line ? " " : "\n    ");
+        put_i64(g->f, m->n_events ? value(&m->events[i]) : 0);
+    }
+    fputs("\n};\n\n", g->f);
+}
+
+static int64_t event_note(const ir_event *e) { return e->note; }
+static int64_t event_points(const ir_event *e) { return e->points; }
+static int64_t event_reach(const ir_event *e) { return e->counts_from; }
+
+static void put_tables(cgen *g)
+{
+    FILE *f = g->f;
+    const ir_machine *m = g->m;
     /* C has no empty arrays; a machine without events gets one unused slot
      * (P_step's range check never reaches it). */
-    size_t dim = n ? n : 1;
+    put_event_row(g, T_NOTE_OF, 16, event_note);
+    put_event_row(g, T_POINTS, 8, event_points);
+    put_event_row(g, T_REACH, 16, event_reach);
 
-    fprintf(f, "/* Per event id: the note it plays (index on the path). */\n"
-               "static const int32_t %s_note_of[%zu] = {", P, dim);
-    for (size_t i = 0; i < dim; i++)
-        fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ",
-                n ? m->events[i].note : 0);
-    fputs("\n};\n\n", f);
-
-    fprintf(f, "/* Per event id: its points. */\n"
-               "static const int64_t %s_points[%zu] = {", P, dim);
-    for (size_t i = 0; i < dim; i++) {
-        fprintf(f, "%s%s", i ? "," : "", i % 8 ? " " : "\n    ");
-        put_i64(f, n ? m->events[i].points : 0);
-    }
-    fputs("\n};\n\n", f);
-
-    fprintf(f,
-            "/* Per event id: the lowest stage at which it counts (SPEC section 4,\n"
-            " * steps 2-3): its note for w >= 0, -1 (always) for w < 0. */\n"
-            "static const int32_t %s_reach[%zu] = {",
-            P, dim);
-    for (size_t i = 0; i < dim; i++)
-        fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ",
-                n ? (m->events[i].points < 0 ? -1 : m->events[i].note) : 0);
-    fputs("\n};\n\n", f);
-
-    fprintf(f, "/* Per stage: the points needed on its note to move on. */\n"
-               "static const int64_t %s_threshold[%s_NOTES] = { ", P, UP);
+    put(g, T_THRESHOLD);
     for (int32_t k = 0; k < m->n_notes; k++) {
         if (k)
             fputs(", ", f);
@@ -662,216 +867,80 @@ static void put_tables(FILE *f, const ir_machine *m, const char *P, const char *
     }
     fputs(" };\n\n", f);
 
-    fprintf(f, "/* Per stage: its name; the last is the engaged customer's. */\n"
-               "static const char *const %s_stage_names[%s_NOTES + 1] = { ", P, UP);
+    put(g, T_STAGE_NAMES);
     for (int32_t k = 0; k <= m->n_notes; k++) {
         if (k)
             fputs(", ", f);
         const char *s = note_name(m, k);
-        put_c_string(f, s, strlen(s));
+        tmpl_c_string(f, s, strlen(s), false);
     }
     fputs(" };\n\n", f);
 
-    fprintf(f, "/* Points lost by a positive event played early, as the unsigned\n"
-               " * amount added to the score (two's complement of the penalty). */\n"
-               "static const uint64_t %s_early_delta = (uint64_t)0 - (uint64_t)", P);
+    put(g, T_EARLY_DELTA);
     put_i64(f, m->penalty_early);
     fputs(";\n\n", f);
 }
 
-static void put_functions(FILE *f, const ir_machine *m, const char *P, const char *UP)
+static void put_functions(cgen *g)
 {
-    fprintf(f,
-            "void %s_init(%s_state *s)\n"
-            "{\n"
-            "    s->stage = 0;\n"
-            "    s->score = 0;\n",
-            P, P);
+    FILE *f = g->f;
+    const ir_machine *m = g->m;
+    put(g, T_INIT);
     for (int32_t k = 0; k < m->n_notes; k++)
         fprintf(f, "    s->points[%" PRId32 "] = 0;\n", k);
-    fputs("    s->events = 0;\n"
-          "    s->early = 0;\n"
-          "}\n\n",
-          f);
+    put(g, T_INIT_END);
 
-    put_event_id(f, m, P);
+    put_event_id(g);
     fputs("\n", f);
 
-    fprintf(f,
-            "/* SPEC section 4 for one event.  Steps 2-4 are one compare against\n"
-            " * %s_reach and two adds, without branches; sums are done in uint64_t\n"
-            " * so they wrap like the interpreter's instead of overflowing.\n"
-            " * Ids out of range are ignored, as the header says. */\n"
-            "static void %s_advance(%s_state *s, int32_t id)\n"
-            "{\n"
-            "    int counts;\n"
-            "    uint64_t w;\n"
-            "    int32_t j;\n"
-            "\n",
-            P, P, P);
+    put(g, T_ADVANCE);
     /* The bound as a literal lets the compiler fold it; with no events the
      * literal would be 0u, and `>= 0u` trips -Wtype-limits: use the object. */
-    if (m->n_events)
-        fprintf(f, "    if ((uint32_t)id >= %zuu) /* %s_event_count */\n", m->n_events, P);
-    else
-        fprintf(f, "    if ((uint32_t)id >= (uint32_t)%s_event_count)\n", P);
-    fprintf(f,
-            "        return;\n"
-            "    counts = %s_reach[id] <= s->stage;\n"
-            "    w = (uint64_t)%s_points[id];\n"
-            "    j = %s_note_of[id];\n"
-            "    s->events += 1;\n"
-            "    s->score = (int64_t)((uint64_t)s->score + (counts ? w : %s_early_delta));\n"
-            "    s->points[j] = (int64_t)((uint64_t)s->points[j] + (counts ? w : 0));\n"
-            "    s->early += (uint64_t)!counts;\n"
-            "    while (s->stage < %s_NOTES && s->points[s->stage] >= %s_threshold[s->stage])\n"
-            "        s->stage += 1;\n"
-            "}\n\n",
-            P, P, P, P, UP, P);
+    put(g, m->n_events ? T_RANGE_LITERAL : T_RANGE_OBJECT);
+    put(g, T_ADVANCE_BODY);
+    put(g, T_STEP);
+    put(g, T_STEP_BATCH);
+    put(g, T_STAGE_NAME);
+    put(g, T_EVENT_COUNT);
+}
 
-    fprintf(f,
-            "void %s_step(%s_state *s, int32_t event_id)\n"
-            "{\n"
-            "    %s_advance(s, event_id);\n"
-            "}\n\n",
-            P, P, P);
+/* T_COPY_STATE: `dst` and `src` are "r->" (an rt_state *) or "s." (a
+ * P_state). */
+static void put_copy(cgen *g, const char *dst, const char *src, const char *in)
+{
+    g->dst = dst;
+    g->src = src;
+    g->in = in;
+    put(g, T_COPY_STATE);
+}
 
-    fprintf(f,
-            "void %s_step_batch(%s_state *states, const uint32_t *customer,\n"
-            "    const int32_t *event_id, size_t n)\n"
-            "{\n"
-            "    size_t i;\n"
-            "\n"
-            "    for (i = 0; i < n; i++) {\n"
-            "#if defined(__GNUC__) || defined(__clang__)\n"
-            "        /* With many customers each step misses the cache: fetch the\n"
-            "         * state 64 events ahead (both lines it may straddle). */\n"
-            "        if (i + 64 < n) {\n"
-            "            const char *a = (const char *)&states[customer[i + 64]];\n"
-            "            __builtin_prefetch(a, 1, 3);\n"
-            "            __builtin_prefetch(a + sizeof *states - 1, 1, 3);\n"
-            "        }\n"
-            "#endif\n"
-            "        %s_advance(&states[customer[i]], event_id[i]);\n"
-            "    }\n"
-            "}\n\n",
-            P, P, P);
-
-    fprintf(f,
-            "const char *%s_stage_name(int32_t stage)\n"
-            "{\n"
-            "    return (uint32_t)stage <= %s_NOTES ? %s_stage_names[stage] : \"?\";\n"
-            "}\n\n",
-            P, UP, P);
-
-    fprintf(f, "const int32_t %s_event_count = %zu;\n", P, m->n_events);
+/* The rt_engine over the P_ functions; rt_state and P_state are distinct
+ * types, so states are copied both ways around each call. */
+static void put_engine(cgen *g)
+{
+    put(g, T_ENGINE);
+    put_copy(g, "r->", "s.", "    ");
+    put(g, T_ENGINE_ID);
+    put_copy(g, "s.", "r->", "        ");
+    put(g, T_ENGINE_STEP);
+    put_copy(g, "r->", "s.", "        ");
+    put(g, T_ENGINE_REST);
 }
 
 /* The --main part: runtime, engine, main(). */
-static void put_program(FILE *f, const char *P, const char *UP)
+static void put_program(cgen *g)
 {
-    fprintf(f,
-            "\n"
-            "/* ==== The standalone program (expc build --main) ====================\n"
-            " *\n"
-            " * What follows is the runtime of `expc run` (expc " EXPC_VERSION "'s src/rt:\n"
-            " * the event reader, the customer table and the output), copied in\n"
-            " * verbatim so this program's output, messages and exit codes are\n"
-            " * those of `expc run`; then an rt_engine over the functions above, and\n"
-            " * main().  Compile with -D%s_EXTERNAL_MACHINE to take the functions\n"
-            " * from another object instead (expc build --emit=obj).\n"
-            " */\n\n",
-            UP);
-    fwrite(cgen_runtime_source, 1, cgen_runtime_size, f);
-    fprintf(f,
-            "\n"
-            "/* ---- the engine ---------------------------------------------------- */\n"
-            "\n"
-            "/* rt_state and %s_state have the same members; they are copied member\n"
-            " * by member, as distinct types may not alias. */\n"
-            "_Static_assert(RT_NOTES == %s_NOTES, \"runtime and machine disagree on the notes\");\n"
-            "\n"
-            "static void %s_rt_init(void *ctx, rt_state *r)\n"
-            "{\n"
-            "    %s_state s;\n"
-            "    int k;\n"
-            "\n"
-            "    (void)ctx;\n"
-            "    %s_init(&s);\n"
-            "    r->stage = s.stage;\n"
-            "    r->score = s.score;\n"
-            "    for (k = 0; k < %s_NOTES; k++)\n"
-            "        r->points[k] = s.points[k];\n"
-            "    r->events = s.events;\n"
-            "    r->early = s.early;\n"
-            "}\n\n",
-            P, UP, P, P, P, UP);
-    fprintf(f,
-            "static int32_t %s_rt_event_id(void *ctx, const char *name, size_t len)\n"
-            "{\n"
-            "    (void)ctx;\n"
-            "    return %s_event_id(name, len);\n"
-            "}\n\n"
-            "static void %s_rt_step_batch(void *ctx, rt_state *states, const uint32_t *customer,\n"
-            "    const int32_t *event_id, size_t n)\n"
-            "{\n"
-            "    size_t i;\n"
-            "    int k;\n"
-            "\n"
-            "    (void)ctx;\n"
-            "    for (i = 0; i < n; i++) {\n"
-            "        rt_state *r = &states[customer[i]];\n"
-            "        %s_state s;\n"
-            "\n"
-            "        s.stage = r->stage;\n"
-            "        s.score = r->score;\n"
-            "        for (k = 0; k < %s_NOTES; k++)\n"
-            "            s.points[k] = r->points[k];\n"
-            "        s.events = r->events;\n"
-            "        s.early = r->early;\n"
-            "        %s_step(&s, event_id[i]);\n"
-            "        r->stage = s.stage;\n"
-            "        r->score = s.score;\n"
-            "        for (k = 0; k < %s_NOTES; k++)\n"
-            "            r->points[k] = s.points[k];\n"
-            "        r->events = s.events;\n"
-            "        r->early = s.early;\n"
-            "    }\n"
-            "}\n\n",
-            P, P, P, P, UP, P, UP);
-    fprintf(f,
-            "static const char *%s_rt_stage_name(void *ctx, int32_t stage)\n"
-            "{\n"
-            "    (void)ctx;\n"
-            "    return %s_stage_name(stage);\n"
-            "}\n\n"
-            "static const rt_engine %s_engine = {\n"
-            "    .ctx = NULL,\n"
-            "    .n_notes = %s_NOTES,\n"
-            "    .init = %s_rt_init,\n"
-            "    .event_id = %s_rt_event_id,\n"
-            "    .step_batch = %s_rt_step_batch,\n"
-            "    .stage_name = %s_rt_stage_name,\n"
-            "};\n\n"
-            "/* Parses the command line like `expc run` (FILE or stdin, --format,\n"
-            " * --strict, --skip-invalid) and runs; defined in the runtime above. */\n"
-            "int rt_main(int argc, char **argv, const rt_engine *e);\n\n"
-            "int main(int argc, char **argv)\n"
-            "{\n"
-            "    return rt_main(argc, argv, &%s_engine);\n"
-            "}\n",
-            P, P, P, UP, P, P, P, P, P);
+    put(g, T_PROGRAM);
+    fwrite(cgen_runtime_source, 1, cgen_runtime_size, g->f);
+    put_engine(g);
 }
 
-void cgen_write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
+static uint64_t write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
 {
-    const char *P = o->prefix;
-    char *UP = upper(P);
+    cgen g;
+    cgen_init(&g, f, m, o->prefix);
     put_opening(f, m, o, "the scoring machine");
-    fputs(" *\n"
-          " * SPEC section 4 compiled for this experience: the step is driven by\n"
-          " * the constant tables below, indexed by event id and by stage.\n",
-          f);
+    put(&g, T_SOURCE_INTRO);
     put_details(f, m);
     fputs(" */\n", f);
     if (o->header_name) {
@@ -879,51 +948,97 @@ void cgen_write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
         /* cgen_emit made sure the name fits between the quotes */
         fprintf(f, "\"%s\"\n", o->header_name);
     } else {
-        put_declarations(f, P, UP);
+        put(&g, T_DECLS);
     }
-    fputs("\n#include <string.h> /* memcmp */\n\n", f);
+    put(&g, T_INCLUDES);
     if (o->main)
-        fprintf(f, "#ifndef %s_EXTERNAL_MACHINE\n\n", UP);
-    put_tables(f, m, P, UP);
-    put_functions(f, m, P, UP);
+        put(&g, T_EXTERNAL_OPEN);
+    put_tables(&g);
+    put_functions(&g);
     if (o->main) {
-        fprintf(f, "\n#endif /* %s_EXTERNAL_MACHINE */\n", UP);
-        put_program(f, P, UP);
+        put(&g, T_EXTERNAL_CLOSE);
+        put_program(&g);
     }
-    free(UP);
+    cgen_fini(&g);
+    return g.used;
+}
+
+void cgen_write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
+{
+    write_source(f, m, o);
 }
 
 /* ---- the backend ------------------------------------------------------- */
 
-/* Every name the generated file defines, after P_ or UP_ (keep in step
- * with the put_* functions above). */
-static const char *const p_names[] = {
-    "state", "init", "event_id", "step", "step_batch", "stage_name", "event_count",
-    "note_of", "points", "reach", "threshold", "stage_names", "early_delta", "advance",
-    "rt_init", "rt_event_id", "rt_step_batch", "rt_stage_name", "engine",
-};
-static const char *const up_names[] = { "NOTES", "H", "EXTERNAL_MACHINE" };
+/* The names the generated code defines after P_ (var "P") or UP_ ("UP"):
+ * read off the templates it is written from (bit t of `used`: template
+ * t), so the list cannot fall behind them. */
+typedef struct name_list {
+    const char **suffix;
+    size_t *len;
+    size_t n, cap;
+} name_list;
 
-static bool is_name(const char *tok, size_t n, const char *pre, const char *suf)
+static bool add_name(const char *suffix, size_t n, void *ctx)
 {
-    size_t lp = strlen(pre), ls = strlen(suf);
-    return n == lp + 1 + ls && memcmp(tok, pre, lp) == 0 && tok[lp] == '_' &&
-           memcmp(tok + lp + 1, suf, ls) == 0;
+    name_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->suffix = xrealloc(l->suffix, l->cap * sizeof *l->suffix);
+        l->len = xrealloc(l->len, l->cap * sizeof *l->len);
+    }
+    l->suffix[l->n] = suffix;
+    l->len[l->n++] = n;
+    return false; /* go on: every name */
 }
 
-/* With --main the runtime shares the translation unit, so P must not make
- * any of our names equal to one of its identifiers (prefix `rt` gives
- * rt_state, `run` gives run_state, ...).  Rather than a list of forbidden
- * prefixes that would go stale as the runtime changes, the embedded text
- * itself is scanned: identifiers outside comments, strings and character
- * constants.  Returns the first clash (malloc'd) or NULL. */
-static char *runtime_clash(const char *P)
+static name_list defined_names(const char *var, uint64_t used)
 {
-    char *UP = upper(P);
-    const char *s = (const char *)cgen_runtime_source;
-    const char *end = s + cgen_runtime_size;
-    char *clash = NULL;
-    while (s < end && !clash) {
+    name_list l = { NULL, NULL, 0, 0 };
+    for (int t = 0; t < T_COUNT; t++)
+        if (used & ((uint64_t)1 << t))
+            tmpl_names(cgen_text[t], var, add_name, &l);
+    return l;
+}
+
+/* The templates the header and the source of `m` with --main use: both
+ * written once where nothing is kept (every template if that fails). */
+static uint64_t templates_used(const ir_machine *m, const char *P)
+{
+    FILE *sink = fopen("/dev/null", "w");
+    if (!sink)
+        return ~(uint64_t)0;
+    cgen_opts co = { P, NULL, NULL, true };
+    uint64_t used = write_header(sink, m, &co) | write_source(sink, m, &co);
+    fclose(sink);
+    return used;
+}
+
+/* True when tok[0..n) is pre + "_" + one of l's names. */
+static bool is_defined(const char *tok, size_t n, const char *pre, const name_list *l)
+{
+    size_t lp = strlen(pre);
+    if (n <= lp + 1 || memcmp(tok, pre, lp) != 0 || tok[lp] != '_')
+        return false;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->len[i] == n - lp - 1 && memcmp(tok + lp + 1, l->suffix[i], l->len[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool ident_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_';
+}
+
+/* The next identifier of C text s[0..end) outside comments, strings and
+ * character constants, or NULL; *n is its length and *s moves past it. */
+static const char *next_ident(const char **sp, const char *end, size_t *n)
+{
+    const char *s = *sp;
+    const char *tok = NULL;
+    while (s < end && !tok) {
         if (s[0] == '/' && s + 1 < end && s[1] == '*') {
             for (s += 2; s + 1 < end && !(s[0] == '*' && s[1] == '/'); s++)
                 ;
@@ -937,31 +1052,53 @@ static char *runtime_clash(const char *P)
                 if (*s == '\\')
                     s++;
             s++;
-        } else if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_') {
-            const char *t = s;
-            while (s < end && ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-                               (*s >= '0' && *s <= '9') || *s == '_'))
+        } else if (ident_char(*s) && !(*s >= '0' && *s <= '9')) {
+            tok = s;
+            while (s < end && ident_char(*s))
                 s++;
-            size_t n = (size_t)(s - t);
-            for (size_t i = 0; !clash && i < sizeof p_names / sizeof *p_names; i++)
-                if (is_name(t, n, P, p_names[i]))
-                    clash = xmalloc(n + 1);
-            for (size_t i = 0; !clash && i < sizeof up_names / sizeof *up_names; i++)
-                if (is_name(t, n, UP, up_names[i]))
-                    clash = xmalloc(n + 1);
-            if (clash) {
-                memcpy(clash, t, n);
-                clash[n] = 0;
-            }
         } else if (*s >= '0' && *s <= '9') {
             /* a number's letters (0x1Fu, 1e5) are not identifiers */
-            while (s < end && ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-                               (*s >= '0' && *s <= '9') || *s == '_' || *s == '.'))
+            while (s < end && (ident_char(*s) || *s == '.'))
                 s++;
         } else {
             s++;
         }
     }
+    *n = tok ? (size_t)(s - tok) : 0;
+    *sp = s;
+    return tok;
+}
+
+static char *copy_name(const char *s, size_t n)
+{
+    char *c = xmalloc(n + 1);
+    memcpy(c, s, n);
+    c[n] = 0;
+    return c;
+}
+
+/* With --main the runtime shares the translation unit, so P must not make
+ * any of our names equal to one of its identifiers (prefix `rt` gives
+ * rt_state, `run` gives run_state, ...).  Rather than a list of forbidden
+ * prefixes that would go stale as the runtime changes, the embedded text
+ * itself is scanned.  Returns the first clash (malloc'd) or NULL. */
+static char *runtime_clash(const ir_machine *m, const char *P)
+{
+    char *UP = emit_upper(P);
+    uint64_t used = templates_used(m, P);
+    name_list pn = defined_names("P", used), upn = defined_names("UP", used);
+    const char *s = (const char *)cgen_runtime_source;
+    const char *end = s + cgen_runtime_size;
+    char *clash = NULL;
+    const char *tok;
+    size_t n;
+    while (!clash && (tok = next_ident(&s, end, &n)))
+        if (is_defined(tok, n, P, &pn) || is_defined(tok, n, UP, &upn))
+            clash = copy_name(tok, n);
+    free(pn.suffix);
+    free(pn.len);
+    free(upn.suffix);
+    free(upn.len);
     free(UP);
     return clash;
 }
@@ -980,48 +1117,41 @@ static bool path_writable_kind(const char *path)
 
 int cgen_emit(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const char *why = cgen_machine_error(m);
+    const char *why = emit_machine_error(m);
     if (why) {
-        fprintf(stderr, "expc: internal error: %s\n", why);
-        return 70;
+        fprintf(stderr, "expc: internal error: C backend: %s\n", why);
+        return RT_EXIT_SOFTWARE;
     }
-    const char *prefix = o->prefix ? o->prefix : arena_printf(a, "exp_%s", m->name);
-    if (!cgen_prefix_ok(prefix)) {
+    const char *prefix = emit_prefix(a, m, o);
+    if (!emit_prefix_ok(prefix)) {
         fprintf(stderr, "expc: --prefix '%s': not a C identifier\n", prefix);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     if (o->main) {
-        char *clash = runtime_clash(prefix);
+        char *clash = runtime_clash(m, prefix);
         if (clash) {
             fprintf(stderr, "expc: --prefix '%s': %s is also a name in the runtime "
                             "--main embeds; choose another prefix\n", prefix, clash);
             free(clash);
-            return 2;
+            return RT_EXIT_USAGE;
         }
     }
 
-    const char *out = o->out;
-    if (!out) {
-        const char *s = m->script ? base_name(m->script) : m->name;
-        size_t n = strlen(s);
-        if (n > 4 && strcmp(s + n - 4, ".exp") == 0)
-            n -= 4;
-        out = arena_printf(a, "%.*s.c", (int)n, s);
-    }
-    const char *ob = base_name(out);
+    const char *out = o->out ? o->out : emit_default_out(a, emit_script_name(m), ".c");
+    const char *ob = emit_base_name(out);
     if (!*ob || strcmp(ob, ".") == 0 || strcmp(ob, "..") == 0) {
         fprintf(stderr, "expc: -o '%s': not a file name\n", out);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     const char *hpath = cgen_header_path(a, out);
-    const char *hbase = base_name(hpath);
+    const char *hbase = emit_base_name(hpath);
     if (!include_name_ok(hbase)) {
         fprintf(stderr, "expc: -o '%s': the header's name cannot be written in "
                         "#include \"...\"\n", out);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     if (!path_writable_kind(hpath) || !path_writable_kind(out))
-        return 74;
+        return RT_EXIT_IOERR;
 
     cgen_opts co = { prefix, NULL, hbase, o->main };
     outfile os[2];

@@ -36,11 +36,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "expc/utf8.h"
 #include "expc/arena.h"
+#include "expc/ast.h"
 #include "expc/emit.h"
 #include "expc/emit_c.h"
+#include "expc/exitcode.h"
 #include "expc/ir.h"
+#include "expc/tmpl.h"
 
 #ifndef EXPC_VERSION
 #define EXPC_VERSION "unknown" /* the Makefile defines it */
@@ -62,23 +64,7 @@ const emit_backend pg_backend = { "pg", "", false, pg_emit, "a folder" };
  * its on-disk struct against it. */
 #define PG_STATE_BYTES 56
 
-static const char *const medium_names[3] = { "stage", "system", "service" };
-
 /* ---- text helpers ------------------------------------------------------ */
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static void upper(const char *s, char *buf, size_t cap)
-{
-    size_t i = 0;
-    for (; s[i] && i + 1 < cap; i++)
-        buf[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
-    buf[i] = 0;
-}
 
 /* PostgreSQL folds unquoted names to lower case: a prefix with capitals is
  * written quoted in the SQL, so the names keep the prefix's spelling. */
@@ -91,34 +77,11 @@ static bool needs_quotes(const char *p)
 }
 
 /* A C string literal of UTF-8 text (the glue hands it to PostgreSQL as
- * UTF-8, converted to the database's encoding).  Bytes that are not UTF-8
- * become '?', so the server never sees an invalid string; everything but
- * printable ASCII is an octal escape, which cannot run into a following
- * digit, and `?` is escaped against trigraphs. */
+ * UTF-8, converted to the database's encoding): bytes that are not UTF-8
+ * become '?', so the server never sees an invalid string. */
 static void put_c_string_n(FILE *f, const char *text, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    putc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = s[i];
-        if (c == '"' || c == '\\' || c == '?') {
-            fprintf(f, "\\%c", (int)c);
-        } else if (c >= 0x20 && c < 0x7F) {
-            putc((int)c, f);
-        } else if (c < 0x80) {
-            fprintf(f, "\\%03o", c);
-        } else {
-            size_t len = utf8_len(s + i, n - i);
-            if (len == 0) {
-                putc('?', f);
-                continue;
-            }
-            for (size_t k = 0; k < len; k++)
-                fprintf(f, "\\%03o", s[i + k]);
-            i += len - 1;
-        }
-    }
-    putc('"', f);
+    tmpl_c_string(f, text, n, true);
 }
 
 static void put_c_string(FILE *f, const char *text)
@@ -151,7 +114,17 @@ static void put_comment(FILE *f, const char *text)
     }
 }
 
-/* Writes `t`, replacing each @NAME@:
+/* @P_suffix@: the SQL name P_suffix, quoted when the prefix has capitals. */
+static bool put_sql_name(FILE *f, const char *name, size_t n, const void *ctx)
+{
+    const char *P = ctx;
+    if (n <= 2 || strncmp(name, "P_", 2) != 0)
+        return false;
+    fprintf(f, needs_quotes(P) ? "\"%s%.*s\"" : "%s%.*s", P, (int)(n - 1), name + 1);
+    return true;
+}
+
+/* Writes `t` (tmpl.h), replacing each @NAME@:
  *   @P@          the prefix, as is (C names, file names)
  *   @UP@         the prefix upper-cased (the machine's macros)
  *   @SIZE@       PG_STATE_BYTES
@@ -159,33 +132,11 @@ static void put_comment(FILE *f, const char *text)
  * so the templates below read like the files they make. */
 static void put_tmpl(FILE *f, const char *t, const char *P, const char *UP)
 {
-    bool quote = needs_quotes(P);
-    while (*t) {
-        const char *at = strchr(t, '@');
-        if (!at) {
-            fputs(t, f);
-            return;
-        }
-        fwrite(t, 1, (size_t)(at - t), f);
-        const char *end = strchr(at + 1, '@');
-        if (!end) { /* a template bug: keep the text visible */
-            fputs(at, f);
-            return;
-        }
-        size_t n = (size_t)(end - at - 1);
-        if (n == 1 && at[1] == 'P') {
-            fputs(P, f);
-        } else if (n == 2 && !strncmp(at + 1, "UP", 2)) {
-            fputs(UP, f);
-        } else if (n == 4 && !strncmp(at + 1, "SIZE", 4)) {
-            fprintf(f, "%d", PG_STATE_BYTES);
-        } else if (n > 2 && !strncmp(at + 1, "P_", 2)) {
-            fprintf(f, quote ? "\"%s%.*s\"" : "%s%.*s", P, (int)(n - 1), at + 2);
-        } else {
-            fwrite(at, 1, n + 2, f);
-        }
-        t = end + 1;
-    }
+    char size[16];
+    snprintf(size, sizeof size, "%d", PG_STATE_BYTES);
+    const tmpl_var vars[] = { { "P", P }, { "UP", UP }, { "SIZE", size } };
+    const tmpl_env env = { vars, sizeof vars / sizeof *vars, put_sql_name, P };
+    tmpl_put(f, t, &env);
 }
 
 /* ---- P.c: the fmgr glue ------------------------------------------------ */
@@ -779,7 +730,8 @@ static void put_glue_tables(FILE *f, const ir_machine *m, const char *P, const c
         fputs(", ", f);
         put_c_string_or_null(f, e->emotion);
         fputs(", ", f);
-        put_c_string_or_null(f, e->via >= 0 && e->via < 3 ? medium_names[e->via] : NULL);
+        put_c_string_or_null(f, e->via == M_NONE ? NULL
+                                                  : ast_medium_name((ast_medium)e->via));
         fputs(", ", f);
         put_c_string_or_null(f, e->at);
         fputs("},\n", f);
@@ -1231,49 +1183,50 @@ static bool write_one(const char *dir, const char *name, int kind, const ir_mach
 }
 
 /* Puts the finished folder `tmp` at `out`; `old` is a mkdtemp template
- * beside it, for the fallback swap only.  Returns 0 or 74. */
+ * beside it, for the fallback swap only.  Returns RT_EXIT_OK or
+ * RT_EXIT_IOERR. */
 static int install_folder(const char *tmp, const char *out, char *old)
 {
     struct stat st;
     if (lstat(out, &st) != 0) {
         if (errno != ENOENT) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-            return 74;
+            return RT_EXIT_IOERR;
         }
         if (rename(tmp, out) != 0) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-            return 74;
+            return RT_EXIT_IOERR;
         }
-        return 0;
+        return RT_EXIT_OK;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "expc: %s: cannot write: exists and is not a folder "
                         "(--emit=pg writes a folder)\n", out);
-        return 74;
+        return RT_EXIT_IOERR;
     }
     dir_kind kind = classify(out);
     if (kind == DIR_FOREIGN) {
         fprintf(stderr, "expc: %s: cannot write: the folder exists and is not an expc "
                         "--emit=pg output; not replacing it\n", out);
-        return 74;
+        return RT_EXIT_IOERR;
     }
     if (kind == DIR_EMPTY) { /* rename(2) replaces an empty folder atomically */
         if (rename(tmp, out) != 0) {
             fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-            return 74;
+            return RT_EXIT_IOERR;
         }
-        return 0;
+        return RT_EXIT_OK;
     }
 #ifdef RENAME_EXCHANGE
     /* One atomic step: readers see the old folder or the new one. */
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
         if (remove_tree(tmp) != 0)
             fprintf(stderr, "expc: warning: %s: could not remove the previous output\n", tmp);
-        return 0;
+        return RT_EXIT_OK;
     }
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-        return 74;
+        return RT_EXIT_IOERR;
     }
 #endif
     /* No exchange here: move the old folder aside (onto the empty folder
@@ -1282,67 +1235,61 @@ static int install_folder(const char *tmp, const char *out, char *old)
     if (!mkdtemp(old) || rename(out, old) != 0) {
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
         rmdir(old);
-        return 74;
+        return RT_EXIT_IOERR;
     }
     if (rename(tmp, out) != 0) {
         int err = errno;
         if (rename(old, out) != 0)
             fprintf(stderr, "expc: %s: the previous output is now %s\n", out, old);
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(err));
-        return 74;
+        return RT_EXIT_IOERR;
     }
     if (remove_tree(old) != 0)
         fprintf(stderr, "expc: warning: %s: could not remove the previous output\n", old);
-    return 0;
+    return RT_EXIT_OK;
 }
 
 int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
 {
-    const char *why = cgen_machine_error(m);
+    const char *why = emit_machine_error(m);
     if (why) {
-        fprintf(stderr, "expc: internal error: %s\n", why);
-        return 70;
+        fprintf(stderr, "expc: internal error: C backend: %s\n", why);
+        return RT_EXIT_SOFTWARE;
     }
-    const char *P = o->prefix ? o->prefix : arena_printf(a, "exp_%s", m->name);
-    if (!cgen_prefix_ok(P)) {
+    const char *P = emit_prefix(a, m, o);
+    if (!emit_prefix_ok(P)) {
         fprintf(stderr, "expc: --prefix '%s': not a C identifier\n", P);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     if (strlen(P) + strlen(PG_LONGEST_SUFFIX) > PG_NAME_MAX) {
         fprintf(stderr,
                 "expc: --prefix '%s': too long for PostgreSQL, whose names have at most "
                 "%d bytes (%s%s); use at most %zu bytes\n",
                 P, PG_NAME_MAX, P, PG_LONGEST_SUFFIX, PG_NAME_MAX - strlen(PG_LONGEST_SUFFIX));
-        return 2;
+        return RT_EXIT_USAGE;
     }
-    char UP[PG_NAME_MAX + 1];
-    upper(P, UP, sizeof UP);
+    char *up = emit_upper(P);
+    const char *UP = arena_strdup(a, up); /* lives as long as the other names */
+    free(up);
 
     /* The folder: -o as given, without trailing slashes (main.c passes the
      * script's base name when there is no -o; the fallback does the same). */
-    const char *out = o->out;
-    if (!out) {
-        const char *s = m->script && *m->script ? m->script : m->name;
-        size_t len = strlen(s);
-        if (len > 4 && !strcmp(s + len - 4, ".exp"))
-            len -= 4;
-        out = arena_strndup(a, s, len);
-    }
+    const char *out = o->out ? o->out : emit_default_out(a, emit_script_name(m), pg_backend.ext);
     size_t n = strlen(out);
     while (n > 1 && out[n - 1] == '/')
         n--;
     out = arena_strndup(a, out, n);
-    const char *base = base_name(out);
+    const char *base = emit_base_name(out);
     if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
         fprintf(stderr, "expc: -o '%s': not a folder name expc can create\n", out);
-        return 2;
+        return RT_EXIT_USAGE;
     }
     const char *parent = base == out ? "." : arena_strndup(a, out, (size_t)(base - out));
     char *tmp = arena_printf(a, "%s/.%s.XXXXXX", parent, base);
     char *old = arena_printf(a, "%s/.%s.old.XXXXXX", parent, base);
     if (!mkdtemp(tmp)) {
         fprintf(stderr, "expc: %s: cannot write: %s\n", out, strerror(errno));
-        return 74;
+        return RT_EXIT_IOERR;
     }
     /* mkdtemp makes 0700; give the folder the mode mkdir would. */
     mode_t um = umask(0);
@@ -1360,7 +1307,7 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
     bool ok = true;
     for (size_t i = 0; ok && i < sizeof files / sizeof *files; i++)
         ok = write_one(tmp, files[i].name, files[i].kind, m, o, P, UP);
-    int rc = ok ? install_folder(tmp, out, old) : 74;
+    int rc = ok ? install_folder(tmp, out, old) : RT_EXIT_IOERR;
     if (rc != 0)
         remove_tree(tmp);
     return rc;

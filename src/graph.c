@@ -1,18 +1,18 @@
 /* graph.c - `expc graph`: the lowered scoring machine as Graphviz DOT.
  *
- * The picture is the machine of SPEC §4, drawn from the ir_machine (never the
- * AST) so it shows exactly what every engine runs: one node per note in path
- * order and an ENGAGED node, left to right; a solid edge from each note to the
- * next, labelled with the condition that advances the customer (the note's
- * points reach its threshold).  Each note node is an HTML-like table: the
- * behaviour, the threshold, the emotions it evokes, the three media (stage,
- * system, service) and its events with emotion, medium, touch point and
- * points.  Two kinds of event are drawn apart because they surprise authors:
- * negative events (red: they always count, on any stage) and events that are
- * penalised when they arrive early (amber, marked with a dagger: a
- * non-negative event of a note the customer has not reached scores nothing
- * and costs `penalty early` points).  The early rule is also drawn as a
- * dashed self-loop on each stage where it can happen.
+ * The picture is the machine of docs/language.md (Scoring), drawn from the
+ * ir_machine (never the AST) so it shows exactly what every engine runs: one
+ * node per note in path order and an ENGAGED node, left to right; a solid
+ * edge from each note to the next, labelled with the condition that advances
+ * the customer (the note's points reach its threshold).  Each note node is an
+ * HTML-like table: the behaviour, the threshold, the emotions it evokes, the
+ * three media (stage, system, service) and its events with emotion, medium,
+ * touch point and points.  Two kinds of event are drawn apart because they
+ * surprise authors: negative events (red: they always count, on any stage)
+ * and events that are penalised when they arrive early (amber, marked with a
+ * dagger: a non-negative event of a note the customer has not reached scores
+ * nothing and costs `penalty early` points).  The early rule is also drawn as
+ * a dashed self-loop on each stage where it can happen.
  *
  * Script text (media, the file name) can hold any byte, so everything that
  * goes into a label is escaped for Graphviz's HTML labels: markup characters
@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expc/ast.h"
 #include "expc/utf8.h"
 #include "expc/tools.h"
 
@@ -37,8 +38,6 @@
 #define C_EARLY_FG "#8a5a00"
 #define C_DIM "#777777"
 #define C_ENGAGED "#d8f0d8"
-
-static const char *const medium_names[3] = { "stage", "system", "service" };
 
 /* Text for an HTML-like label. */
 static void put_html(FILE *out, const char *s)
@@ -82,15 +81,14 @@ static void put_points(FILE *out, int64_t v)
         fprintf(out, "%" PRId64, v);
 }
 
-/* An event of note k is penalised when it arrives early: non-negative (SPEC
- * §4 step 4 takes every w >= 0) on a note that is not the first, so a
- * customer can be on an earlier one. */
+/* An event can arrive early when a stage exists on which it does not count
+ * (stages start at 0). */
 static bool early_risk(const ir_event *e)
 {
-    return e->points >= 0 && e->note > 0;
+    return !ir_counts_at(e, 0);
 }
 
-/* What an early event costs (SPEC §4 step 4). */
+/* What an early event costs (docs/language.md, Scoring, step 4). */
 static void put_early_cost(FILE *out, int64_t penalty)
 {
     fputs("no points", out);
@@ -149,7 +147,7 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
     }
     fputs("</TD></TR>\n", out);
     for (int i = 0; i < 3; i++)
-        put_media_row(out, medium_names[i], n->media[i]);
+        put_media_row(out, ast_medium_name((ast_medium)i), n->media[i]);
 
     size_t n_ev = 0;
     bool any_early = false;
@@ -177,7 +175,8 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
         fputs("      <TR>", out);
         put_cell(out, bg, fg, "LEFT", e->name);
         put_cell(out, bg, fg, "LEFT", e->emotion);
-        put_cell(out, bg, fg, "LEFT", e->via >= 0 && e->via < 3 ? medium_names[e->via] : NULL);
+        put_cell(out, bg, fg, "LEFT",
+                 e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));
         put_cell(out, bg, fg, "LEFT", e->at);
         /* The points cell carries the mark, so the difference survives a
          * black-and-white print. */
@@ -261,7 +260,7 @@ int graph_write(FILE *out, const ir_machine *m)
     fputs("    ENGAGED [shape=doublecircle, style=filled, fillcolor=\"" C_ENGAGED "\","
           " label=\"ENGAGED\"];\n\n", out);
 
-    /* The advance: SPEC §4 step 5. */
+    /* The advance: docs/language.md, Scoring, step 5. */
     for (int32_t k = 0; k < m->n_notes; k++) {
         const ir_note *n = &m->notes[k];
         const char *to = k + 1 < m->n_notes ? m->notes[k + 1].name : "ENGAGED";
@@ -276,7 +275,7 @@ int graph_write(FILE *out, const ir_machine *m)
         bool any = false;
         for (size_t i = 0; i < m->n_events; i++) {
             const ir_event *e = &m->events[i];
-            if (e->points >= 0 && e->note > s && e->note < IR_NOTES) {
+            if (!ir_counts_at(e, s) && e->note < IR_NOTES) {
                 seen[e->note] = true;
                 any = true;
             }

@@ -1,30 +1,25 @@
 /* interp.c - the reference interpreter.
  *
- * SPEC §4 read straight off the lowered machine, one event at a time; the
- * other engines are held byte-identical to it.  Arithmetic wraps (done in
- * uint64_t) so that overflow, impossible with real scripts but reachable by
- * fuzzers, is defined and the same in every engine.  Event names are found
- * through an open-addressing hash table built once per machine. */
+ * The scoring of docs/language.md (Scoring) read straight off the lowered
+ * machine, one event at a time (whether an event counts is the machine's
+ * ir_event.counts_from); the other engines are held byte-identical to
+ * it.  Arithmetic wraps (done in uint64_t) so that overflow, impossible with
+ * real scripts but reachable by fuzzers, is defined and the same in every
+ * engine.  Event names are found through an open-addressing hash table built
+ * once per machine. */
 #include "expc/interp.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "expc/arena.h"
+#include "expc/hash.h"
 
 struct interp {
     const ir_machine *m;
     int32_t *slots;    /* event id + 1, 0 empty */
     size_t mask;
 };
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
 
 static int64_t wadd(int64_t a, int64_t b)
 {
@@ -36,12 +31,10 @@ void interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
     if (event_id < 0 || (size_t)event_id >= m->n_events)
         return;
     const ir_event *e = &m->events[event_id];
-    int32_t j = e->note;
-    int64_t w = e->points;
     s->events += 1;
-    if (w < 0 || j <= s->stage) {
-        s->score = wadd(s->score, w);
-        s->points[j] = wadd(s->points[j], w);
+    if (ir_counts_at(e, s->stage)) {
+        s->score = wadd(s->score, e->points);
+        s->points[e->note] = wadd(s->points[e->note], e->points);
     } else {
         s->score = wadd(s->score, -m->penalty_early);
         s->early += 1;
@@ -62,7 +55,7 @@ interp *interp_new(const ir_machine *m)
         xoom();
     it->mask = cap - 1;
     for (size_t i = 0; i < m->n_events; i++) {
-        size_t h = hash_bytes(m->events[i].name, m->events[i].len) & it->mask;
+        size_t h = hash_fnv1a(m->events[i].name, m->events[i].len) & it->mask;
         while (it->slots[h])
             h = (h + 1) & it->mask;
         it->slots[h] = (int32_t)i + 1;
@@ -81,7 +74,7 @@ void interp_free(interp *it)
 static int32_t event_id(void *ctx, const char *name, size_t len)
 {
     interp *it = ctx;
-    size_t h = hash_bytes(name, len) & it->mask;
+    size_t h = hash_fnv1a(name, len) & it->mask;
     for (int32_t s; (s = it->slots[h]); h = (h + 1) & it->mask) {
         const ir_event *e = &it->m->events[s - 1];
         if (e->len == len && memcmp(e->name, name, len) == 0)

@@ -2,27 +2,23 @@
  *
  * This is where the script's meaning is fixed: the path order gives each
  * behaviour its note index, a note's threshold defaults to 10, `penalty
- * early` to 0, and events keep their declaration order (an event's id is its
- * index).  Engines translate the result; none of them reads the AST. */
+ * early` to 0, events keep their declaration order (an event's id is its
+ * index), and each event gets its scoring rule (ir_decide_rules: the
+ * lowest stage at which it counts).  Engines translate the result; none of
+ * them reads the AST or works the rule out again. */
 #include "expc/lower.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "expc/hash.h"
+
 const char *ir_stage_name(const ir_machine *m, int32_t stage)
 {
     if (stage >= 0 && stage < m->n_notes)
         return m->notes[stage].name;
     return stage == m->n_notes ? "ENGAGED" : "?";
-}
-
-uint32_t ir_fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
 }
 
 void ir_event_table_build(const ir_machine *m, ir_event_table *t)
@@ -35,7 +31,7 @@ void ir_event_table_build(const ir_machine *m, ir_event_table *t)
         xoom();
     for (size_t i = 0; i < n; i++) {
         const ir_event *e = &m->events[i];
-        size_t h = ir_fnv1a(e->name, e->len) & (cap - 1);
+        size_t h = hash_fnv1a(e->name, e->len) & (cap - 1);
         bool dup = false;
         while (slot[h]) {
             const ir_event *o = &m->events[slot[h] - 1];
@@ -49,15 +45,28 @@ void ir_event_table_build(const ir_machine *m, ir_event_table *t)
     t->cap = cap;
 }
 
+/* docs/language.md, Scoring: an event with negative points always counts;
+ * any other counts once the customer's stage has reached its note, and is
+ * early (penalised) before. */
+static int32_t counts_from(const ir_event *e)
+{
+    return e->points < 0 ? IR_ALWAYS : e->note;
+}
+
+void ir_decide_rules(ir_machine *m)
+{
+    for (size_t i = 0; i < m->n_events; i++)
+        m->events[i].counts_from = counts_from(&m->events[i]);
+}
+
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
 }
 
-ir_machine *ir_lower(arena *a, const program *prog, const ast_item *exp)
+ir_machine *ir_lower(arena *a, const ast_item *exp)
 {
-    (void)prog;
     ir_machine *m = arena_alloc(a, sizeof *m);
     m->name = exp->name.name;
     m->industry = exp->industry ? exp->industry->name : NULL;
@@ -116,5 +125,6 @@ ir_machine *ir_lower(arena *a, const program *prog, const ast_item *exp)
         e->via = (int)mem->via;
         e->at = mem->at ? mem->at->name : NULL;
     }
+    ir_decide_rules(m);
     return m;
 }

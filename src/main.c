@@ -459,30 +459,8 @@ static int compile_machine(unit *u, const cli *c, const char *path, ir_machine *
     const ast_item *e = pick_experience(u, c, path);
     if (!e)
         return RT_EXIT_USAGE;
-    *m = ir_lower(u->a, u->prog, e);
+    *m = ir_lower(u->a, e);
     return RT_EXIT_OK;
-}
-
-static bool valid_c_name(const char *s)
-{
-    if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
-        return false;
-    for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
-/* The script's base name without .exp, plus `ext`. */
-static const char *default_output(arena *a, const char *script, const char *ext)
-{
-    const char *b = strrchr(script, '/');
-    b = b ? b + 1 : script;
-    size_t n = strlen(b);
-    if (n > 4 && !strcmp(b + n - 4, ".exp"))
-        n -= 4;
-    return arena_printf(a, "%.*s%s", (int)n, b, ext);
 }
 
 /* A make rule `OUT: SCRIPT IMPORTS...` so pipelines rebuild generated code
@@ -519,6 +497,52 @@ static int write_depfile(unit *u, const char *target, const char *file)
     return outfile_commit(&of, 1, true);
 }
 
+/* The backend --emit names, when this expc has it; NULL after saying why
+ * (a usage error). */
+static const emit_backend *pick_backend(const cli *c, arena *a)
+{
+    const char *kinds = emit_kind_list(a, false, ", ");
+    if (!c->emit) {
+        usage_error("build needs --emit=KIND (%s)", kinds);
+        return NULL;
+    }
+    for (size_t i = 0; emit_backends[i]; i++) {
+        const emit_backend *be = emit_backends[i];
+        if (strcmp(be->kind, c->emit))
+            continue;
+        if (be->needs_llvm && !be->emit) {
+            fprintf(stderr, "expc: --emit=%s needs LLVM, and this expc was built without it "
+                            "(make LLVM=0); use --emit=c\n", c->emit);
+            return NULL;
+        }
+        return be;
+    }
+    usage_error("%s", arena_printf(a, "unknown --emit kind `%s` (%s)", c->emit, kinds));
+    return NULL;
+}
+
+/* The checks of `build` that need no script; *be is the backend. */
+static int check_build(const cli *c, arena *a, const emit_backend **be)
+{
+    *be = pick_backend(c, a);
+    if (!*be)
+        return RT_EXIT_USAGE;
+    if (c->main && strcmp((*be)->kind, "c"))
+        return usage_error("--main goes with --emit=c, not --emit=%s", c->emit);
+    if (c->prefix && !emit_prefix_ok(c->prefix))
+        return usage_error("--prefix `%s` is not a C identifier", c->prefix);
+    if (c->out && !strcmp(c->out, "-")) {
+        /* Standard output holds one file. */
+        if ((*be)->several)
+            return usage_error("%s", arena_printf(a, "--emit=%s writes %s: -o - (standard "
+                                                  "output) is for --emit=%s", (*be)->kind,
+                                                  (*be)->several, emit_kind_list(a, true, " and ")));
+        if (c->md && !c->mf)
+            return usage_error("-MD with -o - needs -MF FILE for the dependency file%s", "");
+    }
+    return RT_EXIT_OK;
+}
+
 static int cmd_build(const cli *c, const char *argv0)
 {
     int rc = need_one_script(c);
@@ -526,37 +550,12 @@ static int cmd_build(const cli *c, const char *argv0)
         return rc;
     if (c->n_args > 1)
         return usage_error("build takes one script, not also `%s`", c->args[1]);
-    if (!c->emit)
-        return usage_error("build needs --emit=KIND (c, llvm-ir, llvm-bc, obj, pg)%s", "");
-    const emit_backend *be = NULL;
-    for (size_t i = 0; emit_backends[i]; i++)
-        if (!strcmp(emit_backends[i]->kind, c->emit))
-            be = emit_backends[i];
-    if (!be) {
-#if !EXPC_LLVM
-        if (!strcmp(c->emit, "llvm-ir") || !strcmp(c->emit, "llvm-bc") || !strcmp(c->emit, "obj")) {
-            fprintf(stderr, "expc: --emit=%s needs LLVM, and this expc was built without it "
-                            "(make LLVM=0); use --emit=c\n", c->emit);
-            return RT_EXIT_USAGE;
-        }
-#endif
-        return usage_error("unknown --emit kind `%s` (c, llvm-ir, llvm-bc, obj, pg)", c->emit);
-    }
-    if (c->main && strcmp(be->kind, "c"))
-        return usage_error("--main goes with --emit=c, not --emit=%s", c->emit);
-    if (c->prefix && !valid_c_name(c->prefix))
-        return usage_error("--prefix `%s` is not a C identifier", c->prefix);
-    if (c->out && !strcmp(c->out, "-")) {
-        /* Standard output holds one file. */
-        if (be->several) {
-            char why[160];
-            snprintf(why, sizeof why, "--emit=%s writes %s: -o - (standard output) is for "
-                     "--emit=llvm-ir, llvm-bc and obj", be->kind, be->several);
-            return usage_error("%s", why);
-        }
-        if (c->md && !c->mf)
-            return usage_error("-MD with -o - needs -MF FILE for the dependency file%s", "");
-    }
+    const emit_backend *be;
+    arena *names = arena_new(); /* the kind lists of messages */
+    rc = check_build(c, names, &be);
+    arena_free(names);
+    if (rc)
+        return rc;
 
     unit u;
     unit_init(&u, c, argv0);
@@ -564,8 +563,8 @@ static int cmd_build(const cli *c, const char *argv0)
     rc = compile_machine(&u, c, c->args[0], &m);
     if (!rc) {
         emit_opts o = { 0 };
-        o.out = c->out ? c->out : default_output(u.a, c->args[0], be->ext);
-        o.prefix = c->prefix ? c->prefix : arena_printf(u.a, "exp_%s", m->name);
+        o.out = c->out ? c->out : emit_default_out(u.a, c->args[0], be->ext);
+        o.prefix = c->prefix; /* NULL: the backend's default (emit_prefix) */
         o.opt_level = c->opt;
         o.main = c->main;
         rc = be->emit(u.a, m, &o);

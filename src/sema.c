@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "expc/ast.h"
+#include "expc/hash.h"
 
 static const char *const BEHAVIOUR[B_COUNT] = {"SAY", "STAY", "SPEND"};
 static const char *const MEDIUM[M_COUNT] = {"stage", "system", "service"};
@@ -65,12 +66,7 @@ typedef struct htab {
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return hash_fnv1a(s, strlen(s));
 }
 
 static void ht_init(arena *a, htab *t, size_t expected)

@@ -16,27 +16,19 @@
 #include "expc/ir.h"
 
 typedef struct cgen_opts {
-    const char *prefix;       /* P of SPEC §6; must satisfy cgen_prefix_ok */
+    const char *prefix;       /* P; must satisfy emit_prefix_ok */
     const char *file_name;    /* named in the opening comment; NULL: none */
     const char *header_name;  /* the source's #include "..."; NULL: the
                                * declarations are written into the source */
     bool main;                /* add the embedded runtime and main() */
 } cgen_opts;
 
-/* True when `prefix` is a C identifier (so P_state etc. are too). */
-bool cgen_prefix_ok(const char *prefix);
-
-/* NULL when `m` is well formed for C generation, else why not (a constant
- * string): the lowering guarantees all of it, so failing here is an
- * internal error (exit 70). */
-const char *cgen_machine_error(const ir_machine *m);
-
 /* The header for `out`: OUT with a final ".c" replaced by ".h", and ".h"
  * appended when the base name does not end in ".c" (foo -> foo.h,
  * foo.cc -> foo.cc.h, dir/.c -> dir/.c.h). */
 char *cgen_header_path(arena *a, const char *out);
 
-/* Writers; `m` must pass cgen_machine_error and o->prefix cgen_prefix_ok. */
+/* Writers; `m` must pass emit_machine_error and o->prefix emit_prefix_ok. */
 void cgen_write_header(FILE *f, const ir_machine *m, const cgen_opts *o);
 void cgen_write_source(FILE *f, const ir_machine *m, const cgen_opts *o);
 

@@ -1,11 +1,11 @@
 /* emit_llvm.h - the LLVM backends (--emit=llvm-ir, llvm-bc, obj) and the
- * pieces of them the ORC JIT (src/jit.c) shares.
+ * pieces of them the ORC JIT (src/llvm/jit.c) shares.
  *
  * Only present when built with LLVM (EXPC_LLVM).  The first half is plain C
  * and may be included anywhere (main.c, the backend table, unit tests) without
  * LLVM's include path.  The second half needs the LLVM-C headers and is only
  * seen by files that define EXPC_WANT_LLVM_C before including this one
- * (src/emit_llvm.c and src/jit.c, which the Makefile compiles with
+ * (src/llvm/emit_llvm.c and src/llvm/jit.c, which the Makefile compiles with
  * llvm-config's flags). */
 #ifndef EXPC_EMIT_LLVM_H
 #define EXPC_EMIT_LLVM_H
@@ -16,22 +16,23 @@
 
 /* The three backends of `expc build`: kind "llvm-ir" (.ll), "llvm-bc" (.bc)
  * and "obj" (.o, a native object for this machine's triple and a generic
- * CPU, position-independent).  All needs_llvm; emit returns 0, 70 (internal:
- * the machine cannot be translated, LLVM fails) or 74 (the output cannot be
- * written; nothing is left behind).
+ * CPU, position-independent).  All needs_llvm; emit returns RT_EXIT_OK,
+ * RT_EXIT_SOFTWARE (internal: the machine cannot be translated, LLVM fails)
+ * or RT_EXIT_IOERR (the output cannot be written; nothing is left behind).
  *
- * Where SPEC §6 is silent the generated code does this (the C backend should
- * agree): P_stage_name(s) is "?" for s outside [0, n]; P_step and
- * P_step_batch ignore an event id outside [0, P_event_count) (the state is
- * left untouched, `events` not counted). */
+ * Where docs/language.md (Generated code) is silent the generated code does
+ * this (the C backend agrees): P_stage_name(s) is "?" for s outside
+ * [0, n]; P_step and P_step_batch ignore an event id outside
+ * [0, P_event_count) (the state is left untouched, `events` not counted). */
 extern const emit_backend llvm_ir_backend;
 extern const emit_backend llvm_bc_backend;
 extern const emit_backend llvm_obj_backend;
 
-/* Builds the module for `m` with prefix P (NULL: "exp_" + m->name),
+/* Builds the module for `m` with prefix P (NULL: emit_default_prefix),
  * verifies it, optimises it at -O`opt` and verifies it again, then throws it
- * away.  Returns 0, or 70 with *err set (malloc'd).  For tests and
- * self-checks; the backends and the JIT do the same on their way. */
+ * away.  Returns RT_EXIT_OK, or RT_EXIT_SOFTWARE with *err set (malloc'd).
+ * For tests and self-checks; the backends and the JIT do the same on their
+ * way. */
 int llvm_check_machine(const ir_machine *m, const char *prefix, int opt, char **err);
 
 /* Releases LLVM's global state (LLVMShutdown).  Call at most once, at exit,
@@ -57,9 +58,10 @@ bool llvm_init_native(char **err);
 LLVMTargetMachineRef llvm_target_machine(bool jit, int opt, char **err);
 
 /* Translates `m` into a new module of `ctx` named after the script, with
- * the functions and P_event_count of SPEC §6 for prefix P.  `triple` and
- * `datalayout` must be the target's (the code depends on the byte order and
- * the struct layout).  NULL with *err when the machine is malformed. */
+ * the functions and P_event_count of docs/language.md (Generated code) for
+ * prefix P.  `triple` and `datalayout` must be the target's (the code
+ * depends on the byte order and the struct layout).  NULL with *err when
+ * the machine is malformed. */
 LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
                                 const char *prefix, const char *triple,
                                 const char *datalayout, char **err);

@@ -1,5 +1,6 @@
-/* interp.h - the reference interpreter: SPEC §4 read straight off the
- * lowered machine.  Every other engine is tested against it. */
+/* interp.h - the reference interpreter: docs/language.md (Scoring) read
+ * straight off the lowered machine.  Every other engine is tested against
+ * it. */
 #ifndef EXPC_INTERP_H
 #define EXPC_INTERP_H
 #include "expc/ir.h"

@@ -1,18 +1,25 @@
 /* ir.h - the lowered scoring machine.
  *
- * `lower` turns one checked experience into this description; it is the only
- * place the scoring rules of SPEC §4 are parameterised, and every engine (the
- * interpreter, the C backend, the LLVM backend, the PostgreSQL extension)
- * translates it and never looks at the AST.  Notes are in path order; events
- * are in declaration order, so an event's index is its event id. */
+ * `ir_lower` (lower.c) turns one checked experience into this description;
+ * lower.c is the only place the scoring rule (docs/language.md, Scoring) is
+ * set, and every engine (the interpreter, the C backend, the LLVM backend,
+ * the PostgreSQL extension, the picture of `expc graph`) translates the
+ * fields below and never looks at the AST or works the rule out again.
+ * Notes are in path order; events are in declaration order, so an event's
+ * index is its event id.  A rule added later (time windows, caps) becomes
+ * one more field of ir_event or ir_machine, set in lower.c. */
 #ifndef EXPC_IR_H
 #define EXPC_IR_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "expc/arena.h"
 
 #define IR_NOTES 3   /* engagement needs all three behaviours, each once */
+
+/* ir_event.counts_from of an event that counts on every stage. */
+#define IR_ALWAYS (-1)
 
 typedef struct ir_note {
     int behaviour;            /* ast_behaviour: 0 SAY, 1 STAY, 2 SPEND */
@@ -31,6 +38,12 @@ typedef struct ir_event {
     const char *emotion;      /* NULL when absent */
     int via;                  /* ast_medium, or -1 */
     const char *at;           /* touch point, NULL when absent */
+    /* The scoring rule for this event: it counts (adds its points to the
+     * score and to its note) on every stage >= counts_from, and on a lower
+     * stage it is early (scores nothing, costs penalty_early).  IR_ALWAYS
+     * for negative points, the note's index otherwise.  An engine's test
+     * is `counts_from <= stage`, a compare against a per-event constant. */
+    int32_t counts_from;
 } ir_event;
 
 typedef struct ir_machine {
@@ -44,11 +57,22 @@ typedef struct ir_machine {
     ir_event *events;
 } ir_machine;
 
+/* Sets the fields of the scoring rule (ir_event.counts_from) from the
+ * script's facts (note, points).  ir_lower calls it; so must code that
+ * builds a machine by hand (unit tests) before handing it to an engine. */
+void ir_decide_rules(ir_machine *m);
+
+/* True when event `e` counts at `stage` (else it is early). */
+static inline bool ir_counts_at(const ir_event *e, int32_t stage)
+{
+    return e->counts_from <= stage;
+}
+
 /* The stage names: notes[k].name for k < n_notes, "ENGAGED" for n_notes. */
 const char *ir_stage_name(const ir_machine *m, int32_t stage);
 
 /* The event lookup table the C and LLVM backends put in data when a script
- * has too many events for a dispatch tree: open addressing on ir_fnv1a of
+ * has too many events for a dispatch tree: open addressing on hash_fnv1a of
  * the name with linear probing; slots[h] is an event id + 1, 0 when empty;
  * cap is a power of two >= 2 * n_events (at least 16), so a probe ends at
  * an empty slot.  A name declared twice keeps its first id.  The generated
@@ -58,7 +82,5 @@ typedef struct ir_event_table {
     size_t cap;
 } ir_event_table;
 
-/* FNV-1a, 32 bits. */
-uint32_t ir_fnv1a(const char *s, size_t n);
 void ir_event_table_build(const ir_machine *m, ir_event_table *t);
 #endif

@@ -3,8 +3,8 @@
  * Linking libLLVM into expc costs every run ~50 MB of resident memory and
  * ~12 ms of start-up (the dynamic loader relocates the whole library), even
  * `expc check`, which never uses it.  So the LLVM backends and the JIT
- * (src/emit_llvm.c, src/jit.c) are built into a plugin, expc-llvm.so, next
- * to the binary (build/expc-llvm.so; PREFIX/lib/expc/expc-llvm.so when
+ * (src/llvm/emit_llvm.c, src/llvm/jit.c) are built into a plugin,
+ * expc-llvm.so, next to the binary (build/expc-llvm.so; PREFIX/lib/expc/expc-llvm.so when
  * installed), and expc dlopen()s it the first time --emit=llvm-*|obj or
  * --engine=jit asks.  The plugin exports one table, `expc_llvm_plugin`; it
  * calls back into expc's own functions (outfile, arena, ir), which the

@@ -1,15 +1,17 @@
 /* emit_llvm.c - the LLVM backends: lowered machine -> LLVM module -> .ll, .bc, .o.
  *
  * llvm_build_module translates a struct ir_machine (never the AST) into one
- * module holding the functions and the P_event_count constant of SPEC §6,
- * through the LLVM-C API only.  The same module feeds three `expc build`
- * kinds (textual IR, bitcode, a native object) and the ORC JIT of src/jit.c,
- * so every engine runs literally the same code.
+ * module holding the functions and the P_event_count constant of
+ * docs/language.md (Generated code), through the LLVM-C API only.  The same
+ * module feeds three `expc build` kinds (textual IR, bitcode, a native
+ * object) and the ORC JIT of src/llvm/jit.c, so every engine runs literally
+ * the same code.
  *
  * Shape of the generated code (P_step_batch aims at several hundred million
  * events a second).  Everything that depends on an event is a private
- * constant table indexed by event id.  The counts-or-early test of SPEC §4
- * (steps 2-4) is one compare of the stage with the event's "gate"; its
+ * constant table indexed by event id.  The counts-or-early test of
+ * docs/language.md (Scoring, steps 2-4) is one compare of the stage with
+ * the event's "gate" (the machine's ir_event.counts_from); its
  * outcome picks a row of a delta table, and one <6 x i64> add applies the
  * row to score, points[0..2], events and early, which are adjacent in the
  * state.  Step 5, the `while` loop, first asks the one question that is
@@ -46,6 +48,7 @@
 #include <string.h>
 
 #include "expc/arena.h"
+#include "expc/exitcode.h"
 #include "expc/outfile.h"
 #include "expc/rt.h"
 
@@ -201,7 +204,7 @@ typedef struct gen {
     LLVMTypeRef cttz_ty;
 } gen;
 
-/* Field numbers of %P_state, in SPEC §6 order. */
+/* Field numbers of %P_state, in the order of docs/language.md (Generated code). */
 enum { F_STAGE, F_SCORE, F_POINTS, F_EVENTS, F_EARLY };
 
 /* The step adds one <6 x i64> to score, points[0..2], events and early. */
@@ -274,8 +277,8 @@ static LLVMValueRef table_load(gen *g, LLVMTypeRef arr, LLVMTypeRef elem,
     return LLVMBuildLoad2(g->b, elem, p, name);
 }
 
-/* One event on state `s`: SPEC §4 steps 1-5.  Builds from the current
- * insertion point and ends with a branch to `next`. */
+/* One event on state `s`: docs/language.md, Scoring, steps 1-5.  Builds
+ * from the current insertion point and ends with a branch to `next`. */
 static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
                        LLVMBasicBlockRef next)
 {
@@ -291,10 +294,10 @@ static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
     LLVMBuildCondBr(b, valid, body, next);
     LLVMPositionBuilderAtEnd(b, body);
 
-    /* Steps 1-4.  A negative event always counts, a positive one counts
-     * once its note is reached; otherwise it costs the early penalty.  The
-     * gate table folds both tests into one compare: it holds the note index,
-     * or INT32_MIN (reached by every stage) for a negative event.  (One
+    /* Steps 1-4.  Whether the event counts is the machine's rule
+     * (ir_event.counts_from, decided in lower.c); otherwise it costs the
+     * early penalty.  The gate table holds counts_from per event, so the
+     * test is one compare with the stage.  (One
      * compare also keeps x86 from merging two flag bytes in a partial
      * register, which chained each iteration to the one before and halved
      * the throughput.)  What the event then adds to score, points[0..2],
@@ -720,7 +723,7 @@ static void build_data(gen *g)
         int64_t d[6] = {0, 0, 0, 0, 1, 0};
         if (i < n) {
             const ir_event *e = &m->events[i];
-            gates[i] = ci32(g, e->points < 0 ? INT32_MIN : e->note);
+            gates[i] = ci32(g, e->counts_from);
             d[0] = e->points;
             d[1 + e->note] = e->points;
         } else {
@@ -757,45 +760,21 @@ static void build_data(gen *g)
     LLVMSetAlignment(count, 4);
 }
 
-static bool is_c_ident(const char *s)
-{
-    if (!s || !(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
-        return false;
-    for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
 /* The checks lowering already guarantees, repeated because a malformed
  * machine would otherwise become out-of-bounds code, not an error. */
 static char *check_machine(const ir_machine *m, const char *prefix)
 {
-    if (!is_c_ident(prefix))
+    if (!emit_prefix_ok(prefix))
         return fmt_err("prefix '%s' is not a C identifier", prefix ? prefix : "");
-    if (m->n_notes != IR_NOTES)
-        return fmt_err("machine has %d notes, the state holds %d", (int)m->n_notes, IR_NOTES);
-    if (m->n_events > (size_t)INT32_MAX)
-        return fmt_err("too many events");
-    for (int k = 0; k < m->n_notes; k++)
-        if (!m->notes[k].name)
-            return fmt_err("note %d has no name", k);
-    for (size_t i = 0; i < m->n_events; i++) {
-        const ir_event *e = &m->events[i];
-        if (e->note < 0 || e->note >= m->n_notes)
-            return fmt_err("event %zu plays note %d of %d", i, (int)e->note, (int)m->n_notes);
-        if (!e->name || e->len == 0)
-            return fmt_err("event %zu has no name", i);
-    }
-    return NULL;
+    const char *why = emit_machine_error(m);
+    return why ? fmt_err("%s", why) : NULL;
 }
 
 /* The module's name: the script's file name without any folder, so the
  * output does not depend on where the script was. */
 static const char *module_name(const ir_machine *m)
 {
-    const char *s = m->script && *m->script ? m->script : m->name ? m->name : "expc";
+    const char *s = emit_script_name(m);
     const char *slash = strrchr(s, '/');
     return slash && slash[1] ? slash + 1 : s;
 }
@@ -917,34 +896,20 @@ static LLVMModuleRef prepare(const ir_machine *m, const char *prefix, int opt,
     return mod;
 }
 
-static const char *default_prefix(arena *a, const ir_machine *m, const char *prefix)
-{
-    return prefix ? prefix : arena_printf(a, "exp_%s", m->name ? m->name : "");
-}
-
 int llvm_check_machine(const ir_machine *m, const char *prefix, int opt, char **err)
 {
     arena *a = arena_new();
     LLVMContextRef ctx;
     LLVMTargetMachineRef tm;
-    LLVMModuleRef mod = prepare(m, default_prefix(a, m, prefix), opt, &ctx, &tm, err);
+    emit_opts o = {.prefix = prefix};
+    LLVMModuleRef mod = prepare(m, emit_prefix(a, m, &o), opt, &ctx, &tm, err);
     arena_free(a);
     if (!mod)
-        return 70;
+        return RT_EXIT_SOFTWARE;
     LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);
     LLVMDisposeTargetMachine(tm);
-    return 0;
-}
-
-/* The output name when main gave none: the script's base name + ext. */
-static const char *default_out(arena *a, const ir_machine *m, out_kind k)
-{
-    const char *base = module_name(m);
-    size_t n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".exp") == 0)
-        n -= 4;
-    return arena_printf(a, "%.*s%s", (int)n, base, kind_ext[k]);
+    return RT_EXIT_OK;
 }
 
 static int emit_kind(arena *a, const ir_machine *m, const emit_opts *o, out_kind k)
@@ -952,13 +917,13 @@ static int emit_kind(arena *a, const ir_machine *m, const emit_opts *o, out_kind
     char *err = NULL;
     LLVMContextRef ctx;
     LLVMTargetMachineRef tm;
-    const char *prefix = default_prefix(a, m, o->prefix);
-    const char *path = o->out ? o->out : default_out(a, m, k);
+    const char *prefix = emit_prefix(a, m, o);
+    const char *path = o->out ? o->out : emit_default_out(a, emit_script_name(m), kind_ext[k]);
     LLVMModuleRef mod = prepare(m, prefix, o->opt_level, &ctx, &tm, &err);
     if (!mod) {
         fprintf(stderr, "expc: internal error: LLVM: %s\n", err);
         free(err);
-        return 70;
+        return RT_EXIT_SOFTWARE;
     }
 
     /* Produce the whole output in memory first: nothing is opened unless
@@ -1000,14 +965,15 @@ static int emit_kind(arena *a, const ir_machine *m, const emit_opts *o, out_kind
     if (err) {
         fprintf(stderr, "expc: internal error: LLVM: %s\n", err);
         free(err);
-        rc = 70;
+        rc = RT_EXIT_SOFTWARE;
     } else {
         outfile of;
         if (!outfile_open(&of, path)) {
-            rc = 74;
+            rc = RT_EXIT_IOERR;
         } else {
             /* A short write sets the stream's error flag; outfile_commit
-             * sees it, reports it, removes the temporary and says 74. */
+             * sees it, reports it, removes the temporary and says
+             * RT_EXIT_IOERR. */
             if (size)
                 fwrite(data, 1, size, of.f);
             rc = outfile_commit(&of, 1, true);

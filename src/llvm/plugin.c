@@ -1,5 +1,5 @@
-/* llvm_plugin.c - the table expc-llvm.so exports (see llvm_plugin.h).
- * Built only into the plugin, with src/emit_llvm.c and src/jit.c. */
+/* plugin.c - the table expc-llvm.so exports (see llvm_plugin.h).
+ * Built only into the plugin, with src/llvm/emit_llvm.c and src/llvm/jit.c. */
 #if EXPC_LLVM
 #include "expc/llvm_plugin.h"
 

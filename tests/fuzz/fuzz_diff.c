@@ -348,10 +348,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (size_t i = 0; i < F.p->n_experiences && i < MAX_EXPERIENCES; i++) {
         const ast_item *e = F.p->experiences[i];
-        ir_machine *m = ir_lower(F.a, F.p, e);
+        ir_machine *m = ir_lower(F.a, e);
         const ast_item *e2 = sema_find_experience(G.p, e->name.name);
         FZ_CHECK(e2 != NULL);
-        ir_machine *m2 = ir_lower(G.a, G.p, e2);
+        ir_machine *m2 = ir_lower(G.a, e2);
         machines_equal(m, m2);
         fz_mem c1, c2;
         cgen_text(m, &c1);

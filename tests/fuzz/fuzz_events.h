@@ -42,10 +42,11 @@
 
 /* ---- the fixed machine ----------------------------------------------------- */
 
+/* counts_from (the last field) is set by ir_decide_rules before use. */
 static ir_event fz_events[] = {
-    { "a", 1, 0, 3, NULL, -1, NULL },     { "b", 1, 1, 2, NULL, -1, NULL },
-    { "c", 1, 2, 4, NULL, -1, NULL },     { "x", 1, 0, -5, NULL, -1, NULL },
-    { "buy", 3, 2, 1, NULL, -1, NULL },   { "event", 5, 1, 1, NULL, -1, NULL },
+    { "a", 1, 0, 3, NULL, -1, NULL, 0 },     { "b", 1, 1, 2, NULL, -1, NULL, 0 },
+    { "c", 1, 2, 4, NULL, -1, NULL, 0 },     { "x", 1, 0, -5, NULL, -1, NULL, 0 },
+    { "buy", 3, 2, 1, NULL, -1, NULL, 0 },   { "event", 5, 1, 1, NULL, -1, NULL, 0 },
 };
 
 static ir_machine fz_machine = {
@@ -330,6 +331,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    ir_decide_rules(&fz_machine);
     fz_it = interp_new(&fz_machine);
     fz_eng = interp_engine(fz_it);
     return 0;

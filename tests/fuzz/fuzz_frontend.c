@@ -210,10 +210,9 @@ static void check_fmt(const ast_file *f)
 }
 
 /* Step 4 for one experience. */
-static void check_machine(arena *a, const program *p, const ast_item *e, const uint8_t *data,
-                          size_t size)
+static void check_machine(arena *a, const ast_item *e, const uint8_t *data, size_t size)
 {
-    ir_machine *m = ir_lower(a, p, e);
+    ir_machine *m = ir_lower(a, e);
     FZ_CHECK(m != NULL);
     FZ_CHECK(m->n_notes == IR_NOTES);
     FZ_CHECK(str_eq(m->name, e->name.name));
@@ -276,10 +275,10 @@ static void check_machine(arena *a, const program *p, const ast_item *e, const u
 
     /* The backends that print the machine must accept whatever lowering
      * produces. */
-    FZ_CHECK(cgen_machine_error(m) == NULL);
+    FZ_CHECK(emit_machine_error(m) == NULL);
     cgen_opts co = { 0 };
     co.prefix = arena_printf(a, "exp_%s", m->name);
-    FZ_CHECK(cgen_prefix_ok(co.prefix));
+    FZ_CHECK(emit_prefix_ok(co.prefix));
     cgen_write_header(fz_null(), m, &co);
     cgen_write_source(fz_null(), m, &co);
     FZ_CHECK(graph_write(fz_null(), m) == 0);
@@ -322,7 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p->syntax_errors == 0 && d.errors == 0) {
         FZ_CHECK(p->experiences != NULL);
         for (size_t i = 0; i < p->n_experiences && i < 8; i++)
-            check_machine(a, p, p->experiences[i], data, size);
+            check_machine(a, p->experiences[i], data, size);
     }
     arena_free(a);
     return 0;

@@ -2,12 +2,12 @@
  *
  * The machines here are built by hand, so the backend is tested without the
  * front end: the main one is tests/abi/abi.exp lowered (keep the two equal).
- * Each test emits into a fresh temporary folder, then checks the files
- * (both there, byte-identical on a second run), compiles them with the
- * flags SPEC §6 promises (`cc -std=c11 -Wall -Wextra -pedantic -Werror`,
- * with $CC or cc, and with clang-14 when installed) and runs programs built
- * from them: the ABI driver (tests/abi/driver.c), a lookup check over many
- * look-alike event names, and the --main program.  The atomicity tests make
+ * Each test emits into a fresh temporary folder, then checks the files (both
+ * there, byte-identical on a second run), compiles them with the flags
+ * docs/language.md (Generated code) promises (`cc -std=c11 -Wall -Wextra
+ * -pedantic -Werror`, with $CC or cc, and with clang-14 when installed) and
+ * runs programs built from them: the ABI driver (tests/abi/driver.c), a
+ * lookup check over many look-alike event names, and the --main program.  The atomicity tests make
  * outputs fail and check that nothing is left behind and the exit is 74.
  *
  * The tree's root (for tests/abi/driver.c) is $ROOT, else found from this
@@ -29,6 +29,7 @@
 #include "expc/arena.h"
 #include "expc/emit.h"
 #include "expc/emit_c.h"
+#include "expc/hash.h"
 #include "expc/interp.h"
 #include "expc/ir.h"
 
@@ -138,16 +139,16 @@ static char *slurp(const char *path, size_t *len)
 
 /* tests/abi/abi.exp, lowered by hand. */
 static ir_event abi_events[] = {
-    { "fast_checkin", 12, 0, 8, NULL, 1, NULL },
-    { "greeted", 7, 0, 6, NULL, 2, NULL },
-    { "review_left", 11, 1, 8, NULL, 1, NULL },
-    { "spa_booked", 10, 2, 5, NULL, 1, NULL },
-    { "complaint", 9, 0, -10, NULL, -1, NULL },
-    { "gripe", 5, 1, -3, NULL, -1, NULL },
-    { "bought", 6, 2, 1000000, NULL, -1, NULL },
-    { "browsed", 7, 2, 0, NULL, -1, NULL },
-    { "greeter", 7, 1, 1, NULL, -1, NULL },
-    { "tipped", 6, 2, 2, NULL, -1, NULL },
+    { "fast_checkin", 12, 0, 8, NULL, 1, NULL, 0 },
+    { "greeted", 7, 0, 6, NULL, 2, NULL, 0 },
+    { "review_left", 11, 1, 8, NULL, 1, NULL, 0 },
+    { "spa_booked", 10, 2, 5, NULL, 1, NULL, 0 },
+    { "complaint", 9, 0, -10, NULL, -1, NULL, 0 },
+    { "gripe", 5, 1, -3, NULL, -1, NULL, 0 },
+    { "bought", 6, 2, 1000000, NULL, -1, NULL, 0 },
+    { "browsed", 7, 2, 0, NULL, -1, NULL, 0 },
+    { "greeter", 7, 1, 1, NULL, -1, NULL, 0 },
+    { "tipped", 6, 2, 2, NULL, -1, NULL, 0 },
 };
 
 static ir_machine abi_machine(void)
@@ -167,6 +168,7 @@ static ir_machine abi_machine(void)
     m.penalty_early = 2;
     m.n_events = sizeof abi_events / sizeof abi_events[0];
     m.events = abi_events;
+    ir_decide_rules(&m);
     return m;
 }
 
@@ -208,14 +210,14 @@ static void test_header_path(void **state)
 static void test_prefix_ok(void **state)
 {
     (void)state;
-    assert_true(cgen_prefix_ok("exp_grand_hotel"));
-    assert_true(cgen_prefix_ok("_x9"));
-    assert_true(cgen_prefix_ok("A"));
-    assert_false(cgen_prefix_ok(""));
-    assert_false(cgen_prefix_ok("9x"));
-    assert_false(cgen_prefix_ok("a-b"));
-    assert_false(cgen_prefix_ok("a b"));
-    assert_false(cgen_prefix_ok(NULL));
+    assert_true(emit_prefix_ok("exp_grand_hotel"));
+    assert_true(emit_prefix_ok("_x9"));
+    assert_true(emit_prefix_ok("A"));
+    assert_false(emit_prefix_ok(""));
+    assert_false(emit_prefix_ok("9x"));
+    assert_false(emit_prefix_ok("a-b"));
+    assert_false(emit_prefix_ok("a b"));
+    assert_false(emit_prefix_ok(NULL));
 }
 
 /* The files appear, compile under the strict flags with every compiler at
@@ -403,7 +405,7 @@ static void test_bad_machine(void **state)
     m.n_notes = 2;
     assert_int_equal(emit(&m, out, NULL, false), 70);
     m = abi_machine();
-    ir_event bad = { "x", 1, 3, 1, NULL, -1, NULL };
+    ir_event bad = { "x", 1, 3, 1, NULL, -1, NULL, 0 };
     m.events = &bad;
     m.n_events = 1;
     assert_int_equal(emit(&m, out, NULL, false), 70);
@@ -422,10 +424,10 @@ static void test_hostile_text(void **state)
     char out[4096];
     snprintf(out, sizeof out, "%s/odd.c", d);
     static ir_event ev[] = {
-        { "a?\?/", 4, 0, 5, "*/ nope /*", 0, "?\?=" },
-        { "q\"\\", 3, 1, 5, NULL, 2, NULL },
-        { "caf\xc3\xa9", 5, 2, 5, NULL, -1, NULL },
-        { "\x01\xff", 2, 0, -1, NULL, -1, NULL },
+        { "a?\?/", 4, 0, 5, "*/ nope /*", 0, "?\?=", 0 },
+        { "q\"\\", 3, 1, 5, NULL, 2, NULL, 0 },
+        { "caf\xc3\xa9", 5, 2, 5, NULL, -1, NULL, 0 },
+        { "\x01\xff", 2, 0, -1, NULL, -1, NULL, 0 },
     };
     static const char *emos[] = { "a*/b", "/*c" };
     ir_machine m = abi_machine();
@@ -439,6 +441,7 @@ static void test_hostile_text(void **state)
     m.notes[1].n_emotions = 2;
     m.events = ev;
     m.n_events = sizeof ev / sizeof ev[0];
+    ir_decide_rules(&m);
     assert_int_equal(emit(&m, out, "odd", false), 0);
     FILE *f;
     char main_c[4096];
@@ -471,11 +474,12 @@ static void test_lookup_many(void **state)
      * names one byte apart. */
     for (int i = 0; i < N; i++) {
         snprintf(names[i], sizeof names[i], "e%d_%c%c", i, 'a' + i % 7, 'a' + i % 3);
-        ev[i] = (ir_event){ names[i], strlen(names[i]), i % 3, (i % 5) - 1, NULL, -1, NULL };
+        ev[i] = (ir_event){ names[i], strlen(names[i]), i % 3, (i % 5) - 1, NULL, -1, NULL, 0 };
     }
     ir_machine m = abi_machine();
     m.events = ev;
     m.n_events = N;
+    ir_decide_rules(&m);
     char *d = tmpdir();
     char out[4096], main_c[4096];
     snprintf(out, sizeof out, "%s/many.c", d);
@@ -683,20 +687,21 @@ static void test_agrees_with_interp(void **state)
 static void test_event_table(void **st)
 {
     (void)st;
-    assert_int_equal(ir_fnv1a("", 0), 2166136261u);
-    assert_int_equal(ir_fnv1a("a", 1), 0xe40c292cu);
-    assert_int_equal(ir_fnv1a("foobar", 6), 0xbf9cf968u);
+    assert_int_equal(hash_fnv1a("", 0), 2166136261u);
+    assert_int_equal(hash_fnv1a("a", 1), 0xe40c292cu);
+    assert_int_equal(hash_fnv1a("foobar", 6), 0xbf9cf968u);
     enum { N = 1000 };
     static ir_event ev[N + 1];
     static char names[N][8];
     for (int i = 0; i < N; i++) {
         int n = snprintf(names[i], sizeof names[i], "e%d", i);
-        ev[i] = (ir_event){ names[i], (size_t)n, i % 3, 1, NULL, -1, NULL };
+        ev[i] = (ir_event){ names[i], (size_t)n, i % 3, 1, NULL, -1, NULL, 0 };
     }
     ev[N] = ev[7]; /* a name declared twice keeps its first id */
     ir_machine m = abi_machine();
     m.events = ev;
     m.n_events = N + 1;
+    ir_decide_rules(&m);
     ir_event_table t;
     ir_event_table_build(&m, &t);
     assert_true(t.cap >= 2 * (N + 1) && (t.cap & (t.cap - 1)) == 0);
@@ -705,12 +710,12 @@ static void test_event_table(void **st)
         used += t.slots[i] != 0;
     assert_int_equal(used, N);
     for (int i = 0; i <= N; i++) {
-        size_t h = ir_fnv1a(ev[i].name, ev[i].len) & (t.cap - 1);
+        size_t h = hash_fnv1a(ev[i].name, ev[i].len) & (t.cap - 1);
         while (t.slots[h] && strcmp(ev[t.slots[h] - 1].name, ev[i].name) != 0)
             h = (h + 1) & (t.cap - 1);
         assert_int_equal(t.slots[h], (i == N ? 7 : i) + 1);
     }
-    size_t h = ir_fnv1a("nope", 4) & (t.cap - 1), probes = 0;
+    size_t h = hash_fnv1a("nope", 4) & (t.cap - 1), probes = 0;
     while (t.slots[h] && probes < t.cap)
         h = (h + 1) & (t.cap - 1), probes++;
     assert_true(probes < t.cap);

@@ -1,0 +1,89 @@
+/* tmpl.c - templates and C string literals for generated code (tmpl.h).
+ * One writer for every backend that writes source text, so placeholders
+ * mean the same everywhere and the fixed text stays readable. */
+#include "expc/tmpl.h"
+
+#include <string.h>
+
+#include "expc/utf8.h"
+
+static bool is_ident_char(char c)
+{
+    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Writes the value of @NAME@ (the n bytes at name); false when unknown. */
+static bool put_var(FILE *f, const char *name, size_t n, const tmpl_env *env)
+{
+    for (size_t i = 0; i < env->n_vars; i++) {
+        const char *v = env->vars[i].name;
+        if (strlen(v) == n && memcmp(v, name, n) == 0) {
+            fputs(env->vars[i].value, f);
+            return true;
+        }
+    }
+    return env->expand && env->expand(f, name, n, env->ctx);
+}
+
+void tmpl_put(FILE *f, const char *t, const tmpl_env *env)
+{
+    while (*t) {
+        const char *at = strchr(t, '@');
+        if (!at) {
+            fputs(t, f);
+            return;
+        }
+        fwrite(t, 1, (size_t)(at - t), f);
+        const char *end = strchr(at + 1, '@');
+        if (!end) { /* a template bug: keep the text visible */
+            fputs(at, f);
+            return;
+        }
+        size_t n = (size_t)(end - at - 1);
+        if (!put_var(f, at + 1, n, env))
+            fwrite(at, 1, n + 2, f);
+        t = end + 1;
+    }
+}
+
+bool tmpl_names(const char *t, const char *var,
+                bool (*found)(const char *suffix, size_t n, void *ctx), void *ctx)
+{
+    size_t lv = strlen(var);
+    for (const char *at = strchr(t, '@'); at; at = strchr(at + 1, '@')) {
+        if (strncmp(at + 1, var, lv) != 0 || at[1 + lv] != '@' || at[2 + lv] != '_')
+            continue;
+        const char *s = at + lv + 3, *e = s;
+        while (is_ident_char(*e))
+            e++;
+        if (e > s && found(s, (size_t)(e - s), ctx))
+            return true;
+    }
+    return false;
+}
+
+void tmpl_c_string(FILE *f, const char *text, size_t n, bool utf8_only)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    putc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = s[i];
+        size_t len = 1;
+        if (c == '"' || c == '\\' || c == '?') {
+            fprintf(f, "\\%c", (int)c);
+            continue;
+        }
+        if (c >= 0x20 && c < 0x7F) {
+            putc((int)c, f);
+            continue;
+        }
+        if (utf8_only && c >= 0x80 && (len = utf8_len(s + i, n - i)) == 0) {
+            putc('?', f);
+            continue;
+        }
+        for (size_t k = 0; k < len; k++)
+            fprintf(f, "\\%03o", s[i + k]);
+        i += len - 1;
+    }
+    putc('"', f);
+}
