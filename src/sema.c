@@ -43,8 +43,6 @@
 #include "expc/ast.h"
 #include "expc/hash.h"
 
-static const char *const BEHAVIOUR[B_COUNT] = {"SAY", "STAY", "SPEND"};
-static const char *const MEDIUM[M_COUNT] = {"stage", "system", "service"};
 
 /* The customer life cycle, in its order (docs/language.md: touch points). */
 #define N_TOUCH 4
@@ -166,11 +164,11 @@ static const char *rule_text(arena *a, const ast_rule *r)
 {
     switch (r->kind) {
     case RULE_FIRST:
-        return arena_printf(a, "first %s", BEHAVIOUR[r->a.b]);
+        return arena_printf(a, "first %s", ast_behaviour_name(r->a.b));
     case RULE_KEY:
-        return arena_printf(a, "key %s", BEHAVIOUR[r->a.b]);
+        return arena_printf(a, "key %s", ast_behaviour_name(r->a.b));
     default:
-        return arena_printf(a, "%s before %s", BEHAVIOUR[r->a.b], BEHAVIOUR[r->b.b]);
+        return arena_printf(a, "%s before %s", ast_behaviour_name(r->a.b), ast_behaviour_name(r->b.b));
     }
 }
 
@@ -439,13 +437,13 @@ static bool before_cycle(sema *S, const industry_info *ind, const char *iname,
     const char *chain;
     if (ind->before[y][x]) {
         via[0] = ind->before[y][x];
-        chain = arena_printf(S->a, "%s before %s before %s", BEHAVIOUR[x], BEHAVIOUR[y],
-                             BEHAVIOUR[x]);
+        chain = arena_printf(S->a, "%s before %s before %s", ast_behaviour_name(x), ast_behaviour_name(y),
+                             ast_behaviour_name(x));
     } else if (ind->before[y][z] && ind->before[z][x]) {
         via[0] = ind->before[y][z];
         via[1] = ind->before[z][x];
-        chain = arena_printf(S->a, "%s before %s before %s before %s", BEHAVIOUR[x],
-                             BEHAVIOUR[y], BEHAVIOUR[z], BEHAVIOUR[x]);
+        chain = arena_printf(S->a, "%s before %s before %s before %s", ast_behaviour_name(x),
+                             ast_behaviour_name(y), ast_behaviour_name(z), ast_behaviour_name(x));
     } else {
         return false;
     }
@@ -721,16 +719,16 @@ static bool check_path_shape(sema *S, const ast_item *e, const ast_member *m, in
         diagnostic *dg = diag_report(S->d, "E0302", s->b.sp,
                                      "path of `%s` plays %s %s: engagement plays each "
                                      "behaviour once",
-                                     e->name.name, BEHAVIOUR[b],
+                                     e->name.name, ast_behaviour_name(b),
                                      count[b] == 2 ? "twice"
                                                    : arena_printf(S->a, "%d times", count[b]));
-        diag_add_note(S->d, dg, at[b]->b.sp, "%s is first played here", BEHAVIOUR[b]);
+        diag_add_note(S->d, dg, at[b]->b.sp, "%s is first played here", ast_behaviour_name(b));
     }
     const char *missing[B_COUNT];
     int n_missing = 0;
     for (int b = 0; b < B_COUNT; b++)
         if (pos[b] < 0)
-            missing[n_missing++] = BEHAVIOUR[b];
+            missing[n_missing++] = ast_behaviour_name(b);
     if (n_missing) {
         ok = false;
         diag_report(S->d, "E0301", path_span(m),
@@ -756,7 +754,7 @@ static void check_path_industry(sema *S, const ast_item *e, const industry_info 
             diagnostic *dg = diag_report(
                 S->d, "E0303", open->b.sp,
                 "path of `%s` opens with %s, but industry `%s` plays %s first", ename,
-                BEHAVIOUR[open->b.b], iname, BEHAVIOUR[want]);
+                ast_behaviour_name(open->b.b), iname, ast_behaviour_name(want));
             diag_add_note(S->d, dg, rule_span(ind->first), "rule `%s` of industry `%s`",
                           rule_text(S->a, ind->first), iname);
         }
@@ -771,7 +769,7 @@ static void check_path_industry(sema *S, const ast_item *e, const industry_info 
             diagnostic *dg = diag_report(
                 S->d, "E0304", last->b.sp,
                 "path of `%s` ends with %s, but the key behaviour of industry `%s` is %s",
-                ename, BEHAVIOUR[last->b.b], iname, BEHAVIOUR[want]);
+                ename, ast_behaviour_name(last->b.b), iname, ast_behaviour_name(want));
             diag_add_note(S->d, dg, rule_span(ind->key), "rule `%s` of industry `%s`",
                           rule_text(S->a, ind->key), iname);
         }
@@ -786,7 +784,7 @@ static void check_path_industry(sema *S, const ast_item *e, const industry_info 
         diagnostic *dg = diag_report(
             S->d, "E0305", at[x]->b.sp,
             "path of `%s` plays %s after %s, but industry `%s` plays %s before %s", ename,
-            BEHAVIOUR[x], BEHAVIOUR[y], iname, BEHAVIOUR[x], BEHAVIOUR[y]);
+            ast_behaviour_name(x), ast_behaviour_name(y), iname, ast_behaviour_name(x), ast_behaviour_name(y));
         diag_add_note(S->d, dg, rule_span(r), "rule `%s` of industry `%s`", rule_text(S->a, r),
                       iname);
     }
@@ -797,7 +795,7 @@ static void check_path_industry(sema *S, const ast_item *e, const industry_info 
 static void check_note(sema *S, const ast_item *e, const ast_member *m, bool first_of_b)
 {
     const char *ename = e->name.name;
-    const char *bname = BEHAVIOUR[m->note_b.b];
+    const char *bname = ast_behaviour_name(m->note_b.b);
     const ast_note_item *medium[M_COUNT] = {NULL};
     const ast_note_item *threshold = NULL;
     for (const ast_note_item *ni = m->items; ni; ni = ni->next) {
@@ -810,9 +808,9 @@ static void check_note(sema *S, const ast_item *e, const ast_member *m, bool fir
                 diagnostic *dg = diag_report(S->d, "E0403", id->sp,
                                              "`%s` evokes %s, so it cannot fill "
                                              "`note %s` of `%s`",
-                                             id->name, BEHAVIOUR[s->evokes], bname, ename);
+                                             id->name, ast_behaviour_name(s->evokes), bname, ename);
                 diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s", s->name,
-                              BEHAVIOUR[s->evokes]);
+                              ast_behaviour_name(s->evokes));
             }
             break;
         case NI_MEDIUM:
@@ -821,9 +819,9 @@ static void check_note(sema *S, const ast_item *e, const ast_member *m, bool fir
             if (medium[ni->medium]) {
                 diagnostic *dg = diag_report(S->d, "E0406", ni->medium_sp,
                                              "`note %s` of `%s` gives its `%s` twice", bname,
-                                             ename, MEDIUM[ni->medium]);
+                                             ename, ast_medium_name(ni->medium));
                 diag_add_note(S->d, dg, medium[ni->medium]->medium_sp, "first `%s` here",
-                              MEDIUM[ni->medium]);
+                              ast_medium_name(ni->medium));
             } else {
                 medium[ni->medium] = ni;
             }
@@ -854,7 +852,7 @@ static void check_note(sema *S, const ast_item *e, const ast_member *m, bool fir
     int n = 0;
     for (int k = 0; k < M_COUNT; k++)
         if (!medium[k])
-            missing[n++] = MEDIUM[k];
+            missing[n++] = ast_medium_name(k);
     if (n)
         diag_report(S->d, "W0404", note_head(m), "`note %s` of `%s` lacks the %s %s", bname,
                     ename, word_list(S->a, missing, n, "and", true),
@@ -925,8 +923,8 @@ static void check_note_member(sema *S, exp_check *X, const ast_member *m)
         diagnostic *dg = diag_report(S->d, "E0401", note_head(m),
                                      "second `note %s` in experience `%s`: each behaviour "
                                      "has one note",
-                                     BEHAVIOUR[b], X->ename);
-        diag_add_note(S->d, dg, note_head(X->note[b]), "first `note %s` here", BEHAVIOUR[b]);
+                                     ast_behaviour_name(b), X->ename);
+        diag_add_note(S->d, dg, note_head(X->note[b]), "first `note %s` here", ast_behaviour_name(b));
     } else {
         X->note[b] = m;
     }
@@ -959,9 +957,9 @@ static void check_event_emotion(sema *S, const ast_member *m)
         return;
     diagnostic *dg = diag_report(S->d, "E0501", m->emotion->sp,
                                  "event `%s` plays %s, but `%s` evokes %s", m->name.name,
-                                 BEHAVIOUR[b], s->name, BEHAVIOUR[s->evokes]);
+                                 ast_behaviour_name(b), s->name, ast_behaviour_name(s->evokes));
     diag_add_note(S->d, dg, s->sp, "`%s` is declared here, evoking %s", s->name,
-                  BEHAVIOUR[s->evokes]);
+                  ast_behaviour_name(s->evokes));
 }
 
 static int touch_index(const char *name)
@@ -1058,12 +1056,12 @@ static void check_path_notes(sema *S, const exp_check *X)
         if (!X->note[b]) {
             diag_report(S->d, "E0402", X->at[b]->b.sp,
                         "path of `%s` plays %s, but there is no `note %s`", X->ename,
-                        BEHAVIOUR[b], BEHAVIOUR[b]);
+                        ast_behaviour_name(b), ast_behaviour_name(b));
         } else if (!X->positive[b]) {
             diag_report(S->d, "E0503", note_head(X->note[b]),
                         "`note %s` of `%s` can never complete: no event with positive "
                         "points plays %s",
-                        BEHAVIOUR[b], X->ename, BEHAVIOUR[b]);
+                        ast_behaviour_name(b), X->ename, ast_behaviour_name(b));
         }
     }
 }
