@@ -194,54 +194,6 @@ static const char *word_list(arena *a, const char *const *w, int n, const char *
 
 /* ---- suggestions ------------------------------------------------------ */
 
-/* Optimal-string-alignment distance (Levenshtein plus transposition of two
- * neighbours, the commonest typo), giving up above `limit`. */
-static int edit_distance(const char *s, const char *t, int limit)
-{
-    int ls = (int)strlen(s), lt = (int)strlen(t);
-    if (abs(ls - lt) > limit)
-        return limit + 1;
-    if (ls > 255 || lt > 255) /* identifiers are at most 255 bytes */
-        return limit + 1;
-    int rows[3][257];
-    int *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (int j = 0; j <= lt; j++)
-        p[j] = j;
-    for (int i = 1; i <= ls; i++) {
-        c[0] = i;
-        int best = c[0];
-        for (int j = 1; j <= lt; j++) {
-            int cost = s[i - 1] != t[j - 1];
-            int v = p[j] + 1;
-            if (c[j - 1] + 1 < v)
-                v = c[j - 1] + 1;
-            if (p[j - 1] + cost < v)
-                v = p[j - 1] + cost;
-            if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1] &&
-                pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return limit + 1;
-        int *tmp = pp;
-        pp = p;
-        p = c;
-        c = tmp;
-    }
-    return p[lt];
-}
-
-/* How far a typo may go and still be suggested: one edit per three
- * characters, at least one (rustc's rule, which rarely suggests nonsense). */
-static int suggest_limit(const char *name)
-{
-    int l = (int)strlen(name) / 3;
-    return l < 1 ? 1 : l;
-}
-
 /* Suggestion search state: the best candidate so far.  `pref` breaks ties
  * (an emotion of the note's own behaviour is the likelier intent). */
 typedef struct nearest {
@@ -253,7 +205,7 @@ typedef struct nearest {
 
 static nearest nearest_start(const char *name)
 {
-    nearest n = {.name = name, .limit = suggest_limit(name), .found = NULL};
+    nearest n = {.name = name, .limit = diag_suggest_limit(name), .found = NULL};
     n.best = n.limit + 1;
     return n;
 }
@@ -266,7 +218,7 @@ static bool nearest_try(sema *S, nearest *n, const char *cand, bool pref)
     if (S->suggest_budget <= 0)
         return false;
     S->suggest_budget--;
-    int dist = edit_distance(n->name, cand, n->limit);
+    int dist = diag_edit_distance(n->name, cand, n->limit);
     if (dist > n->limit)
         return false;
     if (dist < n->best || (dist == n->best && pref && !n->best_pref)) {
