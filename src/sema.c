@@ -236,6 +236,13 @@ static const char *did_you_mean(sema *S, const char *s)
     return s ? arena_printf(S->a, "; did you mean `%s`?", s) : "";
 }
 
+/* The suggestion, if any, as a fix replacing the unknown name at `sp`. */
+static void suggest_fix(sema *S, diagnostic *dg, span sp, const char *sug)
+{
+    if (sug)
+        diag_add_fix(S->d, dg, sp, sug, "replace with `%s`", sug);
+}
+
 /* The declared emotion nearest to `name`, preferring those that evoke
  * `want` (-1: no preference); NULL when none is close.  The emotion
  * suggested counts as used: the author meant it, and a W0601 saying it is
@@ -613,8 +620,10 @@ static sym *use_emotion(sema *S, const ast_ident *id, int want)
 {
     sym *s = ht_get(&S->names, id->name);
     if (!s) {
-        diag_report(S->d, "E0202", id->sp, "unknown emotion `%s`%s", id->name,
-                    did_you_mean(S, suggest_emotion(S, id->name, want)));
+        const char *sug = suggest_emotion(S, id->name, want);
+        diagnostic *dg = diag_report(S->d, "E0202", id->sp, "unknown emotion `%s`%s",
+                                     id->name, did_you_mean(S, sug));
+        suggest_fix(S, dg, id->sp, sug);
         return NULL;
     }
     if (s->kind != SYM_EMOTION) {
@@ -839,8 +848,10 @@ static void resolve_industry(sema *S, exp_check *X)
         return;
     sym *s = ht_get(&S->names, id->name);
     if (!s) {
-        diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
-                    did_you_mean(S, suggest_industry(S, id->name)));
+        const char *sug = suggest_industry(S, id->name);
+        diagnostic *dg = diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s",
+                                     id->name, did_you_mean(S, sug));
+        suggest_fix(S, dg, id->sp, sug);
     } else if (s->kind != SYM_INDUSTRY) {
         diagnostic *dg = diag_report(S->d, "E0203", id->sp, "`%s` is %s, not an industry",
                                      id->name, A_KIND[s->kind]);
@@ -937,8 +948,10 @@ static void check_touch_point(sema *S, exp_check *X, const ast_member *m)
     X->bad_at = true;
     const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
     if (sug)
-        diag_report(S->d, "E0502", m->at->sp, "unknown touch point `%s`; did you mean `%s`?",
-                    m->at->name, sug);
+        suggest_fix(S,
+                    diag_report(S->d, "E0502", m->at->sp,
+                                "unknown touch point `%s`; did you mean `%s`?", m->at->name, sug),
+                    m->at->sp, sug);
     else
         diag_report(S->d, "E0502", m->at->sp,
                     "unknown touch point `%s`: the touch points are "
