@@ -403,6 +403,7 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
     char real[PATH_MAX];
     const char *key = realpath(path, real) ? arena_strdup(a, real) : path;
     program *p = arena_alloc(a, sizeof *p);
+    p->stdlib_dir = o->stdlib_dir;
     seen s = { 0 };
     seen_add(a, &s, key, 0);
     src_file *src = new_src(a, path, key, text, len, 0);
@@ -423,4 +424,44 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
             report_missing(a, d, m);
     }
     return p;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+ast_file **load_stdlib_files(arena *a, const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *dp = dir ? opendir(dir) : NULL;
+    if (!dp)
+        return NULL;
+    const char **names = NULL;
+    size_t nn = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".exp") != 0)
+            continue;
+        names = arena_grow(a, names, nn, nn + 1, sizeof *names);
+        names[nn++] = arena_strdup(a, e->d_name);
+    }
+    closedir(dp);
+    if (nn)
+        qsort(names, nn, sizeof *names, cmp_name);
+    ast_file **files = arena_alloc(a, (nn ? nn : 1) * sizeof *files);
+    diag_ctx quiet; /* never flushed */
+    diag_init(&quiet, a);
+    quiet.max_errors = 0;
+    for (size_t i = 0; i < nn; i++) {
+        const char *path = arena_printf(a, "%s/%s", dir, names[i]);
+        size_t len;
+        char *text = load_read_file(a, path, &len);
+        if (!text)
+            continue;
+        ast_file *f = ast_parse(a, &quiet, new_src(a, path, path, text, len, -1));
+        if (f->syntax_errors == 0)
+            files[(*n)++] = f;
+    }
+    return files;
 }

@@ -155,6 +155,12 @@ typedef struct sema {
     size_t n_industries, cap_industries;
     /* Edit-distance work left for suggestions (see nearest_try()). */
     long suggest_budget;
+    /* The missing-import hint of E0202: the stdlib's files, read on the
+     * first unknown emotion only, and the files given the hint already. */
+    ast_file **std_files;
+    size_t n_std_files;
+    bool std_read;
+    bool *hinted;
 } sema;
 
 /* ---- small helpers --------------------------------------------------- */
@@ -273,6 +279,78 @@ static const char *suggest_word(sema *S, const char *name, const char *const *w,
     for (int i = 0; i < count; i++)
         nearest_try(S, &n, w[i], false);
     return n.found;
+}
+
+/* ---- the missing stdlib import ----------------------------------------- */
+
+/* "emotions" for .../emotions.exp. */
+static const char *file_stem(arena *a, const src_file *f)
+{
+    const char *slash = strrchr(f->path, '/'), *base = slash ? slash + 1 : f->path;
+    size_t n = strlen(base);
+    return arena_strndup(a, base, n > 4 ? n - 4 : n);
+}
+
+/* The stem of the stdlib file that declares emotion `name`, or NULL. */
+static const char *stdlib_declaring(sema *S, const char *name)
+{
+    if (!S->std_read) {
+        S->std_read = true;
+        S->std_files = load_stdlib_files(S->a, S->prog->stdlib_dir, &S->n_std_files);
+    }
+    for (size_t i = 0; i < S->n_std_files; i++)
+        for (const ast_item *it = S->std_files[i]->items; it; it = it->next)
+            for (const ast_ident *id = it->kind == ITEM_EMOTION ? it->names : NULL; id;
+                 id = id->next)
+                if (strcmp(id->name, name) == 0)
+                    return file_stem(S->a, S->std_files[i]->src);
+    return NULL;
+}
+
+/* Whether `f` imports `stem` already (as "stem" or "stem.exp"): a file of
+ * its own folder then shadows the stdlib's, and adding the import again
+ * would change nothing. */
+static bool imports_stem(const ast_file *f, const char *stem)
+{
+    size_t n = strlen(stem);
+    for (const ast_item *it = f->items; it; it = it->next)
+        if (it->kind == ITEM_IMPORT && strncmp(it->import.value, stem, n) == 0 &&
+            (it->import.value[n] == 0 || strcmp(it->import.value + n, ".exp") == 0))
+            return true;
+    return false;
+}
+
+/* Column 1 of the line after the file's last import, else of line 1. */
+static span import_place(const ast_file *f)
+{
+    int line = 1;
+    for (const ast_item *it = f->items; it; it = it->next)
+        if (it->kind == ITEM_IMPORT)
+            line = it->sp.end_line + 1;
+    return (span){.file = f->src, .line = line, .col = 1, .end_line = line, .end_col = 1};
+}
+
+/* E0202 for an emotion of the bundled stdlib, in a file that does not
+ * import it: a note naming the import, and the import as a fix; once per
+ * file. */
+static void hint_stdlib_import(sema *S, diagnostic *dg, const ast_ident *id)
+{
+    int fid = id->sp.file ? id->sp.file->id : -1;
+    if (!dg || fid < 0 || (size_t)fid >= S->prog->n_files)
+        return;
+    if (!S->hinted)
+        S->hinted = arena_alloc(S->a, S->prog->n_files * sizeof *S->hinted);
+    const ast_file *f = S->prog->files[fid];
+    if (S->hinted[fid] || f->src != id->sp.file)
+        return;
+    const char *stem = stdlib_declaring(S, id->name);
+    if (!stem || imports_stem(f, stem))
+        return;
+    S->hinted[fid] = true;
+    diag_add_note(S->d, dg, (span){0}, "`%s` is declared in the bundled stdlib: add `import \"%s\";`",
+                  id->name, stem);
+    diag_add_fix(S->d, dg, import_place(f), arena_printf(S->a, "import \"%s\";\n", stem),
+                 "add `import \"%s\";`", stem);
 }
 
 /* ---- pass 1: declarations --------------------------------------------- */
@@ -624,6 +702,7 @@ static sym *use_emotion(sema *S, const ast_ident *id, int want)
         diagnostic *dg = diag_report(S->d, "E0202", id->sp, "unknown emotion `%s`%s",
                                      id->name, did_you_mean(S, sug));
         suggest_fix(S, dg, id->sp, sug);
+        hint_stdlib_import(S, dg, id);
         return NULL;
     }
     if (s->kind != SYM_EMOTION) {
