@@ -448,12 +448,14 @@ int diag_column_cp(const src_file *f, int line, int col)
     return cp + (int)(bytes - n);
 }
 
-/* A path as a URI reference: unreserved characters and `/` stay, the rest
- * is percent-encoded. */
+/* A path as a URI reference: relative as it is shown, absolute as a file:
+ * URI; unreserved characters and `/` stay, the rest is percent-encoded. */
 static char *sarif_uri(arena *a, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
-    char *out = arena_alloc(a, 3 * strlen(path) + 1), *o = out;
+    char *out = arena_alloc(a, 3 * strlen(path) + 8), *o = out;
+    if (path[0] == '/')
+        o += sprintf(o, "file://");
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr("-._~/", *p)) {
