@@ -123,6 +123,16 @@ print(len(l["runs"]), len(r["results"]), " ".join(x["id"] for x in r["tool"]["dr
 (cd "$DIR" && "$EXPC" fmt --diagnostics=sarif clean.exp >/dev/null 2>"$TMPDIR_T/fmt.sarif")
 expect_code "sarif fmt exit" 0 $?
 check_sarif "sarif fmt" "$TMPDIR_T/fmt.sarif"
+# build, run and graph report the same results as check.
+for c in "build --emit=c -o $TMPDIR_T/out.c" run graph; do
+    # shellcheck disable=SC2086 # the command and its options, split
+    (cd "$DIR" && "$EXPC" $c --diagnostics=sarif E0202.exp </dev/null >/dev/null \
+        2>"$TMPDIR_T/cmd.sarif")
+    expect_code "sarif ${c%% *} exit" 1 $?
+    check_sarif "sarif ${c%% *}" "$TMPDIR_T/cmd.sarif"
+    n=$(grep -c '"ruleId"' "$TMPDIR_T/cmd.sarif")
+    [ "$n" = 3 ] && pass "sarif ${c%% *} results" || fail "sarif ${c%% *} results" "$n, want 3"
+done
 
 # Every code of SPEC §3 has a golden case that reports it.
 for c in E0101 E0102 E0103 E0104 E0110 E0201 E0202 E0203 E0205 E0301 E0302 \
