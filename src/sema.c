@@ -27,7 +27,10 @@
  * Did-you-mean suggestions for unknown emotions, industries and touch points
  * go at the end of the message ("unknown emotion `comfrot`; did you mean
  * `comfort`?"): they then read the same in text and JSON output, and need no
- * source span of their own (touch points have none).
+ * source span of their own (touch points have none).  Each is also a fix
+ * replacing the unknown name.  An unknown emotion that the bundled stdlib
+ * declares gets a note and a fix adding the import, once per file; the
+ * stdlib is read for it on the first unknown emotion only.
  *
  * Everything is linear in the size of the program: names and events are
  * found through hash tables in the compilation's arena, never by scanning,
