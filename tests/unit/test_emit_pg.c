@@ -50,7 +50,7 @@ static int setup(void **st)
     assert_int_equal(sema_check(A, &d, p), 0);
     assert_int_equal(d.errors, 0);
     assert_int_equal(p->n_experiences, 1);
-    M = ir_lower(A, p, p->experiences[0]);
+    M = ir_lower(A, p->experiences[0]);
     PG = NULL;
     for (size_t i = 0; emit_backends[i]; i++)
         if (strcmp(emit_backends[i]->kind, "pg") == 0)
