@@ -218,6 +218,7 @@ typedef struct near_import {
     int limit, best;   /* best: distance of `found`; limit + 1 while none */
     const char *found;
     bool found_here;   /* `found` is from the folder being read */
+    const char *self;  /* the importing file's real path: never suggested */
 } near_import;
 
 /* A name that can be written back between quotes as it is. */
@@ -227,6 +228,14 @@ static bool quotable(const char *s)
         if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
             return false;
     return true;
+}
+
+/* Whether dir/file is the importing file (a script importing itself is
+ * no fix). */
+static bool is_self(arena *a, const near_import *n, const char *dir, const char *file)
+{
+    char real[PATH_MAX];
+    return realpath(arena_printf(a, "%s/%s", dir, file), real) && strcmp(real, n->self) == 0;
 }
 
 /* Weighs the .exp files of `dir`; ties go to the first folder searched,
@@ -243,7 +252,7 @@ static void near_in_dir(arena *a, near_import *n, const char *dir)
             continue;
         char *name = arena_strndup(a, e->d_name, len - 4);
         int dist = diag_edit_distance(n->want, name, n->limit);
-        if (dist > n->limit || !quotable(name))
+        if (dist > n->limit || !quotable(name) || is_self(a, n, dir, e->d_name))
             continue;
         if (dist < n->best || (dist == n->best && n->found_here && strcmp(name, n->found) < 0)) {
             n->best = dist;
@@ -263,6 +272,9 @@ static const char *near_import_name(arena *a, const missing *ms)
     size_t sub = slash ? (size_t)(slash - file) + 1 : 0; /* "lib/" of "lib/x.exp" */
     near_import n = { 0 };
     n.want = arena_strndup(a, file + sub, strlen(file + sub) - 4);
+    n.self = ms->item->import.sp.file->real;
+    if (!*n.want)
+        return NULL; /* `import "";`: nothing to be close to */
     n.limit = diag_suggest_limit(n.want);
     n.best = n.limit + 1;
     for (size_t i = 0; i < ms->nd; i++)
