@@ -8,6 +8,7 @@
  * imports"); when none has it, E0205 names every folder tried. */
 #include "expc/load.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -211,12 +212,92 @@ struct missing {
     size_t nd;
 };
 
+/* The best import name so far for a did-you-mean. */
+typedef struct near_import {
+    const char *want;  /* the file name without its folder and `.exp` */
+    int limit, best;   /* best: distance of `found`; limit + 1 while none */
+    const char *found;
+    bool found_here;   /* `found` is from the folder being read */
+    const char *self;  /* the importing file's real path: never suggested */
+} near_import;
+
+/* A name that can be written back between quotes as it is. */
+static bool quotable(const char *s)
+{
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+            return false;
+    return true;
+}
+
+/* Whether dir/file is the importing file (a script importing itself is
+ * no fix). */
+static bool is_self(arena *a, const near_import *n, const char *dir, const char *file)
+{
+    char real[PATH_MAX];
+    return realpath(arena_printf(a, "%s/%s", dir, file), real) && strcmp(real, n->self) == 0;
+}
+
+/* Weighs the .exp files of `dir`; ties go to the first folder searched,
+ * then to the name first in byte order (readdir's order is arbitrary). */
+static void near_in_dir(arena *a, near_import *n, const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    n->found_here = false;
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".exp") != 0)
+            continue;
+        char *name = arena_strndup(a, e->d_name, len - 4);
+        int dist = diag_edit_distance(n->want, name, n->limit);
+        if (dist > n->limit || !quotable(name) || is_self(a, n, dir, e->d_name))
+            continue;
+        if (dist < n->best || (dist == n->best && n->found_here && strcmp(name, n->found) < 0)) {
+            n->best = dist;
+            n->found = name;
+            n->found_here = true;
+        }
+    }
+    closedir(dp);
+}
+
+/* The import the author probably meant, written as they wrote theirs
+ * (with or without `.exp`, same folder part), or NULL. */
+static const char *near_import_name(arena *a, const missing *ms)
+{
+    const char *value = ms->item->import.value;
+    const char *file = ms->file, *slash = strrchr(file, '/');
+    size_t sub = slash ? (size_t)(slash - file) + 1 : 0; /* "lib/" of "lib/x.exp" */
+    near_import n = { 0 };
+    n.want = arena_strndup(a, file + sub, strlen(file + sub) - 4);
+    n.self = ms->item->import.sp.file->real;
+    if (!*n.want)
+        return NULL; /* `import "";`: nothing to be close to */
+    n.limit = diag_suggest_limit(n.want);
+    n.best = n.limit + 1;
+    for (size_t i = 0; i < ms->nd; i++)
+        near_in_dir(a, &n, sub ? arena_printf(a, "%s/%.*s", ms->dirs[i], (int)(sub - 1), file)
+                               : ms->dirs[i]);
+    if (!n.found)
+        return NULL;
+    size_t vl = strlen(value);
+    bool ext = vl >= 4 && strcmp(value + vl - 4, ".exp") == 0;
+    return arena_printf(a, "%.*s%s%s", (int)sub, file, n.found, ext ? ".exp" : "");
+}
+
 static void report_missing(arena *a, diag_ctx *d, const missing *ms)
 {
     const ast_item *it = ms->item;
+    const char *sug = ms->file[0] == '/' ? NULL : near_import_name(a, ms);
     diagnostic *dg = diag_report(d, "E0205", it->import.sp,
-                                 "cannot find import `%s` (looked for `%s`)",
-                                 it->import.value, ms->file);
+                                 "cannot find import `%s` (looked for `%s`)%s",
+                                 it->import.value, ms->file,
+                                 sug ? arena_printf(a, "; did you mean `%s`?", sug) : "");
+    if (sug)
+        diag_add_fix(d, dg, it->import.sp, arena_printf(a, "\"%s\"", sug),
+                     "replace with `\"%s\"`", sug);
     if (ms->file[0] == '/') {
         diag_add_note(d, dg, (span){ 0 }, "an absolute path is not searched for");
         return;
@@ -334,6 +415,7 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
     char real[PATH_MAX];
     const char *key = realpath(path, real) ? arena_strdup(a, real) : path;
     program *p = arena_alloc(a, sizeof *p);
+    p->stdlib_dir = o->stdlib_dir;
     seen s = { 0 };
     seen_add(a, &s, key, 0);
     src_file *src = new_src(a, path, key, text, len, 0);
@@ -354,4 +436,44 @@ program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *pat
             report_missing(a, d, m);
     }
     return p;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+ast_file **load_stdlib_files(arena *a, const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *dp = dir ? opendir(dir) : NULL;
+    if (!dp)
+        return NULL;
+    const char **names = NULL;
+    size_t nn = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".exp") != 0)
+            continue;
+        names = arena_grow(a, names, nn, nn + 1, sizeof *names);
+        names[nn++] = arena_strdup(a, e->d_name);
+    }
+    closedir(dp);
+    if (nn)
+        qsort(names, nn, sizeof *names, cmp_name);
+    ast_file **files = arena_alloc(a, (nn ? nn : 1) * sizeof *files);
+    diag_ctx quiet; /* never flushed */
+    diag_init(&quiet, a);
+    quiet.max_errors = 0;
+    for (size_t i = 0; i < nn; i++) {
+        const char *path = arena_printf(a, "%s/%s", dir, names[i]);
+        size_t len;
+        char *text = load_read_file(a, path, &len);
+        if (!text)
+            continue;
+        ast_file *f = ast_parse(a, &quiet, new_src(a, path, path, text, len, -1));
+        if (f->syntax_errors == 0)
+            files[(*n)++] = f;
+    }
+    return files;
 }

@@ -44,6 +44,7 @@ typedef struct cli {
     bool werror;
     int max_errors;
     diag_format diag_format;
+    diag_sarif *sarif;          /* --diagnostics=sarif: the command's log */
     int color;                  /* -1 auto, 0 never, 1 always */
     /* build */
     const char *emit;
@@ -86,7 +87,7 @@ static const char *set_max_errors(void *dst, const char *v, int k)
 
 static const char *set_diagnostics(void *dst, const char *v, int k)
 {
-    static const diag_format formats[] = { DIAG_TEXT, DIAG_JSON }; /* as the row's words */
+    static const diag_format formats[] = { DIAG_TEXT, DIAG_JSON, DIAG_SARIF }; /* the row's words */
     (void)v;
     ((cli *)dst)->diag_format = formats[k];
     return NULL;
@@ -109,7 +110,8 @@ static const rt_optdef common_opts[] = {
     { "-Werror", NULL, NULL, CLI_ALL, "treat warnings as errors", NULL, offsetof(cli, werror) },
     { "--max-errors", "N", NULL, CLI_ALL, "stop after N errors (default 20, 0: no limit)",
       set_max_errors, 0 },
-    { "--diagnostics", "text|json", NULL, CLI_ALL, "diagnostics as text or JSON lines",
+    { "--diagnostics", "text|json|sarif", NULL, CLI_ALL,
+      "diagnostics as text, JSON lines or one SARIF log",
       set_diagnostics, 0 },
     { "--color", "auto|always|never", NULL, CLI_ALL,
       "colours in diagnostics (auto: on a terminal)", set_color, 0 },
@@ -367,6 +369,7 @@ static void unit_init(unit *u, const cli *c, const char *argv0)
     u->a = arena_new();
     diag_init(&u->d, u->a);
     u->d.format = c->diag_format;
+    u->d.sarif = c->sarif;
     u->d.werror = c->werror;
     /* `run` scores events: its stderr is the run's own report, byte for byte
      * the same as a `build --main` program's, so the script's warnings are
@@ -843,8 +846,14 @@ int main(int argc, char **argv)
     c.opt = 2;
     rt_opts_init(&c.run);
     int rc = parse_cli(&c, argc, argv);
+    /* SARIF is one document: every script's results go into one log,
+     * written when the command ends (`explain` reports nothing). */
+    if (!rc && c.diag_format == DIAG_SARIF && k->run != cmd_explain_main)
+        c.sarif = diag_sarif_new();
     if (!rc)
         rc = k->run(&c, argv[0]);
+    if (c.sarif && diag_sarif_write(c.sarif, stderr, EXPC_VERSION) != 0 && !rc)
+        rc = RT_EXIT_IOERR;
     free(c.args);
     free(c.includes);
 #if EXPC_LLVM

@@ -27,7 +27,10 @@
  * Did-you-mean suggestions for unknown emotions, industries and touch points
  * go at the end of the message ("unknown emotion `comfrot`; did you mean
  * `comfort`?"): they then read the same in text and JSON output, and need no
- * source span of their own (touch points have none).
+ * source span of their own (touch points have none).  Each is also a fix
+ * replacing the unknown name.  An unknown emotion that the bundled stdlib
+ * declares gets a note and a fix adding the import, once per file; the
+ * stdlib is read for it on the first unknown emotion only.
  *
  * Everything is linear in the size of the program: names and events are
  * found through hash tables in the compilation's arena, never by scanning,
@@ -155,6 +158,12 @@ typedef struct sema {
     size_t n_industries, cap_industries;
     /* Edit-distance work left for suggestions (see nearest_try()). */
     long suggest_budget;
+    /* The missing-import hint of E0202: the stdlib's files, read on the
+     * first unknown emotion only, and the files given the hint already. */
+    ast_file **std_files;
+    size_t n_std_files;
+    bool std_read;
+    bool *hinted;
 } sema;
 
 /* ---- small helpers --------------------------------------------------- */
@@ -194,54 +203,6 @@ static const char *word_list(arena *a, const char *const *w, int n, const char *
 
 /* ---- suggestions ------------------------------------------------------ */
 
-/* Optimal-string-alignment distance (Levenshtein plus transposition of two
- * neighbours, the commonest typo), giving up above `limit`. */
-static int edit_distance(const char *s, const char *t, int limit)
-{
-    int ls = (int)strlen(s), lt = (int)strlen(t);
-    if (abs(ls - lt) > limit)
-        return limit + 1;
-    if (ls > 255 || lt > 255) /* identifiers are at most 255 bytes */
-        return limit + 1;
-    int rows[3][257];
-    int *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (int j = 0; j <= lt; j++)
-        p[j] = j;
-    for (int i = 1; i <= ls; i++) {
-        c[0] = i;
-        int best = c[0];
-        for (int j = 1; j <= lt; j++) {
-            int cost = s[i - 1] != t[j - 1];
-            int v = p[j] + 1;
-            if (c[j - 1] + 1 < v)
-                v = c[j - 1] + 1;
-            if (p[j - 1] + cost < v)
-                v = p[j - 1] + cost;
-            if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1] &&
-                pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return limit + 1;
-        int *tmp = pp;
-        pp = p;
-        p = c;
-        c = tmp;
-    }
-    return p[lt];
-}
-
-/* How far a typo may go and still be suggested: one edit per three
- * characters, at least one (rustc's rule, which rarely suggests nonsense). */
-static int suggest_limit(const char *name)
-{
-    int l = (int)strlen(name) / 3;
-    return l < 1 ? 1 : l;
-}
-
 /* Suggestion search state: the best candidate so far.  `pref` breaks ties
  * (an emotion of the note's own behaviour is the likelier intent). */
 typedef struct nearest {
@@ -253,7 +214,7 @@ typedef struct nearest {
 
 static nearest nearest_start(const char *name)
 {
-    nearest n = {.name = name, .limit = suggest_limit(name), .found = NULL};
+    nearest n = {.name = name, .limit = diag_suggest_limit(name), .found = NULL};
     n.best = n.limit + 1;
     return n;
 }
@@ -266,7 +227,7 @@ static bool nearest_try(sema *S, nearest *n, const char *cand, bool pref)
     if (S->suggest_budget <= 0)
         return false;
     S->suggest_budget--;
-    int dist = edit_distance(n->name, cand, n->limit);
+    int dist = diag_edit_distance(n->name, cand, n->limit);
     if (dist > n->limit)
         return false;
     if (dist < n->best || (dist == n->best && pref && !n->best_pref)) {
@@ -282,6 +243,13 @@ static bool nearest_try(sema *S, nearest *n, const char *cand, bool pref)
 static const char *did_you_mean(sema *S, const char *s)
 {
     return s ? arena_printf(S->a, "; did you mean `%s`?", s) : "";
+}
+
+/* The suggestion, if any, as a fix replacing the unknown name at `sp`. */
+static void suggest_fix(sema *S, diagnostic *dg, span sp, const char *sug)
+{
+    if (sug)
+        diag_add_fix(S->d, dg, sp, sug, "replace with `%s`", sug);
 }
 
 /* The declared emotion nearest to `name`, preferring those that evoke
@@ -314,6 +282,78 @@ static const char *suggest_word(sema *S, const char *name, const char *const *w,
     for (int i = 0; i < count; i++)
         nearest_try(S, &n, w[i], false);
     return n.found;
+}
+
+/* ---- the missing stdlib import ----------------------------------------- */
+
+/* "emotions" for .../emotions.exp. */
+static const char *file_stem(arena *a, const src_file *f)
+{
+    const char *slash = strrchr(f->path, '/'), *base = slash ? slash + 1 : f->path;
+    size_t n = strlen(base);
+    return arena_strndup(a, base, n > 4 ? n - 4 : n);
+}
+
+/* The stem of the stdlib file that declares emotion `name`, or NULL. */
+static const char *stdlib_declaring(sema *S, const char *name)
+{
+    if (!S->std_read) {
+        S->std_read = true;
+        S->std_files = load_stdlib_files(S->a, S->prog->stdlib_dir, &S->n_std_files);
+    }
+    for (size_t i = 0; i < S->n_std_files; i++)
+        for (const ast_item *it = S->std_files[i]->items; it; it = it->next)
+            for (const ast_ident *id = it->kind == ITEM_EMOTION ? it->names : NULL; id;
+                 id = id->next)
+                if (strcmp(id->name, name) == 0)
+                    return file_stem(S->a, S->std_files[i]->src);
+    return NULL;
+}
+
+/* Whether `f` imports `stem` already (as "stem" or "stem.exp"): a file of
+ * its own folder then shadows the stdlib's, and adding the import again
+ * would change nothing. */
+static bool imports_stem(const ast_file *f, const char *stem)
+{
+    size_t n = strlen(stem);
+    for (const ast_item *it = f->items; it; it = it->next)
+        if (it->kind == ITEM_IMPORT && strncmp(it->import.value, stem, n) == 0 &&
+            (it->import.value[n] == 0 || strcmp(it->import.value + n, ".exp") == 0))
+            return true;
+    return false;
+}
+
+/* Column 1 of the line after the file's last import, else of line 1. */
+static span import_place(const ast_file *f)
+{
+    int line = 1;
+    for (const ast_item *it = f->items; it; it = it->next)
+        if (it->kind == ITEM_IMPORT)
+            line = it->sp.end_line + 1;
+    return (span){.file = f->src, .line = line, .col = 1, .end_line = line, .end_col = 1};
+}
+
+/* E0202 for an emotion of the bundled stdlib, in a file that does not
+ * import it: a note naming the import, and the import as a fix; once per
+ * file. */
+static void hint_stdlib_import(sema *S, diagnostic *dg, const ast_ident *id)
+{
+    int fid = id->sp.file ? id->sp.file->id : -1;
+    if (!dg || fid < 0 || (size_t)fid >= S->prog->n_files)
+        return;
+    if (!S->hinted)
+        S->hinted = arena_alloc(S->a, S->prog->n_files * sizeof *S->hinted);
+    const ast_file *f = S->prog->files[fid];
+    if (S->hinted[fid] || f->src != id->sp.file)
+        return;
+    const char *stem = stdlib_declaring(S, id->name);
+    if (!stem || imports_stem(f, stem))
+        return;
+    S->hinted[fid] = true;
+    diag_add_note(S->d, dg, (span){0}, "`%s` is declared in the bundled stdlib: add `import \"%s\";`",
+                  id->name, stem);
+    diag_add_fix(S->d, dg, import_place(f), arena_printf(S->a, "import \"%s\";\n", stem),
+                 "add `import \"%s\";`", stem);
 }
 
 /* ---- pass 1: declarations --------------------------------------------- */
@@ -661,8 +701,11 @@ static sym *use_emotion(sema *S, const ast_ident *id, int want)
 {
     sym *s = ht_get(&S->names, id->name);
     if (!s) {
-        diag_report(S->d, "E0202", id->sp, "unknown emotion `%s`%s", id->name,
-                    did_you_mean(S, suggest_emotion(S, id->name, want)));
+        const char *sug = suggest_emotion(S, id->name, want);
+        diagnostic *dg = diag_report(S->d, "E0202", id->sp, "unknown emotion `%s`%s",
+                                     id->name, did_you_mean(S, sug));
+        suggest_fix(S, dg, id->sp, sug);
+        hint_stdlib_import(S, dg, id);
         return NULL;
     }
     if (s->kind != SYM_EMOTION) {
@@ -887,8 +930,10 @@ static void resolve_industry(sema *S, exp_check *X)
         return;
     sym *s = ht_get(&S->names, id->name);
     if (!s) {
-        diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s", id->name,
-                    did_you_mean(S, suggest_industry(S, id->name)));
+        const char *sug = suggest_industry(S, id->name);
+        diagnostic *dg = diag_report(S->d, "E0203", id->sp, "unknown industry `%s`%s",
+                                     id->name, did_you_mean(S, sug));
+        suggest_fix(S, dg, id->sp, sug);
     } else if (s->kind != SYM_INDUSTRY) {
         diagnostic *dg = diag_report(S->d, "E0203", id->sp, "`%s` is %s, not an industry",
                                      id->name, A_KIND[s->kind]);
@@ -985,8 +1030,10 @@ static void check_touch_point(sema *S, exp_check *X, const ast_member *m)
     X->bad_at = true;
     const char *sug = suggest_word(S, m->at->name, TOUCH, N_TOUCH);
     if (sug)
-        diag_report(S->d, "E0502", m->at->sp, "unknown touch point `%s`; did you mean `%s`?",
-                    m->at->name, sug);
+        suggest_fix(S,
+                    diag_report(S->d, "E0502", m->at->sp,
+                                "unknown touch point `%s`; did you mean `%s`?", m->at->name, sug),
+                    m->at->sp, sug);
     else
         diag_report(S->d, "E0502", m->at->sp,
                     "unknown touch point `%s`: the touch points are "

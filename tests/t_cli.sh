@@ -260,7 +260,7 @@ expect_same run-engine-bad-msg "$T/want" "$T/err"
 printf 'expc: --color is auto, always or never, not `sometimes`\nTry `expc --help`.\n' >"$T/want"
 expect_same color-bad-msg "$T/want" "$T/err"
 "$EXPC" check --diagnostics=xml "$C" 2>"$T/err"
-printf 'expc: --diagnostics is text or json, not `xml`\nTry `expc --help`.\n' >"$T/want"
+printf 'expc: --diagnostics is text, json or sarif, not `xml`\nTry `expc --help`.\n' >"$T/want"
 expect_same diag-bad-msg "$T/want" "$T/err"
 "$EXPC" check "$C" -I 2>"$T/err"; expect_code include-missing 2 $?
 printf 'expc: -I needs a folder\nTry `expc --help`.\n' >"$T/want"

@@ -1,11 +1,16 @@
 #!/bin/sh
-# tests/t_diag.sh - golden tests of the diagnostics (SPEC §3 and §5).
+# tests/t_diag.sh - golden tests of the diagnostics (docs/language.md).
 #
 # Each case in tests/golden/diag is NAME.exp with:
 #   NAME.code           the exit status `expc check` must give
 #   NAME.expected       its exact stderr (text diagnostics)
 #   NAME.json.expected  its exact stderr with --diagnostics=json
 #   NAME.args           optional extra options, one per line (-Werror, ...)
+#   NAME.sarif.expected optional: its exact stderr with --diagnostics=sarif
+#                       (UPDATE=1 rewrites it only when it exists: `touch` it)
+# Every case's SARIF log is also validated (tests/sarif_check.py), and for
+# each fix_* case tests/apply_fixes.py applies the JSON fixes to a copy and
+# checks that the copy is then clean.
 # Files starting with `_` are helpers imported by cases, not cases.  The
 # suite runs from inside the folder so file names print bare, and shows the
 # bundled stdlib's folder as <stdlib> so the files do not depend on where
@@ -49,6 +54,16 @@ run() {
     if [ -s "$4" ]; then fail "$1 ($2)" "wrote to stdout"; fi
 }
 
+# check_sarif NAME LOG: LOG is one valid SARIF 2.1.0 log.
+check_sarif() {
+    python3 "$ROOT/tests/sarif_check.py" "$2" >"$TMPDIR_T/sarif.why"
+    case $? in
+    0) pass "$1 (sarif valid)" ;;
+    77) [ -n "${SARIF_SKIP_TOLD:-}" ] || cat "$TMPDIR_T/sarif.why"; SARIF_SKIP_TOLD=1 ;;
+    *) fail "$1 (sarif valid)" "$(cat "$TMPDIR_T/sarif.why")" ;;
+    esac
+}
+
 n_cases=0
 for code_file in "$DIR"/*.code; do
     [ -f "$code_file" ] || continue
@@ -56,14 +71,19 @@ for code_file in "$DIR"/*.code; do
     n_cases=$((n_cases + 1))
     if [ ! -f "$DIR/$name.exp" ]; then fail "$name" "no $name.exp"; continue; fi
     want=$(cat "$code_file")
-    for fmt in text json; do
+    for fmt in text json sarif; do
         case $fmt in
         text) expected=$DIR/$name.expected ;;
         json) expected=$DIR/$name.json.expected ;;
+        sarif) expected=$DIR/$name.sarif.expected ;;
         esac
         out=$TMPDIR_T/$name.$fmt
         run "$name" "$fmt" "$out"
         expect_code "$name ($fmt) exit" "$want" "$RC"
+        if [ "$fmt" = sarif ]; then
+            check_sarif "$name" "$out"
+            [ -f "$expected" ] || continue
+        fi
         if [ "$UPDATE" = 1 ]; then
             if ! cmp -s "$out" "$expected" 2>/dev/null; then
                 cp "$out" "$expected"
@@ -78,6 +98,41 @@ for code_file in "$DIR"/*.code; do
     done
 done
 [ "$n_cases" -gt 0 ] || fail "cases" "no golden cases in $DIR"
+
+# Fixes: applied together, they leave a script that checks clean.
+for f in "$DIR"/fix_*.exp; do
+    [ -f "$f" ] || continue
+    name=$(basename "$f" .exp)
+    if python3 "$ROOT/tests/apply_fixes.py" "$EXPC" "$f" >"$TMPDIR_T/fix.why"; then
+        pass "$name (fixes applied)"
+    else
+        fail "$name (fixes applied)" "$(cat "$TMPDIR_T/fix.why")"
+    fi
+done
+
+# SARIF is one log per command, however many scripts it checks; with no
+# diagnostics its results are empty.
+(cd "$DIR" && "$EXPC" check --diagnostics=sarif E0202.exp clean.exp E0502.exp \
+    2>"$TMPDIR_T/multi.sarif")
+expect_code "sarif several scripts exit" 1 $?
+check_sarif "sarif several scripts" "$TMPDIR_T/multi.sarif"
+n=$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1])); r=l["runs"][0]
+print(len(l["runs"]), len(r["results"]), " ".join(x["id"] for x in r["tool"]["driver"]["rules"]))' \
+    "$TMPDIR_T/multi.sarif")
+[ "$n" = "1 5 E0202 E0502" ] && pass "sarif one run" || fail "sarif one run" "got $n"
+(cd "$DIR" && "$EXPC" fmt --diagnostics=sarif clean.exp >/dev/null 2>"$TMPDIR_T/fmt.sarif")
+expect_code "sarif fmt exit" 0 $?
+check_sarif "sarif fmt" "$TMPDIR_T/fmt.sarif"
+# build, run and graph report the same results as check.
+for c in "build --emit=c -o $TMPDIR_T/out.c" run graph; do
+    # shellcheck disable=SC2086 # the command and its options, split
+    (cd "$DIR" && "$EXPC" $c --diagnostics=sarif E0202.exp </dev/null >/dev/null \
+        2>"$TMPDIR_T/cmd.sarif")
+    expect_code "sarif ${c%% *} exit" 1 $?
+    check_sarif "sarif ${c%% *}" "$TMPDIR_T/cmd.sarif"
+    n=$(grep -c '"ruleId"' "$TMPDIR_T/cmd.sarif")
+    [ "$n" = 3 ] && pass "sarif ${c%% *} results" || fail "sarif ${c%% *} results" "$n, want 3"
+done
 
 # Every code of SPEC §3 has a golden case that reports it.
 for c in E0101 E0102 E0103 E0104 E0110 E0201 E0202 E0203 E0205 E0301 E0302 \

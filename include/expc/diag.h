@@ -4,7 +4,8 @@
  * the table of diagnostic codes (the same table `expc explain` and
  * docs/diagnostics.md read), collects the diagnostics of a compilation, sorts
  * them by position and prints them as text (file:line:col, source line,
- * caret line, notes) or as JSON lines. */
+ * caret line, notes), as JSON lines, or as one SARIF 2.1.0 log for the
+ * whole command.  A diagnostic may carry fixes (edits an editor can apply). */
 #ifndef EXPC_DIAG_H
 #define EXPC_DIAG_H
 #include <stdbool.h>
@@ -53,12 +54,31 @@ extern const diag_code diag_codes[];
 extern const size_t diag_code_count;
 const diag_code *diag_lookup(const char *code);
 
-typedef enum diag_format { DIAG_TEXT, DIAG_JSON } diag_format;
+typedef enum diag_format { DIAG_TEXT, DIAG_JSON, DIAG_SARIF } diag_format;
 
 typedef struct diag_note_t {
     span sp;
     char *message;
 } diag_note_t;
+
+/* A note's span has file NULL when the note has no place (the folders an
+ * import was searched in): it then prints as a bare `note:` line. */
+
+/* Replace `sp` (end exclusive; an empty span inserts) with `text`. */
+typedef struct diag_edit {
+    span sp;
+    char *text;
+} diag_edit;
+
+/* A machine-readable fix: what it does, and the edits that do it. */
+typedef struct diag_fix {
+    char *message;
+    diag_edit *edits;
+    size_t n_edits;
+} diag_fix;
+
+/* The SARIF log of a command: results of every flush, written at the end. */
+typedef struct diag_sarif diag_sarif;
 
 typedef struct diagnostic {
     const diag_code *code;    /* NULL if the code is not in the table */
@@ -68,6 +88,8 @@ typedef struct diagnostic {
     char *message;
     diag_note_t *notes;
     size_t n_notes;
+    diag_fix *fixes;
+    size_t n_fixes;
     size_t seq;               /* report order: ties keep it (stable sort) */
 } diagnostic;
 
@@ -85,6 +107,7 @@ typedef struct diag_ctx {
     bool told_stopped;
     size_t seq;
     FILE *out;               /* stderr, or a test's buffer */
+    diag_sarif *sarif;       /* DIAG_SARIF: where flushes add their results */
 } diag_ctx;
 
 void diag_init(diag_ctx *d, arena *a);
@@ -97,12 +120,35 @@ diagnostic *diag_report(diag_ctx *d, const char *code, span sp,
 void diag_add_note(diag_ctx *d, diagnostic *dg, span sp, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Attach a fix of one edit: replace `sp` with `text`.  Returns the fix so
+ * more edits can be added (NULL is accepted, as by diag_add_note). */
+diag_fix *diag_add_fix(diag_ctx *d, diagnostic *dg, span sp, const char *text,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diag_fix_add_edit(diag_ctx *d, diag_fix *f, span sp, const char *text);
+
 /* True once --max-errors errors have been reported: the scanner stops. */
 bool diag_full(const diag_ctx *d);
 
 /* Sort what was collected by (file, line, column) and print it; then clear
  * the list (counts are kept). */
 void diag_flush(diag_ctx *d);
+
+/* SARIF: a log collects the results of every diag_flush of the contexts
+ * that point at it (one per script of `check a.exp b.exp`); diag_sarif_write
+ * prints it as one JSON document, then frees it.  `version` is expc's. */
+diag_sarif *diag_sarif_new(void);
+int diag_sarif_write(diag_sarif *s, FILE *out, const char *version);
+
+/* The 1-based column, counted in code points, of byte column `col` of
+ * `line` (SARIF's unicodeCodePoints); columns past the line's end count
+ * one each. */
+int diag_column_cp(const src_file *f, int line, int col);
+
+/* Did-you-mean: optimal-string-alignment distance (Levenshtein plus the
+ * swap of two neighbours), giving up above `limit`; and how far a name may
+ * be from a suggestion. */
+int diag_edit_distance(const char *s, const char *t, int limit);
+int diag_suggest_limit(const char *name);
 
 /* The whole source line `line` of `f` (without its newline). */
 const char *diag_line_text(const src_file *f, int line, size_t *len);

@@ -27,6 +27,7 @@ typedef struct program {
     size_t n_files;
     int syntax_errors;          /* E0101-E0110 over all files */
     missing *missing;           /* imports not found (load.c) */
+    const char *stdlib_dir;     /* load_opts's, for the missing-import hint */
     /* Filled by sema: every experience of every file, in load order. */
     ast_item **experiences;
     size_t n_experiences;
@@ -36,6 +37,11 @@ typedef struct program {
  * `expc: PATH: reason`) when the root itself cannot be read: exit 66.
  * Import failures are E0205 diagnostics. */
 program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *path);
+
+/* The .exp files of the stdlib folder `dir` that parse cleanly, parsed,
+ * in name order; *n is their count.  Their diagnostics are dropped: only the
+ * checker's hints read them, and they must not add messages of their own. */
+ast_file **load_stdlib_files(arena *a, const char *dir, size_t *n);
 
 /* Reads a whole file into the arena (NUL-terminated).  NULL + errno on
  * failure; a directory fails with EISDIR. */

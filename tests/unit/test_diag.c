@@ -4,8 +4,8 @@
  * memory, then flushed into a memory stream and compared with the exact
  * text or JSON a user would see: the order (file load order, line, column,
  * then report order), the text form with its source line and caret/tilde
- * line, notes with and without a place, the JSON object per line, -Werror
- * and --max-errors.  The golden files of tests/golden/diag show the same
+ * line, notes with and without a place, the JSON object per line, fixes,
+ * the SARIF log and its code-point columns, -Werror and --max-errors.  The golden files of tests/golden/diag show the same
  * forms end to end; these pin down the module on its own. */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -199,10 +199,134 @@ static void test_json_shape(void **st)
         "\"severity\":\"error\",\"code\":\"E0201\",\"message\":\"twice\",\"notes\":["
         "{\"file\":\"a.exp\",\"line\":1,\"column\":9,\"end_line\":1,\"end_column\":13,"
         "\"severity\":\"note\",\"code\":\"E0201\",\"message\":\"first\"},"
-        "{\"file\":\"\",\"line\":0,\"column\":0,\"end_line\":0,\"end_column\":0,"
-        "\"severity\":\"note\",\"code\":\"E0201\",\"message\":\"bytes \\uFFFD \\\"q\\\"\"}]}\n"
+        "{\"severity\":\"note\",\"code\":\"E0201\",\"message\":\"bytes \\uFFFD \\\"q\\\"\"}]}\n"
         "{\"file\":\"b.exp\",\"line\":1,\"column\":1,\"end_line\":1,\"end_column\":9,"
         "\"severity\":\"warning\",\"code\":\"W0404\",\"message\":\"lacks\",\"notes\":[]}\n");
+}
+
+/* A fix is a `fixes` array after `notes` (none when there is no fix); an
+ * empty span inserts.  The text form does not show fixes. */
+static void test_fixes(void **st)
+{
+    (void)st;
+    D.format = DIAG_JSON;
+    diagnostic *dg = diag_report(&D, "E0202", at(&FA, 2, 9, 2, 13), "unknown");
+    diag_fix *f = diag_add_fix(&D, dg, at(&FA, 2, 9, 2, 13), "calmness", "replace with `%s`",
+                               "calmness");
+    diag_fix_add_edit(&D, f, at(&FB, 2, 1, 2, 1), "x\n");
+    assert_null(diag_add_fix(&D, NULL, at(&FA, 1, 1, 1, 1), "", "none"));
+    assert_flush(
+        "{\"file\":\"a.exp\",\"line\":2,\"column\":9,\"end_line\":2,\"end_column\":13,"
+        "\"severity\":\"error\",\"code\":\"E0202\",\"message\":\"unknown\",\"notes\":[],"
+        "\"fixes\":[{\"message\":\"replace with `calmness`\",\"edits\":["
+        "{\"file\":\"a.exp\",\"line\":2,\"column\":9,\"end_line\":2,\"end_column\":13,"
+        "\"text\":\"calmness\"},"
+        "{\"file\":\"b.exp\",\"line\":2,\"column\":1,\"end_line\":2,\"end_column\":1,"
+        "\"text\":\"x\\n\"}]}]}\n");
+    D.format = DIAG_TEXT;
+    dg = diag_report(&D, "E0202", at(&FB, 1, 10, 1, 15), "unknown");
+    diag_add_fix(&D, dg, at(&FB, 1, 10, 1, 15), "cafe", "replace");
+    assert_flush("b.exp:1:10: error[E0202]: unknown\n"
+                 "industry cafes { first SAY; }\n"
+                 "         ^~~~~\n");
+}
+
+/* ---- SARIF -------------------------------------------------------------- */
+
+/* Byte columns become code-point columns: a two-byte and a three-byte
+ * character before the span take one column each; a stray byte counts as
+ * one; past the end of the line, each column is one; no file: unchanged. */
+static void test_column_cp(void **st)
+{
+    (void)st;
+    src_file u;
+    file_init(&u, "u.exp", "x \"Caf\xc3\xa9 \xe2\x98\x95\" y\n\xff z\n", 2);
+    assert_int_equal(diag_column_cp(&u, 1, 1), 1);
+    assert_int_equal(diag_column_cp(&u, 1, 7), 7);   /* the é */
+    assert_int_equal(diag_column_cp(&u, 1, 9), 8);   /* after é */
+    assert_int_equal(diag_column_cp(&u, 1, 13), 10); /* the quote after ☕ */
+    assert_int_equal(diag_column_cp(&u, 1, 15), 12); /* y: 3 less than in bytes */
+    assert_int_equal(diag_column_cp(&u, 1, 16), 13); /* the end of the line */
+    assert_int_equal(diag_column_cp(&u, 1, 19), 16); /* past it, one each */
+    assert_int_equal(diag_column_cp(&u, 2, 3), 3);   /* \xff counts as one */
+    assert_int_equal(diag_column_cp(&u, 3, 1), 1);   /* the empty last line */
+    assert_int_equal(diag_column_cp(NULL, 4, 5), 5);
+}
+
+/* The log of two flushes (two scripts of one command): one run, a rule per
+ * code once, results with code-point regions, a note without place as a
+ * message-only related location, a fix as an artifactChange. */
+static void test_sarif_log(void **st)
+{
+    (void)st;
+    src_file u;
+    file_init(&u, "dir/caf\xc3\xa9 1.exp", "stage \"\xc3\xa9\" comfrot;\n", 2);
+    D.format = DIAG_SARIF;
+    D.sarif = diag_sarif_new();
+    diagnostic *dg = diag_report(&D, "E0202", at(&u, 1, 12, 1, 19), "unknown");
+    diag_add_note(&D, dg, (span){0}, "bare");
+    diag_add_fix(&D, dg, at(&u, 1, 12, 1, 19), "comfort", "replace");
+    assert_flush("");
+    diag_report(&D, "E0202", at(&FA, 1, 9, 1, 13), "again");
+    diag_report(&D, "W0404", at(&FB, 1, 1, 1, 9), "lacks");
+    assert_flush("");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(diag_sarif_write(D.sarif, f, "9.9"), 0);
+    fclose(f);
+    json_error_t err;
+    json_t *log = json_loads(buf, 0, &err);
+    assert_non_null(log);
+    json_t *run = json_array_get(json_object_get(log, "runs"), 0);
+    assert_string_equal(json_string_value(json_object_get(log, "version")), "2.1.0");
+    assert_string_equal(json_string_value(json_object_get(run, "columnKind")),
+                        "unicodeCodePoints");
+    json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"),
+                                    "rules");
+    assert_int_equal(json_array_size(rules), 2);
+    json_t *results = json_object_get(run, "results");
+    assert_int_equal(json_array_size(results), 3);
+    json_t *r0 = json_array_get(results, 0);
+    json_t *loc = json_object_get(json_array_get(json_object_get(r0, "locations"), 0),
+                                  "physicalLocation");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(loc, "artifactLocation"), "uri")),
+        "dir/caf%C3%A9%201.exp");
+    json_t *region = json_object_get(loc, "region");
+    assert_int_equal(json_integer_value(json_object_get(region, "startColumn")), 11);
+    assert_int_equal(json_integer_value(json_object_get(region, "endColumn")), 18);
+    json_t *rel = json_array_get(json_object_get(r0, "relatedLocations"), 0);
+    assert_null(json_object_get(rel, "physicalLocation"));
+    json_t *rep = json_array_get(
+        json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(r0, "fixes"),
+                                                                      0),
+                                                       "artifactChanges"),
+                                       0),
+                        "replacements"),
+        0);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(rep, "insertedContent"), "text")),
+        "comfort");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(rep, "deletedRegion"),
+                                                        "startColumn")),
+                     11);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(results, 2), "level")),
+                        "warning");
+    json_decref(log);
+    free(buf);
+}
+
+/* Did-you-mean distance: a swap of neighbours is one edit; past the limit
+ * the answer is limit + 1; the limit grows one per three characters. */
+static void test_edit_distance(void **st)
+{
+    (void)st;
+    assert_int_equal(diag_edit_distance("comfrot", "comfort", 2), 1);
+    assert_int_equal(diag_edit_distance("emotion", "emotions", 2), 1);
+    assert_int_equal(diag_edit_distance("abc", "xyz", 1), 2);
+    assert_int_equal(diag_suggest_limit("ab"), 1);
+    assert_int_equal(diag_suggest_limit("marketting"), 3);
 }
 
 /* ---- severities and limits --------------------------------------------- */
@@ -316,6 +440,10 @@ int main(void)
         T(test_text_color),
         T(test_sorted_by_position),
         T(test_json_shape),
+        T(test_fixes),
+        T(test_column_cp),
+        T(test_sarif_log),
+        T(test_edit_distance),
         T(test_werror),
         T(test_max_errors),
         T(test_line_text_and_span_join),
