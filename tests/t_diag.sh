@@ -11,13 +11,12 @@
 # bundled stdlib's folder as <stdlib> so the files do not depend on where
 # the checkout lives.
 #
-#   UPDATE=1 sh tests/t_diag.sh    rewrite the .expected files from the
-#                                  current output; then review every diff
-#                                  by hand against the SPEC before keeping it.
+#   make bless    rewrite the .expected files from the current output; then
+#                 review every diff by hand against docs/language.md before
+#                 keeping it.
 . "$(dirname "$0")/lib.sh"
 
 DIR=$ROOT/tests/golden/diag
-UPDATE=${UPDATE:-0}
 unset EXP_PATH NO_COLOR
 
 # The stdlib folder the binary finds (load_find_stdlib), as a real path.
@@ -64,17 +63,7 @@ for code_file in "$DIR"/*.code; do
         out=$TMPDIR_T/$name.$fmt
         run "$name" "$fmt" "$out"
         expect_code "$name ($fmt) exit" "$want" "$RC"
-        if [ "$UPDATE" = 1 ]; then
-            if ! cmp -s "$out" "$expected" 2>/dev/null; then
-                cp "$out" "$expected"
-                echo "updated $(basename "$expected")"
-            fi
-            pass "$name ($fmt)"
-        elif [ ! -f "$expected" ]; then
-            fail "$name ($fmt)" "no $(basename "$expected") (UPDATE=1 makes it)"
-        else
-            expect_same "$name ($fmt)" "$expected" "$out"
-        fi
+        golden "$name ($fmt)" "$expected" "$out"
     done
 done
 [ "$n_cases" -gt 0 ] || fail "cases" "no golden cases in $DIR"

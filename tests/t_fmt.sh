@@ -12,11 +12,10 @@
 #   - the comments of the output are those of the input, byte for byte and
 #     in the same order.
 #
-#   UPDATE=1 sh tests/t_fmt.sh    rewrite the .expected files; review the diff.
+#   make bless    rewrite the .expected files; review the diff.
 . "$(dirname "$0")/lib.sh"
 
 G=$ROOT/tests/golden/fmt
-UPDATE=${UPDATE:-0}
 unset EXP_PATH NO_COLOR
 
 # comments FILE: each comment of a script on one line (newline as \n, CR as
@@ -87,12 +86,7 @@ for src in "$ROOT"/examples/*.exp "$G"/messy.exp; do
     out=$TMPDIR_T/$name.exp
     "$EXPC" fmt "$src" >"$out" 2>"$TMPDIR_T/err"
     expect_code "$name: fmt" 0 $?
-    if [ "$UPDATE" = 1 ]; then cp "$out" "$G/$name.expected"; fi
-    if [ -f "$G/$name.expected" ]; then
-        expect_same "$name: golden" "$G/$name.expected" "$out"
-    else
-        fail "$name: golden" "no $G/$name.expected (UPDATE=1 makes it)"
-    fi
+    golden "$name: golden" "$G/$name.expected" "$out"
     properties "$name" "$src" "$out" -I "$dir"
 done
 
