@@ -143,10 +143,10 @@ $(B)/tests/%: tests/unit/%.c $(LIB) $(LLVM_LIB)
 unit: $(UNIT_BINS)
 
 # What this build was asked to leave out (make LLVM=0 on the command line,
-# SAN=1 rules out valgrind): tests/run.sh lists those cases as N/A instead
+# SAN=1 rules out valgrind and RSS readings): tests/run.sh lists those cases as N/A instead
 # of skipped.  LLVM missing because llvm-config was not found is a skip.
 LLVM_OFF  := $(if $(filter command line environment override,$(origin LLVM)),$(filter 0,$(LLVM)))
-EXPC_OFF  := $(strip $(if $(LLVM_OFF),llvm) $(if $(filter 1,$(SAN)),valgrind))
+EXPC_OFF  := $(strip $(if $(LLVM_OFF),llvm) $(if $(filter 1,$(SAN)),valgrind rss))
 CHECK_BINS := $(if $(LLVM_OFF),$(filter-out %/test_llvm,$(UNIT_BINS)),$(UNIT_BINS))
 
 check: $(B)/expc $(PLUGIN) $(B)/stdlib $(UNIT_BINS)

@@ -8,6 +8,10 @@ that check it and runs the check:
 
   gen_script.py gen  --seed S [--scripts N] [--logs K] --out DIR
       writes DIR/cNNN.exp and DIR/cNNN_K.csv (the same cases `diff` uses)
+  gen_script.py fuzz --seed S [--scripts N] --out DIR
+      writes DIR/gNNN: script, a line `%%`, its first log - inputs of the
+      fuzz_diff harness (tests/fuzz/fuzz_diff.c), which t_fuzz_replay
+      replays beside tests/fuzz/corpus/diff
   gen_script.py diff --expc build/expc [--engines c,jit,obj] [--seed S]
                      [--scripts N] [--logs K] [--jobs J] [--work DIR]
                      [--only NNN] [--cc CC]
@@ -429,6 +433,14 @@ def cmd_gen(args):
     return 0
 
 
+def cmd_fuzz(args):
+    os.makedirs(args.out, exist_ok=True)
+    for case, text, name, logs, _ in make_cases(args.seed, args.scripts, 1, args.only):
+        with open(os.path.join(args.out, "g%03d" % case), "wb") as f:
+            f.write(text.encode() + b"\n%%\n" + logs[0])
+    return 0
+
+
 def cmd_diff(args):
     engines = [e for e in args.engines.split(",") if e and e != "interp"]
     ctx = Ctx(args)
@@ -460,19 +472,21 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("gen", help="write the cases to a folder")
     d = sub.add_parser("diff", help="run the engines against the interpreter")
-    for p in (g, d):
+    z = sub.add_parser("fuzz", help="write fuzz_diff inputs to a folder")
+    for p in (g, d, z):
         p.add_argument("--seed", type=int, default=1)
         p.add_argument("--scripts", type=int, default=40)
         p.add_argument("--logs", type=int, default=3)
         p.add_argument("--only", type=int, default=None, help="one script (its number)")
     g.add_argument("--out", required=True)
+    z.add_argument("--out", required=True)
     d.add_argument("--expc", default="build/expc")
     d.add_argument("--engines", default="c", help="comma-separated: c, jit, obj")
     d.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     d.add_argument("--work", default=None, help="keep the files here")
     d.add_argument("--cc", default=os.environ.get("CC") or "cc")
     args = ap.parse_args()
-    return cmd_gen(args) if args.cmd == "gen" else cmd_diff(args)
+    return {"gen": cmd_gen, "fuzz": cmd_fuzz, "diff": cmd_diff}[args.cmd](args)
 
 
 if __name__ == "__main__":
