@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/t_diag.sh - golden tests of the diagnostics (SPEC §3 and §5).
+# tests/t_diag.sh - golden tests of the diagnostics (docs/language.md §5).
 #
 # Each case in tests/golden/diag is NAME.exp with:
 #   NAME.code           the exit status `expc check` must give
@@ -68,7 +68,7 @@ for code_file in "$DIR"/*.code; do
 done
 [ "$n_cases" -gt 0 ] || fail "cases" "no golden cases in $DIR"
 
-# Every code of SPEC §3 has a golden case that reports it.
+# Every code of docs/language.md §5 has a golden case that reports it.
 for c in E0101 E0102 E0103 E0104 E0110 E0201 E0202 E0203 E0205 E0301 E0302 \
          E0303 E0304 E0305 E0306 E0307 E0401 E0402 E0403 W0404 E0405 E0406 \
          E0501 E0502 E0503 W0504 W0505 W0601 E0602; do

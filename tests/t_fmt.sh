@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/t_fmt.sh - `expc fmt` end to end (SPEC §5: canonical layout,
+# tests/t_fmt.sh - `expc fmt` end to end (docs/language.md §10: canonical layout,
 # idempotent, every comment kept; -w and --check).
 #
 # Golden files: tests/golden/fmt/NAME.expected is `expc fmt` of

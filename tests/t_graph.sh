@@ -4,8 +4,8 @@
 # Every example and every script of tests/golden/graph gives a graph that
 # Graphviz's `dot -Tsvg` accepts without a word on stderr, the same bytes on
 # every run, with one node per note in path order plus ENGAGED and the
-# advance edges between them.  tests/golden/graph/hotel.exp (the SPEC's
-# hotel, frozen) has a golden DOT file; markup.exp is full of characters that
+# advance edges between them.  tests/golden/graph/hotel.exp (the hotel of
+# docs/language.md, frozen) has a golden DOT file; markup.exp is full of characters that
 # need escaping.
 #
 #   make bless    rewrite hotel.dot; review the diff.

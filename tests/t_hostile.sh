@@ -1,6 +1,6 @@
 #!/bin/sh
 # t_hostile.sh - hostile inputs: what a careless or malicious user can hand
-# expc, and the exact message and exit code it must answer with (SPEC §5:
+# expc, and the exact message and exit code it must answer with (docs/language.md §9:
 # 0 ok, 1 script errors, 2 usage, 65 invalid event data, 66 unreadable
 # input, 74 unwritable output; nothing half-written), in time and memory
 # linear in the input (docs/limits.md).

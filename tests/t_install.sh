@@ -91,7 +91,7 @@ if command -v man >/dev/null 2>&1; then
 else
     fail "man page: no warnings" "man not found: apt-get install man-db groff-base"
 fi
-# Every command and exit code of SPEC §5 is on the page.
+# Every command and exit code of docs/language.md §9 is on the page.
 for w in check build run fmt graph explain 65 66 70 74 EXP_PATH; do
     grep -q "$w" "$ROOT/docs/expc.1" || { fail "man page: mentions $w" "missing"; continue; }
     pass "man page: mentions $w"

@@ -12,14 +12,14 @@
  *   B  --skip-invalid --format=json --summary;
  *   C  --strict;
  *
- * and the runs are held to SPEC §5 and to each other:
+ * and the runs are held to docs/language.md §7 and to each other:
  *  - A and C exit 0 or 65, B exits 0; a run that exits 65 writes nothing on
  *    stdout and one line on stderr, `expc: <stdin>:LINE: invalid event data:
  *    WHY` with a WHY of rt.h (or, under --strict, `... event NAME is not
  *    declared by the experience`);
- *  - A's table is RFC 4180 with the SPEC's header, and an id is quoted
+ *  - A's table is RFC 4180 with the header of docs/language.md, and an id is quoted
  *    exactly when it holds `,` `"` CR or LF; every line of B is a JSON object
- *    with the SPEC's members, and its score is the sum of its points less the
+ *    with the members of docs/language.md, and its score is the sum of its points less the
  *    early penalties;
  *  - when A succeeds, B (nothing to skip) has the same rows, and C has A's
  *    table unless A skipped an undeclared event, in which case C fails on the
@@ -126,7 +126,7 @@ static bool is_stage(const char *s)
            !strcmp(s, "ENGAGED");
 }
 
-/* Parses A's CSV table (SPEC §5) into t, checking its form as it goes. */
+/* Parses A's CSV table (docs/language.md §7) into t, checking its form as it goes. */
 static void parse_csv_table(const char *p, size_t n, rows *t)
 {
     static const char head[] = "customer,score,stage,events,early\n";

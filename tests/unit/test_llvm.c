@@ -1,12 +1,12 @@
-/* test_llvm.c - the LLVM backends and the ORC JIT against SPEC §4.
+/* test_llvm.c - the LLVM backends and the ORC JIT against docs/language.md §6.
  *
  * The machines are built by hand (no front end needed), so these tests pin
  * the code generator alone: the module verifies at every level; the JIT
  * scores long random event streams exactly like the plain C reference of
- * SPEC §4 below (including 64-bit wraparound and notes completed several at
+ * docs/language.md §6 below (including 64-bit wraparound and notes completed several at
  * once); P_event_id tells apart prefixes and equal-length names without
  * reading past `len`; the .ll is accepted by llvm-as-14; the .o links with a
- * C driver written against the header of SPEC §6 and agrees with the
+ * C driver written against the header of docs/language.md §8 and agrees with the
  * reference; failed writes leave nothing behind.  `test_llvm --bench` (make
  * bench) prints a rough throughput figure for P_step_batch instead. */
 #include <stdarg.h>
@@ -37,7 +37,7 @@
 
 #define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL}
 
-/* The grand hotel of SPEC §2 plus events chosen to be awkward for
+/* The grand hotel of docs/language.md plus events chosen to be awkward for
  * P_event_id (prefixes, equal lengths, 1, 8, 16 and 26 bytes) and for the
  * scoring (negative, zero). */
 static ir_event hotel_events[] = {
@@ -92,7 +92,7 @@ static ir_machine wild = {
     .events = wild_events,
 };
 
-/* ---- the reference: SPEC §4, read literally ---------------------------- */
+/* ---- the reference: docs/language.md §6, read literally ---------------------------- */
 
 static int64_t wrap_add(int64_t a, int64_t b)
 {
@@ -450,7 +450,7 @@ static void test_emit_bc(void **st)
     assert_int_equal(system(cmd), 0);
 }
 
-/* The header of SPEC §6 for prefix tst, and a driver that uses every name. */
+/* The header of docs/language.md §8 for prefix tst, and a driver that uses every name. */
 static const char driver_src[] =
     "#include <stddef.h>\n"
     "#include <stdint.h>\n"
@@ -548,7 +548,7 @@ static void test_emit_obj_links(void **st)
     assert_string_equal(got, expect);
     free(got);
 
-    /* The object defines exactly the six names of SPEC §6, nothing else. */
+    /* The object defines exactly the six names of docs/language.md §8, nothing else. */
     snprintf(cmd, sizeof cmd,
              "nm -g --defined-only '%s' | awk '{print $3}' | sort | tr '\\n' ' ' > '%s/nm.out'",
              obj, tmpdir);
