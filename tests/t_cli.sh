@@ -4,6 +4,7 @@
 # example and the example of docs/language.md check clean.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+has_llvm || not_built llvm "expc has no LLVM: its --engine=jit and --emit=llvm-ir cases are not run"
 T=$TMPDIR_T
 
 # --help and --version exit 0 and say something useful.

@@ -24,6 +24,7 @@ LLVM=0
 "$EXPC" --version | grep -q '(LLVM' && LLVM=1
 ENGINES=interp
 [ "$LLVM" = 1 ] && ENGINES="interp jit"
+[ "$LLVM" = 1 ] || not_built llvm "expc has no LLVM: the JIT gets no hostile input"
 TIME=
 [ "$SAN" = 0 ] && [ -x /usr/bin/time ] && TIME=/usr/bin/time
 

@@ -32,6 +32,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 LLVM=0
 "$EXPC" --version | grep -q '(LLVM' && LLVM=1
+[ "$LLVM" = 1 ] || not_built llvm "expc has no LLVM: the JIT and --emit=obj are not run under memcheck"
 
 # What memcheck looks for, here and for the golden suite below.
 VG_OPTS="-q --leak-check=full --errors-for-leak-kinds=definite
