@@ -42,7 +42,7 @@ min_cases() {
     t_install) echo 28 ;;
     t_pg) echo 30 ;;
     t_run) echo 30 ;;
-    t_valgrind) case " ${EXPC_OFF:-} " in *" valgrind "*) echo 0 ;; *) echo 25 ;; esac ;;
+    t_valgrind) case " ${EXPC_OFF:-} " in *" valgrind "*) echo 0 ;; *) echo 20 ;; esac ;;
     *) echo 1 ;;
     esac
 }

@@ -138,7 +138,7 @@ np=$(printf '%s\n' "$res" | sed -n "s/$RES_RE/\\1/p")
 nf=$(printf '%s\n' "$res" | sed -n "s/$RES_RE/\\2/p")
 nk=$(printf '%s\n' "$res" | sed -n "s/$RES_RE/\\3/p")
 nlogs=$(find "$T/vglogs" -name '*.log' | wc -l)
-if [ "$rc" = 0 ] && [ -n "$np" ] && [ "$np" -ge 40 ] && [ "$nf" = 0 ] && [ "$nk" = 0 ]; then
+if [ "$rc" = 0 ] && [ -n "$np" ] && [ "$np" -ge 30 ] && [ "$nf" = 0 ] && [ "$nk" = 0 ]; then
     pass golden-run
 else
     fail golden-run "t_run under valgrind: ${res:-no result}"
