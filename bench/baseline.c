@@ -3,7 +3,7 @@
  *   baseline [EVENTS.csv]        (standard input when absent or `-`)
  *
  * The yardstick of bench/run.sh: the rules of examples/grand_hotel.exp
- * hard-coded, SPEC §4 scoring, and the same output as `expc run` byte for
+ * hard-coded, docs/language.md §6 scoring, and the same output as `expc run` byte for
  * byte (run.sh checks with cmp).  It is written the way a careful C
  * programmer would write it without a compiler to generate it, not as a straw
  * man:

@@ -4,12 +4,12 @@
 usage: baseline.py [EVENTS.csv]        (standard input when absent or "-")
 
 The second yardstick of bench/run.sh: what a data team writes in an afternoon
-for examples/grand_hotel.exp (rules hard-coded, SPEC section 4 scoring), with
+for examples/grand_hotel.exp (rules hard-coded, docs/language.md §6 scoring), with
 the same output as `expc run` byte for byte on the benchmark logs (run.sh
 checks with cmp).  Written idiomatically and reasonably fast (a dict of small
 lists, locals bound outside the loop), not tuned beyond what is natural.
 
-Unlike expc it does not reject invalid CSV or UTF-8 the way SPEC section 5
+Unlike expc it does not reject invalid CSV or UTF-8 the way docs/language.md §7
 asks (the csv module is laxer); the generated logs are valid, so the output
 is the same."""
 import csv

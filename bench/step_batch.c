@@ -18,7 +18,7 @@
  *   hot: the same events folded onto 1024 customers (57 KiB of state), the
  *        machine's own speed.
  * Before timing, the log run is checked against a by-hand implementation of
- * SPEC §4 with the hotel's rules (any difference: exit 1), so a fast but
+ * docs/language.md §6 with the hotel's rules (any difference: exit 1), so a fast but
  * wrong machine cannot report a number.
  *
  * Times are taken with the wall clock and with the process's CPU clock: on a

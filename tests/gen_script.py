@@ -2,18 +2,27 @@
 """gen_script.py - random experience scripts and event logs; differential runs.
 
 Every engine must print byte for byte what the reference interpreter prints
-(SPEC §6).  This tool makes the inputs that check it and runs the check:
+(docs/language.md §6, §7), and the interpreter must agree with the
+independent model of scoring (tests/model.py).  This tool makes the inputs
+that check it and runs the check:
 
   gen_script.py gen  --seed S [--scripts N] [--logs K] --out DIR
       writes DIR/cNNN.exp and DIR/cNNN_K.csv (the same cases `diff` uses)
+  gen_script.py fuzz --seed S [--scripts N] --out DIR
+      writes DIR/gNNN: script, a line `%%`, its first log - inputs of the
+      fuzz_diff harness (tests/fuzz/fuzz_diff.c), which t_fuzz_replay
+      replays beside tests/fuzz/corpus/diff
   gen_script.py diff --expc build/expc [--engines c,jit,obj] [--seed S]
                      [--scripts N] [--logs K] [--jobs J] [--work DIR]
                      [--only NNN] [--cc CC]
       for every script, every log and every flag variant, runs
       `expc run --engine=interp` and each engine named, and compares stdout,
-      stderr and the exit code.  Prints each difference with the command
-      that reproduces it, then `difftest: N cases, M failed` (a case is one
-      engine on one script, log and flag set); exits 1 if any failed.
+      stderr and the exit code; and, once per log, the interpreter's
+      --format=json --skip-invalid scores against tests/model.py fed the
+      customer/event pairs the generator wrote (it knows which lines are
+      valid).  Prints each difference with the command that reproduces it,
+      then `difftest: N cases, M failed` (a case is one engine, or the
+      model, on one script, log and flag set); exits 1 if any failed.
 
 Engines (interp is always the reference):
   c     expc build --emit=c --main, compiled with $CC (-O0, strict flags)
@@ -42,6 +51,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model  # noqa: E402  tests/model.py
 
 BEHAVIOURS = ["SAY", "STAY", "SPEND"]
 EMOTIONS = {
@@ -137,8 +149,11 @@ def make_script(rng, case):
     out.append("experience %s {" % name)
     out.append("    path %s;" % " -> ".join(path))
     r = rng.random()
+    penalty = 0
+    thresholds = {}
     if r < 0.6:
-        out.append("    penalty early %d;" % rng.choice([0, 1, 2, 3, 5, 10, 1000000]))
+        penalty = rng.choice([0, 1, 2, 3, 5, 10, 1000000])
+        out.append("    penalty early %d;" % penalty)
     for b in path:
         items = []
         if use_emotions and rng.random() < 0.5:
@@ -147,8 +162,8 @@ def make_script(rng, case):
             items.append('%s "%s %s";' % (md, b.lower(), md))
         t = rng.random()
         if t < 0.7:
-            items.append("threshold %d;" % rng.choice(
-                [1, 2, 3, 5, 8, 10, 12, 20, 30, 50, 1000000]))
+            thresholds[b] = rng.choice([1, 2, 3, 5, 8, 10, 12, 20, 30, 50, 1000000])
+            items.append("threshold %d;" % thresholds[b])
         out.append("    note %s { %s }" % (b, " ".join(items)))
     for e in events:
         parts = ["    event", e["name"], ":", e["note"]]
@@ -164,7 +179,9 @@ def make_script(rng, case):
     out.append("}")
     # For the logs: per note in path order, the events that move it along.
     movers = [[e["name"] for e in events if e["note"] == b and e["points"] > 0] for b in path]
-    return "\n".join(out) + "\n", name, ([e["name"] for e in events], movers)
+    m = model.Machine(path, thresholds, penalty,
+                      {e["name"]: (e["note"], e["points"]) for e in events})
+    return "\n".join(out) + "\n", name, ([e["name"] for e in events], movers, m)
 
 
 # ---- logs ------------------------------------------------------------------
@@ -177,10 +194,12 @@ def csv_field(rng, s):
 
 
 def make_log(rng, script):
-    """Bytes of one CSV event log for a script: (declared names, movers).
-    Most customers follow the path (events of the note they are likely on,
-    so many reach ENGAGED); the rest of the events are drawn at random."""
-    names, movers = script
+    """(bytes of one CSV event log, [(customer, event)] of its valid lines)
+    for a script: (declared names, movers, model).  Most customers follow
+    the path (events of the note they are likely on, so many reach
+    ENGAGED); the rest of the events are drawn at random."""
+    names, movers = script[:2]
+    pairs = []
     eol_mode = rng.choice(["lf", "crlf", "mixed"])
 
     def eol():
@@ -230,6 +249,7 @@ def make_log(rng, script):
                 journey[cust] = k + 1
         else:
             ev = rng.choice(names)
+        pairs.append((cust, ev))
         fields = [csv_field(rng, cust), csv_field(rng, ev)]
         if rng.random() < 0.3:
             for _ in range(rng.randint(1, 3)):
@@ -239,18 +259,26 @@ def make_log(rng, script):
     text = "".join(line + eol() for line in lines)
     if text and rng.random() < 0.2:
         text = text.rstrip("\r\n")  # no final newline
-    return text.encode("utf-8", "surrogateescape")
+    # An unterminated quote runs on into the lines after it (a quoted field
+    # may hold line breaks): which lines it swallows is the reader's
+    # business, so the model sits such logs out.
+    if any(line.startswith('"unterminated') for line in lines):
+        pairs = None
+    return text.encode("utf-8", "surrogateescape"), pairs
 
 
 def make_cases(seed, n_scripts, n_logs, only=None):
-    """[(case, exp_text, name, [log bytes])], deterministic for the seed."""
+    """[(case, exp_text, name, [log bytes], [model rows of each log])],
+    deterministic for the seed."""
     cases = []
     for case in range(n_scripts):
         rng = random.Random("%d/%d" % (seed, case))
         text, name, script = make_script(rng, case)
-        logs = [make_log(rng, script) for _ in range(n_logs)]
+        made = [make_log(rng, script) for _ in range(n_logs)]
+        logs = [data for data, _ in made]
+        rows = [None if pairs is None else model.score(script[2], pairs) for _, pairs in made]
         if only is None or case == only:
-            cases.append((case, text, name, logs))
+            cases.append((case, text, name, logs, rows))
     return cases
 
 
@@ -343,7 +371,7 @@ def show(b):
     return s if len(s) < 800 else s[:800] + "..."
 
 
-def diff_case(ctx, engines, work, case, text, name, logs):
+def diff_case(ctx, engines, work, case, text, name, logs, rows):
     """(cases run, [failure messages]) for one script."""
     d = os.path.join(work, "c%03d" % case)
     os.makedirs(d, exist_ok=True)
@@ -364,6 +392,19 @@ def diff_case(ctx, engines, work, case, text, name, logs):
         variants = [(("--format=" + fmt,) + mode, log, None) for fmt, mode in VARIANTS]
         with open(log, "rb") as f:
             data = f.read()
+        # The independent model: same scores, customers, order.
+        errs = []
+        if rows[k] is not None:
+            n += 1
+            rc, out, err = ref(("--format=json", "--skip-invalid"), log, None)
+            try:
+                errs = [] if rc == 0 else ["exit %s: %s" % (rc, show(err))]
+                errs = errs or model.compare(rows[k], model.parse_output(out))
+            except ValueError as e:
+                errs = ["unreadable JSON: %s" % e]
+        if errs:
+            fails.append("c%03d log %d model vs interp --format=json --skip-invalid:\n  %s" % (
+                case, k, "\n  ".join(errs)))
         variants.append(((), None, data))              # standard input, no argument
         variants.append((("--summary",), "-", data))    # `-` and the funnel
         for flags, arg, stdin in variants:
@@ -387,8 +428,16 @@ def diff_case(ctx, engines, work, case, text, name, logs):
 
 def cmd_gen(args):
     os.makedirs(args.out, exist_ok=True)
-    for case, text, name, logs in make_cases(args.seed, args.scripts, args.logs, args.only):
+    for case, text, name, logs, _ in make_cases(args.seed, args.scripts, args.logs, args.only):
         write_case(args.out, case, text, logs)
+    return 0
+
+
+def cmd_fuzz(args):
+    os.makedirs(args.out, exist_ok=True)
+    for case, text, name, logs, _ in make_cases(args.seed, args.scripts, 1, args.only):
+        with open(os.path.join(args.out, "g%03d" % case), "wb") as f:
+            f.write(text.encode() + b"\n%%\n" + logs[0])
     return 0
 
 
@@ -423,19 +472,21 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("gen", help="write the cases to a folder")
     d = sub.add_parser("diff", help="run the engines against the interpreter")
-    for p in (g, d):
+    z = sub.add_parser("fuzz", help="write fuzz_diff inputs to a folder")
+    for p in (g, d, z):
         p.add_argument("--seed", type=int, default=1)
         p.add_argument("--scripts", type=int, default=40)
         p.add_argument("--logs", type=int, default=3)
         p.add_argument("--only", type=int, default=None, help="one script (its number)")
     g.add_argument("--out", required=True)
+    z.add_argument("--out", required=True)
     d.add_argument("--expc", default="build/expc")
     d.add_argument("--engines", default="c", help="comma-separated: c, jit, obj")
     d.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     d.add_argument("--work", default=None, help="keep the files here")
     d.add_argument("--cc", default=os.environ.get("CC") or "cc")
     args = ap.parse_args()
-    return cmd_gen(args) if args.cmd == "gen" else cmd_diff(args)
+    return {"gen": cmd_gen, "fuzz": cmd_fuzz, "diff": cmd_diff}[args.cmd](args)
 
 
 if __name__ == "__main__":

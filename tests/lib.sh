@@ -1,10 +1,17 @@
 # tests/lib.sh - shared helpers for the end-to-end suites (sourced).
 #
 # A suite is tests/t_*.sh.  It calls `pass NAME` / `fail NAME WHY` for each
-# case and ends with `finish`, which prints "SUITE: N passed, N failed" and
-# exits non-zero if any case failed.  Environment: ROOT (the checkout),
-# EXPC (the binary), B (build folder), TMPDIR_T (a per-suite temp folder,
-# removed on exit).
+# case, `skip NAME WHY` for a case (or a group of cases) it could not run on
+# this machine, and ends with `finish`, which prints
+# "SUITE: N passed, M failed, K skipped" and exits non-zero if any case
+# failed.  A skip is never a pass: tests/run.sh lists every reason, and with
+# CI set any skip fails the run.  `not_built FEATURE WHY` is the one
+# exception: the build was asked to leave FEATURE out (make LLVM=0: "llvm";
+# make SAN=1: "valgrind"; the Makefile says so in EXPC_OFF), so its cases do
+# not apply; without that word in EXPC_OFF it records a skip.
+# `at_least NAME MIN GOT` fails when a loop ran fewer cases than expected.
+# Environment: ROOT (the checkout), EXPC (the binary), B (build folder),
+# TMPDIR_T (a per-suite temp folder, removed on exit).
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 B=${B:-$ROOT/build}
@@ -12,6 +19,7 @@ EXPC=${EXPC:-$B/expc}
 T_NAME=$(basename "$0" .sh)
 T_PASS=0
 T_FAIL=0
+T_SKIP=0
 TMPDIR_T=$(mktemp -d "${TMPDIR:-/tmp}/expc-$T_NAME.XXXXXX")
 trap 'rm -rf "$TMPDIR_T"' EXIT INT TERM
 
@@ -20,16 +28,49 @@ fail() {
     T_FAIL=$((T_FAIL + 1))
     printf 'FAIL %s: %s\n' "$T_NAME" "$*"
 }
-# expect_eq NAME EXPECTED_FILE ACTUAL_FILE
+# skip NAME WHY: NAME could not be run here (a tool is missing, ...).
+skip() {
+    T_SKIP=$((T_SKIP + 1))
+    printf 'SKIP %s: %s\n' "$T_NAME" "$*"
+}
+# not_built FEATURE WHY: see above.
+not_built() {
+    case " ${EXPC_OFF:-} " in
+    *" $1 "*) printf 'N/A %s: %s (this build is without %s)\n' "$T_NAME" "$2" "$1" ;;
+    *) skip "$1" "$2" ;;
+    esac
+}
+# at_least NAME MIN GOT: a loop that must have run at least MIN cases.
+at_least() {
+    if [ "$3" -ge "$2" ] 2>/dev/null; then pass "$1"; else
+        fail "$1" "only ${3:-none} cases, want at least $2"; fi
+}
+# expect_same NAME EXPECTED_FILE ACTUAL_FILE
 expect_same() {
     if cmp -s "$2" "$3"; then pass "$1"; else
         fail "$1" "differs from $2"; diff -u "$2" "$3" | head -40; fi
+}
+# golden NAME EXPECTED_FILE ACTUAL_FILE: expect_same against a golden file.
+# With UPDATE=1 (make bless; tests/run.sh unsets it) the golden is
+# rewritten instead when it differs, and the case counts as nothing.
+golden() {
+    if [ "${UPDATE:-0}" = 1 ]; then
+        if ! cmp -s "$2" "$3"; then
+            mkdir -p "$(dirname "$2")" && cp "$3" "$2" && echo "blessed $2"
+        fi
+    elif [ -f "$2" ]; then
+        expect_same "$@"
+    else
+        fail "$1" "no golden $2 (make bless writes it)"
+    fi
 }
 # expect_code NAME WANT GOT
 expect_code() {
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "exit $3, want $2"; fi
 }
+# has_llvm: expc has the LLVM backends (expc --version says "(LLVM x.y.z)").
+has_llvm() { "$EXPC" --version 2>/dev/null | grep -q '(LLVM '; }
 finish() {
-    printf '%s: %d passed, %d failed\n' "$T_NAME" "$T_PASS" "$T_FAIL"
+    printf '%s: %d passed, %d failed, %d skipped\n' "$T_NAME" "$T_PASS" "$T_FAIL" "$T_SKIP"
     [ "$T_FAIL" -eq 0 ]
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/t_diag.sh - golden tests of the diagnostics (docs/language.md).
+# tests/t_diag.sh - golden tests of the diagnostics (docs/language.md §5).
 #
 # Each case in tests/golden/diag is NAME.exp with:
 #   NAME.code           the exit status `expc check` must give
@@ -16,13 +16,12 @@
 # bundled stdlib's folder as <stdlib> so the files do not depend on where
 # the checkout lives.
 #
-#   UPDATE=1 sh tests/t_diag.sh    rewrite the .expected files from the
-#                                  current output; then review every diff
-#                                  by hand against the SPEC before keeping it.
+#   make bless    rewrite the .expected files from the current output; then
+#                 review every diff by hand against docs/language.md before
+#                 keeping it.
 . "$(dirname "$0")/lib.sh"
 
 DIR=$ROOT/tests/golden/diag
-UPDATE=${UPDATE:-0}
 unset EXP_PATH NO_COLOR
 
 # The stdlib folder the binary finds (load_find_stdlib), as a real path.
@@ -84,17 +83,7 @@ for code_file in "$DIR"/*.code; do
             check_sarif "$name" "$out"
             [ -f "$expected" ] || continue
         fi
-        if [ "$UPDATE" = 1 ]; then
-            if ! cmp -s "$out" "$expected" 2>/dev/null; then
-                cp "$out" "$expected"
-                echo "updated $(basename "$expected")"
-            fi
-            pass "$name ($fmt)"
-        elif [ ! -f "$expected" ]; then
-            fail "$name ($fmt)" "no $(basename "$expected") (UPDATE=1 makes it)"
-        else
-            expect_same "$name ($fmt)" "$expected" "$out"
-        fi
+        golden "$name ($fmt)" "$expected" "$out"
     done
 done
 [ "$n_cases" -gt 0 ] || fail "cases" "no golden cases in $DIR"
@@ -134,7 +123,7 @@ for c in "build --emit=c -o $TMPDIR_T/out.c" run graph; do
     [ "$n" = 3 ] && pass "sarif ${c%% *} results" || fail "sarif ${c%% *} results" "$n, want 3"
 done
 
-# Every code of SPEC §3 has a golden case that reports it.
+# Every code of docs/language.md §5 has a golden case that reports it.
 for c in E0101 E0102 E0103 E0104 E0110 E0201 E0202 E0203 E0205 E0301 E0302 \
          E0303 E0304 E0305 E0306 E0307 E0401 E0402 E0403 W0404 E0405 E0406 \
          E0501 E0502 E0503 W0504 W0505 W0601 E0602; do

@@ -3,7 +3,8 @@
 # backend's hash-table P_event_id (more than 64 events, names sharing
 # prefixes and lengths): interpreter, JIT, and the --main program built
 # around the C backend's machine and around an --emit=obj object, byte for
-# byte on the same log (CSV and JSON).
+# byte on the same log (CSV and JSON); and the interpreter's scores against
+# the independent model of scoring, tests/model.py.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 T=$TMPDIR_T
@@ -29,13 +30,16 @@ with open(t + "/big.csv", "w") as f:
         f.write("c%d,%s,%d\n" % (r.randrange(500), ev, i))
 EOS
 "$EXPC" check "$T/big.exp"; expect_code big-check 0 $?
-if ! "$EXPC" --version | grep -q "(LLVM"; then
-    echo "t_engines: LLVM not built in; only the C backend is compared"
+if ! has_llvm; then
+    not_built llvm "expc has no LLVM: the JIT and --emit=obj are not compared"
 fi
 for fmt in csv json; do
     "$EXPC" run "$T/big.exp" "$T/big.csv" --engine=interp --format=$fmt >"$T/interp.$fmt" 2>"$T/interp.$fmt.err"
     expect_code "interp-$fmt" 0 $?
 done
+# The interpreter against the independent model (tests/model.py).
+python3 tests/model.py check "$T/big.exp" "$T/big.csv" "$T/interp.json" >"$T/model.out" 2>&1 &&
+    pass model || fail model "$(head -20 "$T/model.out")"
 # The C backend's --main program.
 "$EXPC" build "$T/big.exp" --emit=c --main -o "$T/big.c"; expect_code build-c 0 $?
 cc -std=c11 -O1 -o "$T/big-c" "$T/big.c"; expect_code cc-c 0 $?
@@ -43,7 +47,7 @@ for fmt in csv json; do
     "$T/big-c" --format=$fmt "$T/big.csv" >"$T/c.$fmt" 2>/dev/null
     expect_same "c-main-$fmt" "$T/interp.$fmt" "$T/c.$fmt"
 done
-if "$EXPC" --version | grep -q "(LLVM"; then
+if has_llvm; then
     for fmt in csv json; do
         "$EXPC" run "$T/big.exp" "$T/big.csv" --engine=jit --format=$fmt >"$T/jit.$fmt" 2>"$T/jit.$fmt.err"
         expect_code "jit-$fmt" 0 $?

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/t_fmt.sh - `expc fmt` end to end (SPEC §5: canonical layout,
+# tests/t_fmt.sh - `expc fmt` end to end (docs/language.md §10: canonical layout,
 # idempotent, every comment kept; -w and --check).
 #
 # Golden files: tests/golden/fmt/NAME.expected is `expc fmt` of
@@ -12,11 +12,10 @@
 #   - the comments of the output are those of the input, byte for byte and
 #     in the same order.
 #
-#   UPDATE=1 sh tests/t_fmt.sh    rewrite the .expected files; review the diff.
+#   make bless    rewrite the .expected files; review the diff.
 . "$(dirname "$0")/lib.sh"
 
 G=$ROOT/tests/golden/fmt
-UPDATE=${UPDATE:-0}
 unset EXP_PATH NO_COLOR
 
 # comments FILE: each comment of a script on one line (newline as \n, CR as
@@ -80,21 +79,20 @@ properties() {
 }
 
 # ---- golden files: every example, and the messy script -----------------
+n_golden=0
 for src in "$ROOT"/examples/*.exp "$G"/messy.exp; do
     [ -f "$src" ] || continue
+    n_golden=$((n_golden + 1))
     name=$(basename "$src" .exp)
     dir=$(dirname "$src")
     out=$TMPDIR_T/$name.exp
     "$EXPC" fmt "$src" >"$out" 2>"$TMPDIR_T/err"
     expect_code "$name: fmt" 0 $?
-    if [ "$UPDATE" = 1 ]; then cp "$out" "$G/$name.expected"; fi
-    if [ -f "$G/$name.expected" ]; then
-        expect_same "$name: golden" "$G/$name.expected" "$out"
-    else
-        fail "$name: golden" "no $G/$name.expected (UPDATE=1 makes it)"
-    fi
+    golden "$name: golden" "$G/$name.expected" "$out"
     properties "$name" "$src" "$out" -I "$dir"
 done
+
+at_least "golden: scripts" 5 "$n_golden"
 
 # The messy script really is messy, and really has comments everywhere.
 n=$(comments "$G/messy.exp" | wc -l)
@@ -109,13 +107,26 @@ if [ -d "$D" ]; then
     cp "$D"/*.exp "$TMPDIR_T/orig/"
     cp "$D"/*.exp "$TMPDIR_T/fmtd/"
     (cd "$TMPDIR_T/fmtd" && "$EXPC" fmt -w ./*.exp >/dev/null 2>&1)
+    rc_w=$?
+    # -w exits 1 when some file did not parse, 0 when all did.
+    want_w=0
+    n_diag=0
     for f in "$TMPDIR_T"/orig/*.exp; do
         b=$(basename "$f")
         g=$TMPDIR_T/fmtd/$b
-        # Unchanged: already canonical, or it did not parse (-w must leave
-        # such a file alone, which this comparison also shows).
-        cmp -s "$f" "$g" && continue
         name=diag/$b
+        n_diag=$((n_diag + 1))
+        if ! "$EXPC" fmt "$f" >/dev/null 2>&1; then
+            # It does not parse: -w must leave it alone.
+            want_w=1
+            cmp -s "$f" "$g" && pass "$name: unparsable, left alone by -w" ||
+                fail "$name: unparsable, left alone by -w" "changed"
+            continue
+        fi
+        "$EXPC" fmt --check "$g" >/dev/null 2>&1
+        expect_code "$name: formatted after -w" 0 $?
+        # Unchanged: it was canonical already.
+        cmp -s "$f" "$g" && continue
         want=$(cd "$TMPDIR_T/orig" && codes "$b")
         got=$(cd "$TMPDIR_T/fmtd" && codes "$b")
         if [ "$want" = "$got" ]; then pass "$name: same codes after -w"; else
@@ -123,9 +134,11 @@ if [ -d "$D" ]; then
         comments "$f" >"$TMPDIR_T/c.in"
         comments "$g" >"$TMPDIR_T/c.out"
         expect_same "$name: comments kept" "$TMPDIR_T/c.in" "$TMPDIR_T/c.out"
-        "$EXPC" fmt --check "$g" >/dev/null 2>&1
-        expect_code "$name: formatted after -w" 0 $?
     done
+    expect_code "diag: fmt -w exit" "$want_w" "$rc_w"
+    at_least "diag: files formatted" 30 "$n_diag"
+else
+    fail "diag: files formatted" "no $D"
 fi
 
 # ---- --check -------------------------------------------------------------

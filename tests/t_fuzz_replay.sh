@@ -8,8 +8,11 @@
 # fed tests/fuzz/regressions/HARNESS/* (reproducers of bugs found, see
 # tests/fuzz/README.md) and tests/fuzz/corpus/HARNESS/* (the seeds).  Every
 # file is one case: it passes when the harness returns normally - no broken
-# property (abort), no sanitizer report, within 60 s.  With no reproducers
-# at all the seeds are still replayed.
+# property (abort), no sanitizer report, within 60 s.  Each seed corpus must
+# hold at least the files counted below (a missing or emptied folder fails);
+# a harness may have no reproducers.  fuzz_diff also replays 60 inputs
+# written by `tests/gen_script.py fuzz --seed 1` (random scripts with their
+# logs), so its model of scoring sees more than the committed seeds.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 T=$TMPDIR_T
@@ -34,6 +37,7 @@ fi
 
 # A harness over a folder: one process for all of it; when that fails, each
 # file again on its own, so the failure names its input.
+# replay_dir HARNESS DIR MIN: DIR must hold at least MIN files.
 replay_dir() {
     h=$1
     dir=$2
@@ -42,6 +46,7 @@ replay_dir() {
     for f in "$dir"/*; do
         [ -f "$f" ] && n=$((n + 1))
     done
+    [ "$3" -eq 0 ] || at_least "$h $dir: inputs" "$3" "$n"
     [ "$n" -gt 0 ] || return 0
     if timeout -k 5 300 "$bin" "$dir" >"$T/log" 2>&1; then
         T_PASS=$((T_PASS + n))
@@ -59,8 +64,18 @@ replay_dir() {
 }
 
 for h in frontend csv ndjson diff; do
-    replay_dir "$h" "tests/fuzz/regressions/$h"
-    replay_dir "$h" "tests/fuzz/corpus/$h"
+    replay_dir "$h" "tests/fuzz/regressions/$h" 0
 done
+replay_dir frontend tests/fuzz/corpus/frontend 40
+replay_dir csv tests/fuzz/corpus/csv 10
+replay_dir ndjson tests/fuzz/corpus/ndjson 5
+replay_dir diff tests/fuzz/corpus/diff 6
+if command -v python3 >/dev/null 2>&1; then
+    python3 tests/gen_script.py fuzz --seed 1 --scripts 60 --out "$T/gen-diff" >"$T/log" 2>&1 ||
+        { fail gen-diff "$(cat "$T/log")"; }
+    replay_dir diff "$T/gen-diff" 60
+else
+    skip gen-diff "python3 not found: no generated fuzz_diff inputs"
+fi
 
 finish

@@ -4,15 +4,14 @@
 # Every example and every script of tests/golden/graph gives a graph that
 # Graphviz's `dot -Tsvg` accepts without a word on stderr, the same bytes on
 # every run, with one node per note in path order plus ENGAGED and the
-# advance edges between them.  tests/golden/graph/hotel.exp (the SPEC's
-# hotel, frozen) has a golden DOT file; markup.exp is full of characters that
+# advance edges between them.  tests/golden/graph/hotel.exp (the hotel of
+# docs/language.md, frozen) has a golden DOT file; markup.exp is full of characters that
 # need escaping.
 #
-#   UPDATE=1 sh tests/t_graph.sh    rewrite hotel.dot; review the diff.
+#   make bless    rewrite hotel.dot; review the diff.
 . "$(dirname "$0")/lib.sh"
 
 G=$ROOT/tests/golden/graph
-UPDATE=${UPDATE:-0}
 unset EXP_PATH NO_COLOR
 
 if ! command -v dot >/dev/null 2>&1; then
@@ -59,8 +58,7 @@ done
 
 # ---- the golden DOT ----------------------------------------------------------
 "$EXPC" graph "$G/hotel.exp" >"$TMPDIR_T/hotel.dot" 2>/dev/null
-if [ "$UPDATE" = 1 ]; then cp "$TMPDIR_T/hotel.dot" "$G/hotel.dot"; fi
-expect_same "hotel: golden DOT" "$G/hotel.dot" "$TMPDIR_T/hotel.dot"
+golden "hotel: golden DOT" "$G/hotel.dot" "$TMPDIR_T/hotel.dot"
 
 # Negative events and early-penalised events are drawn apart.
 if grep -q 'BGCOLOR="#f8d7da"><FONT COLOR="#9b1c2c">complaint<' "$TMPDIR_T/hotel.dot"; then

@@ -24,7 +24,7 @@
 # The SQL is in tests/pg/.  Extensions are installed into the PostgreSQL
 # installation's folders (make install) under names unique to this run, and
 # uninstalled on exit.  No pg_config (or no python3, or installing is not
-# allowed): the server part is skipped with a notice.
+# allowed): the server part is one skip (tests/lib.sh: with CI set, a failure).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 T=$TMPDIR_T
@@ -91,36 +91,34 @@ long=p$(printf '%051d' 0)
 # ---- the servers ------------------------------------------------------------
 
 PG_CONFIG=${PG_CONFIG:-pg_config}
-skip() {
-    echo "t_pg: SKIP the PostgreSQL tests: $*"
+# No server: the server tests are one skip (with CI set, a failure).
+skip_pg() {
+    skip servers "the PostgreSQL tests: $*"
     finish
     exit $?
 }
-command -v "$PG_CONFIG" >/dev/null 2>&1 ||
-    skip "$PG_CONFIG not found (install postgresql-15 and postgresql-server-dev-15, or set PG_CONFIG)"
+command -v "$PG_CONFIG" >/dev/null 2>&1 || skip_pg "$PG_CONFIG not found (install postgresql-15 and postgresql-server-dev-15, or set PG_CONFIG)"
 PGBIN=$("$PG_CONFIG" --bindir)
 PGXS=$("$PG_CONFIG" --pgxs)
-[ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] && [ -x "$PGBIN/psql" ] ||
-    skip "no initdb, pg_ctl or psql in $PGBIN (install the server package)"
-[ -f "$PGXS" ] || skip "no PGXS at $PGXS (install postgresql-server-dev-NN)"
-command -v python3 >/dev/null 2>&1 || skip "python3 not found"
-command -v make >/dev/null 2>&1 || skip "make not found"
+[ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] && [ -x "$PGBIN/psql" ] || skip_pg "no initdb, pg_ctl or psql in $PGBIN (install the server package)"
+[ -f "$PGXS" ] || skip_pg "no PGXS at $PGXS (install postgresql-server-dev-NN)"
+command -v python3 >/dev/null 2>&1 || skip_pg "python3 not found"
+command -v make >/dev/null 2>&1 || skip_pg "make not found"
 PKGLIB=$("$PG_CONFIG" --pkglibdir)
 EXTDIR=$("$PG_CONFIG" --sharedir)/extension
-[ -w "$PKGLIB" ] && [ -w "$EXTDIR" ] ||
-    skip "cannot install extensions into $PKGLIB and $EXTDIR (run as root, or as their owner)"
+[ -w "$PKGLIB" ] && [ -w "$EXTDIR" ] || skip_pg "cannot install extensions into $PKGLIB and $EXTDIR (run as root, or as their owner)"
 HAVE_FDW=1
 [ -f "$EXTDIR/postgres_fdw.control" ] || HAVE_FDW=0
 
 PGD=$T/pg
 if [ "$(id -u)" = 0 ]; then
-    id postgres >/dev/null 2>&1 || skip "no postgres user to run the servers as"
-    command -v runuser >/dev/null 2>&1 || skip "runuser not found (util-linux; is /usr/sbin on PATH?)"
+    id postgres >/dev/null 2>&1 || skip_pg "no postgres user to run the servers as"
+    command -v runuser >/dev/null 2>&1 || skip_pg "runuser not found (util-linux; is /usr/sbin on PATH?)"
     PGU=postgres
     as_pg() { runuser -u postgres -- "$@"; }
     chmod 711 "$T"
     mkdir "$PGD" && chown postgres "$PGD"
-    as_pg test -w "$PGD" || skip "$PGD is not reachable for the postgres user (TMPDIR=${TMPDIR:-})"
+    as_pg test -w "$PGD" || skip_pg "$PGD is not reachable for the postgres user (TMPDIR=${TMPDIR:-})"
 else
     PGU=$(id -un)
     as_pg() { "$@"; }
@@ -272,7 +270,13 @@ for n in $BUILT; do
     log=$(log_of "$n")
     python3 "$TP/seq_events.py" "$log" >"$T/$n.rows" || { fail "rows-$n" "seq_events.py"; continue; }
     "$EXPC" run --engine=interp "$(script "$n")" "$log" >"$T/$n.want.csv" 2>/dev/null
+    expect_code "want-csv-$n" 0 $?
     "$EXPC" run --engine=interp --format=json "$(script "$n")" "$log" >"$T/$n.want.json" 2>/dev/null
+    expect_code "want-json-$n" 0 $?
+    # The interpreter's scores (what the server must match) against the
+    # independent model of tests/model.py.
+    python3 tests/model.py check "$(script "$n")" "$log" "$T/$n.want.json" >"$T/model.out" 2>&1 &&
+        pass "model-$n" || fail "model-$n" "$(head -20 "$T/model.out")"
     if ! sql load.sql "$p" "$ev" ROWS="$T/$n.rows" | q a -f - 2>"$T/err"; then
         fail "load-$n" "$(cat "$T/err")"
         continue
@@ -298,6 +302,7 @@ case " $BUILT " in *" caps "*)
     p=$(prefix caps)
     python3 "$TP/seq_events.py" examples/clinic.csv >"$T/caps.rows"
     "$EXPC" run --engine=interp examples/clinic.exp examples/clinic.csv >"$T/caps.want.csv" 2>/dev/null
+    expect_code want-caps 0 $?
     q a -f - >"$T/caps.got.csv" 2>"$T/err" <<EOF
 CREATE EXTENSION "$p";
 CREATE TABLE ev_caps (seq bigint PRIMARY KEY, customer text NOT NULL, event text NOT NULL);
@@ -337,7 +342,7 @@ esac
 # ---- test 2: a coordinator and two shards -----------------------------------
 
 case " $UP " in *" b "*" c "*) ;; *)
-    [ $HAVE_FDW = 1 ] || echo "t_pg: SKIP the sharded test: postgres_fdw is not installed"
+    [ $HAVE_FDW = 1 ] || skip sharded "postgres_fdw is not installed"
     finish
     exit $?
     ;;

@@ -1,8 +1,8 @@
 #!/bin/sh
-# t_run.sh - golden end-to-end tests of `expc run` (SPEC §4, §5): a frozen
-# hotel script and hand-checked event logs (tests/golden/run/) against
-# expected CSV, JSON, stderr and exit codes, for every engine built in.
-# The expected files were worked out by hand from SPEC §4, not blessed from
+# t_run.sh - golden end-to-end tests of `expc run` (docs/language.md §6,
+# §7): a frozen hotel script and hand-checked event logs (tests/golden/run/)
+# against expected CSV, JSON, stderr and exit codes, for every engine built
+# in.  The expected files were worked out by hand from §6, not blessed from
 # expc's output: quoted ids, doubled quotes, CRLF, extra columns, a quoted id
 # spanning two lines, unknown events, empty lines, headerless input, an
 # engaged customer who keeps scoring, early penalties, --strict,
@@ -12,7 +12,8 @@ G=$ROOT/tests/golden/run
 T=$TMPDIR_T
 cd "$G"
 engines=interp
-"$EXPC" --version | grep -q "(LLVM" && engines="interp jit"
+if has_llvm; then engines="interp jit"; else
+    not_built llvm "expc has no LLVM: --engine=jit not run"; fi
 
 for e in $engines; do
     "$EXPC" run hotel.exp mixed.csv --engine=$e >"$T/out" 2>"$T/err"
@@ -20,6 +21,7 @@ for e in $engines; do
     expect_same "$e-mixed-csv" mixed.expected.csv "$T/out"
     expect_same "$e-mixed-err" mixed.expected.err "$T/err"
     "$EXPC" run hotel.exp mixed.csv --engine=$e --format=json >"$T/out" 2>/dev/null
+    expect_code "$e-mixed-json-exit" 0 $?
     expect_same "$e-mixed-json" mixed.expected.json "$T/out"
 
     "$EXPC" run hotel.exp headerless.csv --engine=$e >"$T/out" 2>"$T/err"
@@ -29,8 +31,10 @@ for e in $engines; do
 
     # Standard input: absent and `-`.
     "$EXPC" run hotel.exp --engine=$e <headerless.csv >"$T/out" 2>/dev/null
+    expect_code "$e-stdin-exit" 0 $?
     expect_same "$e-stdin" headerless.expected.csv "$T/out"
     "$EXPC" run hotel.exp - --engine=$e <headerless.csv >"$T/out" 2>/dev/null
+    expect_code "$e-stdin-dash-exit" 0 $?
     expect_same "$e-stdin-dash" headerless.expected.csv "$T/out"
 
     # Invalid data: message with file and line, no table, 65.
@@ -39,6 +43,7 @@ for e in $engines; do
     expect_same "$e-invalid-err" invalid.expected.err "$T/err"
     [ -s "$T/out" ] && fail "$e-invalid-no-output" "$(cat "$T/out")" || pass "$e-invalid-no-output"
     "$EXPC" run hotel.exp - --engine=$e <invalid.csv >/dev/null 2>"$T/err"
+    expect_code "$e-invalid-stdin-exit" 65 $?
     grep -q '^expc: <stdin>:4: invalid event data: fewer than two fields$' "$T/err" &&
         pass "$e-invalid-stdin" || fail "$e-invalid-stdin" "$(cat "$T/err")"
     "$EXPC" run hotel.exp invalid.csv --engine=$e --skip-invalid >"$T/out" 2>"$T/err"
@@ -57,10 +62,12 @@ for e in $engines; do
     expect_code "$e-ndjson" 0 $?
     expect_same "$e-ndjson-json" events.expected.json "$T/out"
     "$EXPC" run hotel.exp --input=ndjson --engine=$e --format=json <events.ndjson >"$T/out" 2>/dev/null
+    expect_code "$e-ndjson-stdin-exit" 0 $?
     expect_same "$e-ndjson-stdin" events.expected.json "$T/out"
 
     # --summary: the funnel goes to stderr after the table, stdout unchanged.
     "$EXPC" run hotel.exp headerless.csv --engine=$e --summary >"$T/out" 2>"$T/err"
+    expect_code "$e-summary-exit" 0 $?
     expect_same "$e-summary-out" headerless.expected.csv "$T/out"
     grep -Eq '^ENGAGED +1 +1$' "$T/err" && grep -Eq '^SAY +1 +2$' "$T/err" &&
         pass "$e-summary" || fail "$e-summary" "$(cat "$T/err")"

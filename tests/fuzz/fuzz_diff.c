@@ -10,7 +10,7 @@
  *     number of warnings, and lowers to an equal machine (names, notes,
  *     thresholds, emotions, media, events, penalty), for which the C backend
  *     writes the same bytes;
- *  2. engines: the reference interpreter, a direct transcription of SPEC §4
+ *  2. engines: the reference interpreter, a direct transcription of docs/language.md §6
  *     kept here (the model), and - when built with LLVM - the ORC JIT at an
  *     -O level taken from the script's length, are run side by side:
  *       - the same event ids for every declared name and for every word of
@@ -98,7 +98,7 @@ static void cgen_text(const ir_machine *m, fz_mem *out)
     fz_mem_close(out);
 }
 
-/* ---- the model: SPEC §4, one event ---------------------------------------------- */
+/* ---- the model: docs/language.md §6, one event ---------------------------------------------- */
 
 static void model_step(const ir_machine *m, rt_state *s, int32_t id)
 {
@@ -259,7 +259,7 @@ static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_en
 }
 
 /* A second engine over the model, for builds without LLVM: the
- * interpreter is still held to SPEC §4 as transcribed above. */
+ * interpreter is still held to docs/language.md §6 as transcribed above. */
 typedef struct model_ctx {
     const ir_machine *m;
     const rt_engine *names; /* event ids come from the interpreter */

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""seq_events.py - an expc event log (SPEC section 5) as rows for COPY.
+"""seq_events.py - an expc event log (docs/language.md §7) as rows for COPY.
 
     seq_events.py EVENTS.csv > rows.csv
 

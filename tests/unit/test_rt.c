@@ -1,11 +1,15 @@
 /* test_rt.c - the scoring runtime end to end (src/rt/run.c, table.c,
- * output.c) over a fake engine.
+ * output.c) over a fake engine, and the scoring rules through the real
+ * interpreter (src/interp.c).
  *
- * The fake engine is the scoring rules (docs/language.md, "Scoring") written
- * out for the grand_hotel example of docs/language.md: path STAY -> SAY ->
- * SPEND, thresholds 12, 8, 5, penalty early 2, and its five events.  Runs read files in a mkdtemp folder (removed at the end)
- * and write to tmpfile()s that the tests read back, so exact bytes of stdout
- * and stderr are checked, exit codes too. */
+ * The fake engine is the scoring rule of docs/language.md §6 written out for
+ * the hotel of its worked example: path STAY -> SAY -> SPEND, thresholds
+ * 12, 8, 5, penalty early 2, and five events.  The interpreter runs the same
+ * hotel lowered by hand (as tests/unit/test_emit_c.c does), so the rules are
+ * checked on the product, not only on the fake.  Runs read files in a
+ * mkdtemp folder (removed at the end) and write to tmpfile()s that the tests
+ * read back, so exact bytes of stdout and stderr are checked, exit codes
+ * too. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expc/interp.h"
+#include "expc/ir.h"
 #include "expc/rt.h"
 
 /* ---- the fake engine ------------------------------------------------------ */
@@ -102,6 +108,34 @@ static rt_engine fk_engine(void)
     return e;
 }
 
+/* ---- the interpreter over the same hotel, lowered by hand ------------------ */
+
+static ir_event hotel_events[] = {
+    {"fast_checkin", 12, 0, 8, NULL, 1, NULL, 0}, {"greeted", 7, 0, 6, NULL, 2, NULL, 0},
+    {"review_left", 11, 1, 8, NULL, 1, NULL, 0},  {"spa_booked", 10, 2, 5, NULL, 1, NULL, 0},
+    {"complaint", 9, 0, -10, NULL, -1, NULL, 0},
+};
+static ir_machine hotel_machine;
+static interp *hotel_interp;
+static bool use_interp; /* run_opts scores with the interpreter, not the fake */
+
+static void hotel_interp_new(void)
+{
+    ir_machine *m = &hotel_machine;
+    memset(m, 0, sizeof *m);
+    m->name = "grand_hotel";
+    m->script = "grand_hotel.exp";
+    m->n_notes = IR_NOTES;
+    m->notes[0] = (ir_note){1, "STAY", 12, NULL, 0, {NULL, NULL, NULL}};
+    m->notes[1] = (ir_note){0, "SAY", 8, NULL, 0, {NULL, NULL, NULL}};
+    m->notes[2] = (ir_note){2, "SPEND", 5, NULL, 0, {NULL, NULL, NULL}};
+    m->penalty_early = 2;
+    m->n_events = sizeof hotel_events / sizeof hotel_events[0];
+    m->events = hotel_events;
+    ir_decide_rules(m); /* counts_from, as ir_lower sets it */
+    hotel_interp = interp_new(m);
+}
+
 /* ---- files and runs -------------------------------------------------------- */
 
 static char tmpdir[] = "/tmp/test_rt.XXXXXX";
@@ -111,7 +145,8 @@ static int n_made;
 static int setup(void **st)
 {
     (void)st;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    hotel_interp_new();
+    return hotel_interp && mkdtemp(tmpdir) ? 0 : -1;
 }
 
 static int teardown(void **st)
@@ -120,6 +155,7 @@ static int teardown(void **st)
     (void)st;
     for (i = 0; i < n_made; i++)
         remove(made[i]);
+    interp_free(hotel_interp);
     return rmdir(tmpdir);
 }
 
@@ -178,7 +214,7 @@ static void result_free(result *r)
 /* Runs with the given options (path, format, flags); out and err captured. */
 static result run_opts(rt_opts o)
 {
-    rt_engine e = fk_engine();
+    rt_engine e = use_interp ? interp_engine(hotel_interp) : fk_engine();
     result r;
     FILE *out = tmpfile(), *err = tmpfile();
     assert_non_null(out);
@@ -321,23 +357,53 @@ static void test_json_escaping_of_ids(void **st)
     result_free(&r);
 }
 
-/* The scoring rules (docs/language.md, "Scoring") in detail: negative
- * points always count, an early positive event costs the penalty, and one
- * event can carry a customer over several thresholds. */
+/* docs/language.md §6 in detail: negative points always count, an early
+ * positive event costs the penalty, and a customer moves one note at a
+ * time; through the fake engine and through the interpreter
+ * (JSON too, for the points of each note). */
+static const char scoring_log[] = "x,review_left\n" /* early: -2 */
+                                  "x,complaint\n"   /* -10 on STAY */
+                                  "x,fast_checkin\nx,fast_checkin\nx,fast_checkin\n" /* STAY 14 */
+                                  "x,spa_booked\n"  /* early again */
+                                  "x,review_left\n" /* SAY 8 -> SPEND */
+                                  "x,spa_booked\n"  /* SPEND 5 -> ENGAGED */
+                                  "x,complaint\n"   /* engaged, still counts */
+                                  "x,spa_booked\n"
+                                  /* y: SAY and SPEND earned while early do not
+                                   * count; STAY 12 exactly is enough */
+                                  "y,review_left\ny,fast_checkin\ny,greeted\n"
+                                  "y,review_left\ny,spa_booked\n";
+static const char scoring_csv[] = "customer,score,stage,events,early\n"
+                                  "x,18,ENGAGED,10,2\n"
+                                  "y,25,ENGAGED,5,1\n";
+
 static void test_scoring_rules(void **st)
 {
-    result r = run_csv("x,review_left\n" /* early: -2 */
-                       "x,complaint\n"   /* -10 on STAY */
-                       "x,fast_checkin\nx,fast_checkin\nx,fast_checkin\n" /* STAY 14 */
-                       "x,spa_booked\n"  /* early again */
-                       "x,review_left\n" /* SAY 8 -> SPEND */
-                       "x,spa_booked\n"  /* SPEND 5 -> ENGAGED */
-                       "x,complaint\n"   /* engaged, still counts */
-                       "x,spa_booked\n");
+    result r = run_csv(scoring_log);
     (void)st;
     assert_int_equal(r.rc, 0);
-    assert_string_equal(r.out, "customer,score,stage,events,early\n"
-                               "x,18,ENGAGED,10,2\n");
+    assert_string_equal(r.out, scoring_csv);
+    result_free(&r);
+}
+
+static void test_scoring_rules_interp(void **st)
+{
+    result r;
+    (void)st;
+    use_interp = true;
+    r = run_csv(scoring_log);
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.out, scoring_csv);
+    assert_string_equal(r.err, "");
+    result_free(&r);
+    r = run_path(put("in.csv", scoring_log), RT_FORMAT_JSON, false, false, false);
+    use_interp = false;
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.out,
+                        "{\"customer\":\"x\",\"score\":18,\"stage\":\"ENGAGED\",\"events\":10,"
+                        "\"early\":2,\"points\":{\"STAY\":4,\"SAY\":8,\"SPEND\":10}}\n"
+                        "{\"customer\":\"y\",\"score\":25,\"stage\":\"ENGAGED\",\"events\":5,"
+                        "\"early\":1,\"points\":{\"STAY\":14,\"SAY\":8,\"SPEND\":5}}\n");
     result_free(&r);
 }
 
@@ -1088,6 +1154,7 @@ int main(void)
         cmocka_unit_test(test_csv_quoting_of_ids),
         cmocka_unit_test(test_json_escaping_of_ids),
         cmocka_unit_test(test_scoring_rules),
+        cmocka_unit_test(test_scoring_rules_interp),
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_long_customer_id),
         cmocka_unit_test(test_invalid_data),

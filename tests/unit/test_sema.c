@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "expc/ast.h"
@@ -705,15 +704,11 @@ static void test_max_errors(void **st)
 
 /* ---- scale -------------------------------------------------------------- */
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A 100,000-line generated script: 2,000 emotions, one experience with
- * ~98,000 events.  Every check must stay linear: well under a second. */
+ * ~98,000 events, checked clean; then 20,000 unknown names among 5,000
+ * emotions, each reported once.  How long they take is measured by
+ * `make bench` (check scaling), never asserted in a test: a loaded machine
+ * must not fail the suite. */
 static void test_large_script(void **st)
 {
     (void)st;
@@ -747,12 +742,8 @@ static void test_large_script(void **st)
     assert_int_equal(F[0]->syntax_errors, 0);
     P.files = F;
     P.n_files = 1;
-    double t0 = now();
     sema_check(A, &D, &P);
-    double dt = now() - t0;
     assert_string_equal(codes(), "");
-    print_message("sema on a %zu-byte, ~100,000-line script: %.3f s\n", len, dt);
-    assert_true(dt < 1.0);
 
     /* Thousands of unknown names against thousands of emotions: the
      * suggestion search is bounded. */
@@ -772,13 +763,9 @@ static void test_large_script(void **st)
     F[0] = ast_parse(A, &D, f);
     P.files = F;
     P.n_files = 1;
-    t0 = now();
     sema_check(A, &D, &P);
-    dt = now() - t0;
-    print_message("sema with 20,000 unknown emotions among 5,000: %.3f s\n", dt);
-    assert_int_equal(D.errors, 20000 + 1); /* and E0306: no path */
-    assert_true(dt < 2.0); /* lenient: sanitizer builds run this too */
     free(buf);
+    assert_int_equal(D.errors, 20000 + 1); /* and E0306: no path */
 }
 
 int main(void)
