@@ -338,7 +338,7 @@ static char *utf8_clean(arena *a, const char *s)
     char *out = arena_alloc(a, 3 * n + 1);
     size_t o = 0;
     for (size_t i = 0; i < n;) {
-        size_t len = utf8_len((const unsigned char *)s + i, n - i);
+        size_t len = rt_utf8_len((const unsigned char *)s + i, n - i);
         bool ok = len > 0;
         if (ok) {
             memcpy(out + o, s + i, len);
@@ -441,7 +441,7 @@ int diag_column_cp(const src_file *f, int line, int col)
     size_t bytes = (size_t)col - 1, n = bytes < len ? bytes : len;
     int cp = 1;
     for (size_t i = 0; i < n;) {
-        size_t l = utf8_len((const unsigned char *)text + i, len - i);
+        size_t l = rt_utf8_len((const unsigned char *)text + i, len - i);
         i += l ? l : 1; /* a stray byte counts as one, as U+FFFD would */
         cp++;
     }

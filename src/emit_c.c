@@ -80,7 +80,7 @@ static void put_comment_text(FILE *f, const char *text, size_t n, bool quoted)
         } else if (c < 0x80) {
             putc((int)c, f);
         } else {
-            size_t len = utf8_len(s + i, n - i);
+            size_t len = rt_utf8_len(s + i, n - i);
             if (len == 0) {
                 fprintf(f, "\\x%02X", c);
             } else {

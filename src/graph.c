@@ -61,7 +61,7 @@ static void put_html(FILE *out, const char *s)
             i++;
             continue;
         }
-        size_t len = utf8_len(p + i, n - i);
+        size_t len = rt_utf8_len(p + i, n - i);
         if (len == 0) {
             fputs("&#xFFFD;", out);
             i++;

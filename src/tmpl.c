@@ -77,7 +77,7 @@ void tmpl_c_string(FILE *f, const char *text, size_t n, bool utf8_only)
             putc((int)c, f);
             continue;
         }
-        if (utf8_only && c >= 0x80 && (len = utf8_len(s + i, n - i)) == 0) {
+        if (utf8_only && c >= 0x80 && (len = rt_utf8_len(s + i, n - i)) == 0) {
             putc('?', f);
             continue;
         }

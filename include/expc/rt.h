@@ -188,6 +188,9 @@ typedef struct rt_rec {
 #define RT_WHY_JSON_SURROGATE_C "customer holds an unpaired surrogate escape"
 #define RT_WHY_JSON_SURROGATE_E "event holds an unpaired surrogate escape"
 
+/* utf8.c: the length of the valid UTF-8 sequence at s[0..n), or 0; whether
+ * all n bytes are valid UTF-8. */
+size_t rt_utf8_len(const unsigned char *s, size_t n);
 bool rt_utf8_valid(const char *p, size_t n);
 
 /* CSV reader (csv.c). */

@@ -115,64 +115,6 @@ int rt_src_skip_bom(rt_src *s)
     return RT_NEXT_REC;
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF.  Event data is nearly all ASCII, so eight bytes are checked at a
- * time until a byte with the high bit shows up. */
-bool rt_utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)str;
-    const unsigned char *e = p + n;
-    while (p < e) {
-        unsigned c, c1;
-        while (e - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (w & UINT64_C(0x8080808080808080))
-                break;
-            p += 8;
-        }
-        if (p == e)
-            break;
-        c = *p;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c < 0xC2)
-            return false; /* continuation byte, or overlong 2-byte form */
-        if (c < 0xE0) {
-            if (e - p < 2 || (p[1] & 0xC0) != 0x80)
-                return false;
-            p += 2;
-            continue;
-        }
-        if (c < 0xF0) {
-            if (e - p < 3)
-                return false;
-            c1 = p[1];
-            if ((c1 & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-                return false;
-            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))
-                return false; /* overlong, or a UTF-16 surrogate */
-            p += 3;
-            continue;
-        }
-        if (c < 0xF5) {
-            if (e - p < 4)
-                return false;
-            c1 = p[1];
-            if ((c1 & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-                return false;
-            if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
-                return false; /* overlong, or above U+10FFFF */
-            p += 4;
-            continue;
-        }
-        return false;
-    }
-    return true;
-}
-
 void rt_csv_init(rt_csv *r, rt_src *src)
 {
     r->src = src;

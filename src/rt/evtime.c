@@ -8,6 +8,7 @@
  * number by the days-from-civil arithmetic of the proleptic Gregorian
  * calendar.  Seconds since the epoch are read as exact decimal digits, so
  * rounding toward minus infinity is exact for any number of digits. */
+#include "expc/rt.h"
 #include "expc/rt_time.h"
 
 #include <string.h>
@@ -183,37 +184,6 @@ int rt_time_parse(const char *s, size_t len, int64_t *ms)
 
 /* ---- quoting ------------------------------------------------------------------ */
 
-/* The length of the well-formed UTF-8 sequence at p[0, n) (RFC 3629: no
- * overlong forms, no surrogates, nothing past U+10FFFF), or 0. */
-static size_t evt_utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0], lo = 0x80, hi = 0xBF;
-    size_t k, i;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        k = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        k = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        k = 4;
-    else
-        return 0;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (n < k || p[1] < lo || p[1] > hi)
-        return 0;
-    for (i = 2; i < k; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return k;
-}
 
 /* One shown unit (a byte, or a whole UTF-8 sequence of k bytes) at dst. */
 static size_t evt_put(char *dst, const unsigned char *p, size_t k)
@@ -252,7 +222,7 @@ size_t rt_time_quote(char *dst, const char *s, size_t len)
     size_t i = 0, o = 0;
     dst[o++] = '"';
     while (i < len) {
-        size_t k = evt_utf8_len(p + i, len - i);
+        size_t k = rt_utf8_len(p + i, len - i);
         if (i + (k ? k : 1) > RT_TIME_SHOW)
             break;
         o += evt_put(dst + o, p + i, k);
