@@ -466,6 +466,18 @@ static int compile_machine(unit *u, const cli *c, const char *path, ir_machine *
     return RT_EXIT_OK;
 }
 
+/* A path as one word of a make rule: space and # escaped, $ doubled. */
+static void put_make_word(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '#')
+            fputc('\\', f);
+        if (*s == '$')
+            fputc('$', f);
+        fputc(*s, f);
+    }
+}
+
 /* A make rule `OUT: SCRIPT IMPORTS...` so pipelines rebuild generated code
  * when an imported file changes (like cc -MD); spaces are escaped as make
  * wants. */
@@ -475,23 +487,11 @@ static int write_depfile(unit *u, const char *target, const char *file)
     if (!outfile_open(&of, file))
         return RT_EXIT_IOERR;
     FILE *f = of.f;
-    for (const char *s = target; *s; s++) {
-        if (*s == ' ' || *s == '#')
-            fputc('\\', f);
-        if (*s == '$')
-            fputc('$', f);
-        fputc(*s, f);
-    }
+    put_make_word(f, target);
     fputc(':', f);
     for (size_t i = 0; i < u->prog->n_files; i++) {
         fputs(" \\\n ", f);
-        for (const char *s = u->prog->files[i]->src->path; *s; s++) {
-            if (*s == ' ' || *s == '#')
-                fputc('\\', f);
-            if (*s == '$')
-                fputc('$', f);
-            fputc(*s, f);
-        }
+        put_make_word(f, u->prog->files[i]->src->path);
     }
     fputc('\n', f);
     /* Phony targets for each import, so deleting one does not break make. */
@@ -546,6 +546,39 @@ static int check_build(const cli *c, arena *a, const emit_backend **be)
     return RT_EXIT_OK;
 }
 
+/* What every command on a compiled machine shares: load and check the
+ * script, lower its experience, hand the machine to `fn`, free it all. */
+typedef int machine_fn(unit *u, const cli *c, const ir_machine *m, const void *arg);
+static int with_machine(const cli *c, const char *argv0, machine_fn *fn, const void *arg)
+{
+    unit u;
+    unit_init(&u, c, argv0);
+    ir_machine *m = NULL;
+    int rc = compile_machine(&u, c, c->args[0], &m);
+    if (!rc)
+        rc = fn(&u, c, m, arg);
+    arena_free(u.a);
+    return rc;
+}
+
+/* build's last step: the backend `arg` writes the machine (and -MD its
+ * dependency file). */
+static int build_machine(unit *u, const cli *c, const ir_machine *m, const void *arg)
+{
+    const emit_backend *be = arg;
+    emit_opts o = { 0 };
+    o.out = c->out ? c->out : emit_default_out(u->a, c->args[0], be->ext);
+    o.prefix = c->prefix; /* NULL: the backend's default (emit_prefix) */
+    o.opt_level = c->opt;
+    o.main = c->main;
+    int rc = be->emit(u->a, m, &o);
+    if (!rc && c->md) {
+        const char *dep = c->mf ? c->mf : arena_printf(u->a, "%s.d", o.out);
+        rc = write_depfile(u, o.out, dep);
+    }
+    return rc;
+}
+
 static int cmd_build(const cli *c, const char *argv0)
 {
     int rc = need_one_script(c);
@@ -557,38 +590,22 @@ static int cmd_build(const cli *c, const char *argv0)
     arena *names = arena_new(); /* the kind lists of messages */
     rc = check_build(c, names, &be);
     arena_free(names);
-    if (rc)
-        return rc;
-
-    unit u;
-    unit_init(&u, c, argv0);
-    ir_machine *m = NULL;
-    rc = compile_machine(&u, c, c->args[0], &m);
-    if (!rc) {
-        emit_opts o = { 0 };
-        o.out = c->out ? c->out : emit_default_out(u.a, c->args[0], be->ext);
-        o.prefix = c->prefix; /* NULL: the backend's default (emit_prefix) */
-        o.opt_level = c->opt;
-        o.main = c->main;
-        rc = be->emit(u.a, m, &o);
-        if (!rc && c->md) {
-            const char *dep = c->mf ? c->mf : arena_printf(u.a, "%s.d", o.out);
-            rc = write_depfile(&u, o.out, dep);
-        }
-    }
-    arena_free(u.a);
-    return rc;
+    return rc ? rc : with_machine(c, argv0, build_machine, be);
 }
 
-/* Scores the events of `o` with engine `en` over `m`. */
-static int run_machine(const engine *en, const ir_machine *m, int opt, const rt_opts *o)
+/* run's last step: the events scored with engine `arg` over the machine. */
+static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *arg)
 {
+    const engine *en = arg;
+    rt_opts o = c->run;
     rt_engine e;
     void *h = NULL;
-    int rc = en->open(m, opt, &e, &h);
+    (void)u;
+    o.path = c->n_args > 1 ? c->args[1] : NULL;
+    int rc = en->open(m, c->opt, &e, &h);
     if (rc != RT_EXIT_OK)
         return rc;
-    rc = rt_run(o, &e);
+    rc = rt_run(&o, &e);
     en->close(h);
     return rc;
 }
@@ -606,47 +623,33 @@ static int cmd_run(const cli *c, const char *argv0)
                         "(make LLVM=0); use --engine=%s\n", en->name, engine_default()->name);
         return RT_EXIT_USAGE;
     }
-    unit u;
-    unit_init(&u, c, argv0);
-    ir_machine *m = NULL;
-    rc = compile_machine(&u, c, c->args[0], &m);
-    if (!rc) {
-        rt_opts o = c->run;
-        o.path = c->n_args > 1 ? c->args[1] : NULL;
-        /* Without --engine, the fastest engine that can run here. */
-        rc = run_machine(en ? en : engine_default(), m, c->opt, &o);
+    /* Without --engine, the fastest engine that can run here. */
+    return with_machine(c, argv0, run_machine, en ? en : engine_default());
+}
+
+/* graph's last step: the machine as DOT, on -o FILE or standard output. */
+static int graph_machine(unit *u, const cli *c, const ir_machine *m, const void *arg)
+{
+    (void)u;
+    (void)arg;
+    if (c->out) {
+        outfile of;
+        if (!outfile_open(&of, c->out))
+            return RT_EXIT_IOERR;
+        int w = graph_write(of.f, m);
+        return outfile_commit(&of, 1, w == 0);
     }
-    arena_free(u.a);
-    return rc;
+    if (graph_write(stdout, m) != 0) {
+        fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno ? errno : EIO));
+        return RT_EXIT_IOERR;
+    }
+    return finish_stdout();
 }
 
 static int cmd_graph(const cli *c, const char *argv0)
 {
     int rc = need_one_script(c);
-    if (rc)
-        return rc;
-    unit u;
-    unit_init(&u, c, argv0);
-    ir_machine *m = NULL;
-    rc = compile_machine(&u, c, c->args[0], &m);
-    if (!rc) {
-        if (c->out) {
-            outfile of;
-            if (!outfile_open(&of, c->out)) {
-                rc = RT_EXIT_IOERR;
-            } else {
-                int w = graph_write(of.f, m);
-                rc = outfile_commit(&of, 1, w == 0);
-            }
-        } else if (graph_write(stdout, m) != 0) {
-            fprintf(stderr, "expc: cannot write output: %s\n", strerror(errno ? errno : EIO));
-            rc = RT_EXIT_IOERR;
-        } else {
-            rc = finish_stdout();
-        }
-    }
-    arena_free(u.a);
-    return rc;
+    return rc ? rc : with_machine(c, argv0, graph_machine, NULL);
 }
 
 /* Formats one script (`-`: standard input, named <stdin>) as `expc fmt`
