@@ -58,34 +58,35 @@ ast_rule *ast_rule_new(arena *a, ast_rule_kind k, ast_bref x, ast_bref y, span s
     return r;
 }
 
-ast_note_item *ast_evoke_new(arena *a, ast_ident *emotions, span sp)
+static ast_note_item *note_item_new(arena *a, ast_note_item_kind k, span sp)
 {
     ast_note_item *n = arena_alloc(a, sizeof *n);
-    n->kind = NI_EVOKE;
-    n->emotions = emotions;
+    n->kind = k;
     n->medium = M_NONE;
     n->sp = sp;
+    return n;
+}
+
+ast_note_item *ast_evoke_new(arena *a, ast_ident *emotions, span sp)
+{
+    ast_note_item *n = note_item_new(a, NI_EVOKE, sp);
+    n->emotions = emotions;
     return n;
 }
 
 ast_note_item *ast_medium_new(arena *a, ast_medium m, span msp, ast_string text, span sp)
 {
-    ast_note_item *n = arena_alloc(a, sizeof *n);
-    n->kind = NI_MEDIUM;
+    ast_note_item *n = note_item_new(a, NI_MEDIUM, sp);
     n->medium = m;
     n->medium_sp = msp;
     n->text = text;
-    n->sp = sp;
     return n;
 }
 
 ast_note_item *ast_threshold_new(arena *a, ast_int v, span sp)
 {
-    ast_note_item *n = arena_alloc(a, sizeof *n);
-    n->kind = NI_THRESHOLD;
-    n->medium = M_NONE;
+    ast_note_item *n = note_item_new(a, NI_THRESHOLD, sp);
     n->threshold = v;
-    n->sp = sp;
     return n;
 }
 

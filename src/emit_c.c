@@ -517,6 +517,19 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
           " * and build again.\n", f);
 }
 
+/* The start of an event's row in a commented table: id, name padded to w,
+ * note padded to 6. */
+static void put_event_row_start(FILE *f, const ir_machine *m, size_t i, size_t w)
+{
+    const ir_event *e = &m->events[i];
+    fprintf(f, " *   %4zu  ", i);
+    put_comment_text(f, e->name, e->len, false);
+    pad(f, e->len, w);
+    fputs("  ", f);
+    put_comment_str(f, note_name(m, e->note));
+    pad(f, strlen(note_name(m, e->note)), 6);
+}
+
 /* Path and event id tables, in the header where users look them up. */
 static void put_summary(cgen *g)
 {
@@ -547,12 +560,7 @@ static void put_summary(cgen *g)
     fputs("  note    points\n", f);
     for (size_t i = 0; i < m->n_events; i++) {
         const ir_event *e = &m->events[i];
-        fprintf(f, " *   %4zu  ", i);
-        put_comment_text(f, e->name, e->len, false);
-        pad(f, e->len, w);
-        fputs("  ", f);
-        put_comment_str(f, note_name(m, e->note));
-        pad(f, strlen(note_name(m, e->note)), 6);
+        put_event_row_start(f, m, i, w);
         fputs("  ", f);
         put_points(f, e->points);
         fputs("\n", f);
@@ -631,12 +639,7 @@ static void put_details(FILE *f, const ir_machine *m)
     fputs("  via      at\n", f);
     for (size_t i = 0; i < m->n_events; i++) {
         const ir_event *e = &m->events[i];
-        fprintf(f, " *   %4zu  ", i);
-        put_comment_text(f, e->name, e->len, false);
-        pad(f, e->len, w);
-        fputs("  ", f);
-        put_comment_str(f, note_name(m, e->note));
-        pad(f, strlen(note_name(m, e->note)), 6);
+        put_event_row_start(f, m, i, w);
         /* right-aligned points */
         char num[32];
         int nl = snprintf(num, sizeof num, e->points > 0 ? "+%" PRId64 : "%" PRId64,

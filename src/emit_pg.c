@@ -789,12 +789,16 @@ static void put_glue_tables(FILE *f, const ir_machine *m, const char *P, const c
 }
 
 /* The opening line every generated file starts with, after `lead` (the
- * comment opener of the file's language). */
-static void put_opening(FILE *f, const ir_machine *m, const char *lead, const char *file,
-                        const char *what)
+ * comment opener of the file's language): the file, P then `ext`. */
+static void put_opening(FILE *f, const ir_machine *m, const char *lead, const char *P,
+                        const char *ext, const char *what)
 {
+    char *file = NULL;
+    if (asprintf(&file, "%s%s", P, ext) < 0)
+        xoom();
     fprintf(f, "%s", lead);
     put_comment(f, file);
+    free(file);
     fprintf(f, " - %s for experience ", what);
     put_comment(f, m->name);
     if (m->industry) {
@@ -817,11 +821,7 @@ static void put_generated(FILE *f, const ir_machine *m, const char *cont)
 
 static void write_glue(FILE *f, const ir_machine *m, const char *P, const char *UP)
 {
-    char *file = NULL;
-    if (asprintf(&file, "%s.c", P) < 0)
-        xoom();
-    put_opening(f, m, "/* ", file, "PostgreSQL functions");
-    free(file);
+    put_opening(f, m, "/* ", P, ".c", "PostgreSQL functions");
     fputs(" *\n", f);
     put_generated(f, m, " * ");
     put_tmpl(f,
@@ -986,11 +986,7 @@ static const char sql_reports[] =
 
 static void write_sql(FILE *f, const ir_machine *m, const char *P, const char *UP)
 {
-    char *file = NULL;
-    if (asprintf(&file, "%s--1.0.sql", P) < 0)
-        xoom();
-    put_opening(f, m, "-- ", file, "the SQL objects of the PostgreSQL extension");
-    free(file);
+    put_opening(f, m, "-- ", P, "--1.0.sql", "the SQL objects of the PostgreSQL extension");
     fputs("--\n", f);
     put_generated(f, m, "-- ");
     put_tmpl(f,
@@ -1021,11 +1017,7 @@ static void write_sql(FILE *f, const ir_machine *m, const char *P, const char *U
 
 static void write_control(FILE *f, const ir_machine *m, const char *P)
 {
-    char *file = NULL;
-    if (asprintf(&file, "%s.control", P) < 0)
-        xoom();
-    put_opening(f, m, "# ", file, "PostgreSQL extension");
-    free(file);
+    put_opening(f, m, "# ", P, ".control", "PostgreSQL extension");
     put_generated(f, m, "# ");
     /* The comment is a SQL-ish single-quoted string: the experience name is
      * an identifier, so it needs no escaping. */
