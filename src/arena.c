@@ -108,17 +108,43 @@ char *arena_strdup(arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+/* The length printf would write, for sizing a buffer; out of memory (the
+ * only way vsnprintf fails here) exits 70. */
+static size_t printf_len(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        xoom();
+    return (size_t)n;
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+{
+    size_t n = printf_len(fmt, ap);
+    char *p = arena_alloc(a, n + 1);
+    vsnprintf(p, n + 1, fmt, ap);
+    return p;
+}
+
 char *arena_printf(arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = arena_vprintf(a, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        xoom();
-    char *p = arena_alloc(a, (size_t)n + 1);
+    return p;
+}
+
+char *xprintf(const char *fmt, ...)
+{
+    va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    size_t n = printf_len(fmt, ap);
+    char *p = xmalloc(n + 1);
+    vsnprintf(p, n + 1, fmt, ap);
     va_end(ap);
     return p;
 }

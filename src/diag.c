@@ -90,19 +90,6 @@ bool diag_full(const diag_ctx *d)
     return d->max_errors > 0 && d->errors >= d->max_errors;
 }
 
-static char *vformat(arena *a, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        n = 0;
-    char *s = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 diagnostic *diag_report(diag_ctx *d, const char *code, span sp, const char *fmt, ...)
 {
     const diag_code *c = diag_lookup(code);
@@ -123,7 +110,7 @@ diagnostic *diag_report(diag_ctx *d, const char *code, span sp, const char *fmt,
     dg->sp = sp;
     va_list ap;
     va_start(ap, fmt);
-    dg->message = vformat(d->a, fmt, ap);
+    dg->message = arena_vprintf(d->a, fmt, ap);
     va_end(ap);
     dg->seq = d->seq++;
     if (d->n == d->cap) {
@@ -144,7 +131,7 @@ void diag_add_note(diag_ctx *d, diagnostic *dg, span sp, const char *fmt, ...)
     n->sp = sp;
     va_list ap;
     va_start(ap, fmt);
-    n->message = vformat(d->a, fmt, ap);
+    n->message = arena_vprintf(d->a, fmt, ap);
     va_end(ap);
 }
 
@@ -208,7 +195,7 @@ diag_fix *diag_add_fix(diag_ctx *d, diagnostic *dg, span sp, const char *text,
     memset(f, 0, sizeof *f);
     va_list ap;
     va_start(ap, fmt);
-    f->message = vformat(d->a, fmt, ap);
+    f->message = arena_vprintf(d->a, fmt, ap);
     va_end(ap);
     diag_fix_add_edit(d, f, sp, text);
     return f;

@@ -4,6 +4,7 @@
  * released with it, so no error path can leak (QBE's pool, lcc's arenas). */
 #ifndef EXPC_ARENA_H
 #define EXPC_ARENA_H
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct arena arena;
@@ -16,6 +17,8 @@ char  *arena_strndup(arena *a, const char *s, size_t n);
 char  *arena_strdup(arena *a, const char *s);
 char  *arena_printf(arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+char  *arena_vprintf(arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Grow-by-doubling array held in an arena (old blocks are simply abandoned). */
 void  *arena_grow(arena *a, void *old, size_t old_count, size_t new_count,
@@ -25,4 +28,6 @@ void  *arena_grow(arena *a, void *old, size_t old_count, size_t new_count,
 void   xoom(void) __attribute__((noreturn));
 void  *xmalloc(size_t n);
 void  *xrealloc(void *p, size_t n);
+/* printf into a malloc'd string (free() it). */
+char  *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif

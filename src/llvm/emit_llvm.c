@@ -54,27 +54,11 @@
 
 /* ---- errors ---------------------------------------------------------- */
 
-static char *fmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_err(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    char *s = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* LLVM hands out messages to be freed with LLVMDisposeMessage; our callers
  * free() theirs, so copy and dispose here, once. */
 static char *take_message(char *msg, const char *fallback)
 {
-    char *s = fmt_err("%s", msg && *msg ? msg : fallback);
+    char *s = xprintf("%s", msg && *msg ? msg : fallback);
     if (msg)
         LLVMDisposeMessage(msg);
     return s;
@@ -83,7 +67,7 @@ static char *take_message(char *msg, const char *fallback)
 char *llvm_error_take(LLVMErrorRef e)
 {
     char *msg = LLVMGetErrorMessage(e); /* consumes e */
-    char *s = fmt_err("%s", msg ? msg : "unknown LLVM error");
+    char *s = xprintf("%s", msg ? msg : "unknown LLVM error");
     LLVMDisposeErrorMessage(msg);
     return s;
 }
@@ -96,7 +80,7 @@ bool llvm_init_native(char **err)
      * harmless; the native target is the only one we ever need. */
     if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
         LLVMInitializeNativeAsmParser()) {
-        *err = fmt_err("this LLVM cannot generate code for this machine");
+        *err = xprintf("this LLVM cannot generate code for this machine");
         return false;
     }
     return true;
@@ -119,7 +103,7 @@ LLVMTargetMachineRef llvm_target_machine(bool jit, int opt, char **err)
     char *msg = NULL;
     if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
         char *why = take_message(msg, "unknown target");
-        *err = fmt_err("%s: %s", triple, why);
+        *err = xprintf("%s: %s", triple, why);
         free(why);
         LLVMDisposeMessage(triple);
         return NULL;
@@ -138,7 +122,7 @@ LLVMTargetMachineRef llvm_target_machine(bool jit, int opt, char **err)
     if (features)
         LLVMDisposeMessage(features);
     if (!tm)
-        *err = fmt_err("%s: cannot create a target machine", triple);
+        *err = xprintf("%s: cannot create a target machine", triple);
     LLVMDisposeMessage(triple);
     return tm;
 }
@@ -148,7 +132,7 @@ bool llvm_verify(LLVMModuleRef mod, char **err)
     char *msg = NULL;
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
         char *why = take_message(msg, "invalid module");
-        *err = fmt_err("generated module does not verify: %s", why);
+        *err = xprintf("generated module does not verify: %s", why);
         free(why);
         return false;
     }
@@ -171,7 +155,7 @@ bool llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int opt, char **e
     LLVMDisposePassBuilderOptions(po);
     if (e) {
         char *why = llvm_error_take(e);
-        *err = fmt_err("optimisation failed: %s", why);
+        *err = xprintf("optimisation failed: %s", why);
         free(why);
         return false;
     }
@@ -220,7 +204,7 @@ static LLVMValueRef ci64(gen *g, int64_t v) { return LLVMConstInt(g->i64, (unsig
 /* "P" + suffix, as a malloc'd C string. */
 static char *pname(const gen *g, const char *suffix)
 {
-    return fmt_err("%s%s", g->prefix, suffix);
+    return xprintf("%s%s", g->prefix, suffix);
 }
 
 static LLVMValueRef add_function(gen *g, const char *suffix, LLVMTypeRef ret,
@@ -765,9 +749,9 @@ static void build_data(gen *g)
 static char *check_machine(const ir_machine *m, const char *prefix)
 {
     if (!emit_prefix_ok(prefix))
-        return fmt_err("prefix '%s' is not a C identifier", prefix ? prefix : "");
+        return xprintf("prefix '%s' is not a C identifier", prefix ? prefix : "");
     const char *why = emit_machine_error(m);
-    return why ? fmt_err("%s", why) : NULL;
+    return why ? xprintf("%s", why) : NULL;
 }
 
 /* The module's name: the script's file name without any folder, so the
@@ -785,7 +769,7 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
 {
     char *why = check_machine(m, prefix);
     if (why) {
-        *err = fmt_err("cannot translate experience '%s': %s", m->name ? m->name : "?", why);
+        *err = xprintf("cannot translate experience '%s': %s", m->name ? m->name : "?", why);
         free(why);
         return NULL;
     }
@@ -824,13 +808,13 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
                                    offsetof(rt_state, early)};
     for (unsigned f = 0; f < 5; f++) {
         if (LLVMOffsetOfElement(td, g.state, f) != want[f]) {
-            *err = fmt_err("target %s lays out the state unlike this compiler's C", triple);
+            *err = xprintf("target %s lays out the state unlike this compiler's C", triple);
             LLVMDisposeModule(g.mod);
             return NULL;
         }
     }
     if (LLVMABISizeOfType(td, g.state) != sizeof(rt_state)) {
-        *err = fmt_err("target %s sizes the state unlike this compiler's C", triple);
+        *err = xprintf("target %s sizes the state unlike this compiler's C", triple);
         LLVMDisposeModule(g.mod);
         return NULL;
     }
@@ -941,13 +925,13 @@ static int emit_kind(arena *a, const ir_machine *m, const emit_opts *o, out_kind
     case OUT_BC:
         buf = LLVMWriteBitcodeToMemoryBuffer(mod);
         if (!buf)
-            err = fmt_err("cannot write bitcode");
+            err = xprintf("cannot write bitcode");
         break;
     case OUT_OBJ: {
         char *msg = NULL;
         if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf)) {
             char *why = take_message(msg, "unknown error");
-            err = fmt_err("cannot generate code: %s", why);
+            err = xprintf("cannot generate code: %s", why);
             free(why);
             buf = NULL;
         } else if (msg) {
