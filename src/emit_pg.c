@@ -819,11 +819,28 @@ static void put_generated(FILE *f, const ir_machine *m, const char *cont)
     fprintf(f, ";\n%sdo not edit: change the script and build again.\n", cont);
 }
 
+/* How a generated file's language writes a comment: the opener, an empty
+ * comment line between paragraphs (NULL: none), and the continuation. */
+typedef struct comment_style {
+    const char *lead, *blank, *cont;
+} comment_style;
+static const comment_style C_COMMENT = {"/* ", " *\n", " * "};
+static const comment_style SQL_COMMENT = {"-- ", "--\n", "-- "};
+static const comment_style HASH_COMMENT = {"# ", NULL, "# "};
+
+/* The head of every generated file: what it is, then who generated it. */
+static void put_head(FILE *f, const ir_machine *m, const comment_style *cs, const char *P,
+                     const char *ext, const char *what)
+{
+    put_opening(f, m, cs->lead, P, ext, what);
+    if (cs->blank)
+        fputs(cs->blank, f);
+    put_generated(f, m, cs->cont);
+}
+
 static void write_glue(FILE *f, const ir_machine *m, const char *P, const char *UP)
 {
-    put_opening(f, m, "/* ", P, ".c", "PostgreSQL functions");
-    fputs(" *\n", f);
-    put_generated(f, m, " * ");
+    put_head(f, m, &C_COMMENT, P, ".c", "PostgreSQL functions");
     put_tmpl(f,
              " *\n"
              " * The scoring is the machine's (@P@_machine.c, the C backend's code\n"
@@ -986,9 +1003,7 @@ static const char sql_reports[] =
 
 static void write_sql(FILE *f, const ir_machine *m, const char *P, const char *UP)
 {
-    put_opening(f, m, "-- ", P, "--1.0.sql", "the SQL objects of the PostgreSQL extension");
-    fputs("--\n", f);
-    put_generated(f, m, "-- ");
+    put_head(f, m, &SQL_COMMENT, P, "--1.0.sql", "the SQL objects of the PostgreSQL extension");
     put_tmpl(f,
              "--\n"
              "-- Every function is C over the scoring machine built into @P@.so (the\n"
@@ -1017,8 +1032,7 @@ static void write_sql(FILE *f, const ir_machine *m, const char *P, const char *U
 
 static void write_control(FILE *f, const ir_machine *m, const char *P)
 {
-    put_opening(f, m, "# ", P, ".control", "PostgreSQL extension");
-    put_generated(f, m, "# ");
+    put_head(f, m, &HASH_COMMENT, P, ".control", "PostgreSQL extension");
     /* The comment is a SQL-ish single-quoted string: the experience name is
      * an identifier, so it needs no escaping. */
     fprintf(f,
