@@ -39,6 +39,16 @@
 #define PATH_HOTEL "    path STAY -> SAY -> SPEND;\n"
 
 /* The whole clean cafe, the `right` side of many rows. */
+/* A cafe whose events cover the whole life cycle: the good example of the
+ * touch-point codes. */
+#define CAFE_LIFE_CYCLE                                                          \
+    IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND              \
+    "    event saw_ad   : SAY trust        at marketing +2;\n"                    \
+    "    event asked    : SAY trust        at service   +8;\n"                    \
+    "    event stayed   : STAY comfort     at service   +10;\n"                   \
+    "    event bought   : SPEND excitement at sales     +10;\n"                   \
+    "    event returned : STAY comfort     at support   +5;\n"                    \
+    END
 #define CAFE_OK \
     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND \
     EV_SAY EV_STAY EV_SPEND END
@@ -345,13 +355,7 @@ const diag_code diag_codes[] = {
      "    event bought   : SPEND excitement  at sale      +10;\n"
      "    event returned : STAY comfort      at support   +5;\n"
      END,
-     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
-     "    event saw_ad   : SAY trust         at marketing +2;\n"
-     "    event asked    : SAY trust         at service   +8;\n"
-     "    event stayed   : STAY comfort      at service   +10;\n"
-     "    event bought   : SPEND excitement  at sales     +10;\n"
-     "    event returned : STAY comfort      at support   +5;\n"
-     END},
+     CAFE_LIFE_CYCLE},
 
     {"E0503", DIAG_ERROR,
      "a note on the path can never complete: no event with positive points plays it",
@@ -393,13 +397,7 @@ const diag_code diag_codes[] = {
      "    event stayed : STAY comfort     at service   +10;\n"
      "    event bought : SPEND excitement at sales     +10;\n"
      END,
-     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
-     "    event saw_ad   : SAY trust        at marketing +2;\n"
-     "    event asked    : SAY trust        at service   +8;\n"
-     "    event stayed   : STAY comfort     at service   +10;\n"
-     "    event bought   : SPEND excitement at sales     +10;\n"
-     "    event returned : STAY comfort     at support   +5;\n"
-     END},
+     CAFE_LIFE_CYCLE},
 
     /* ---- the program ----------------------------------------------- */
     {"W0601", DIAG_WARNING,
