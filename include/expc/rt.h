@@ -44,6 +44,8 @@ typedef enum rt_format { RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
 typedef enum rt_input { RT_INPUT_AUTO, RT_INPUT_CSV, RT_INPUT_NDJSON } rt_input;
 
 typedef struct rt_opts {
+    const char *prog;         /* starts every message; NULL: "expc" (the
+                               * standalone program: its own name) */
     const char *path;         /* NULL or "-": standard input */
     rt_format format;
     rt_input input;           /* AUTO: .ndjson/.jsonl are NDJSON, else by content */
@@ -120,7 +122,11 @@ void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width);
  * but its value is missing. */
 int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
                  const char **v);
-/* `expc: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2. */
+/* What follows the last `/` of path (all of it when none): the standalone
+ * program's messages start with this name of argv[0]. */
+const char *rt_basename(const char *path);
+/* `BASE: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2.  BASE
+ * is rt_basename(PROG): `expc` for expc, the program's own name else. */
 int rt_usage_error(const char *prog, const char *fmt, const char *arg);
 /* `option OPT needs a value` and `unknown option `OPT``, as rt_usage_error. */
 int rt_missing_value(const char *prog, const char *opt);
@@ -309,10 +315,10 @@ void rt_out_json_string(rt_out *w, const char *p, size_t n); /* with its quotes 
 /* Flushes the buffer and the stream: false on a write error. */
 bool rt_out_flush(rt_out *w);
 /* Writes the whole score table to `out`; returns an exit code: 0, 74 after
- * a write error (`expc: cannot write output: REASON` on `err`), 70 without
+ * a write error (`PROG: cannot write output: REASON` on `err`), 70 without
  * memory. */
-int rt_write_scores(FILE *out, FILE *err, const rt_table *t, const rt_engine *e,
-                    rt_format format);
+int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
+                    const rt_engine *e, rt_format format);
 /* The --summary funnel on `err`. */
 void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e);
 #endif

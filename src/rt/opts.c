@@ -89,9 +89,15 @@ static int opt_word(const char *v, const char *words)
     }
 }
 
+const char *rt_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
 int rt_usage_error(const char *prog, const char *fmt, const char *arg)
 {
-    fputs("expc: ", stderr);
+    fprintf(stderr, "%s: ", rt_basename(prog));
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry `%s --help`.\n", prog);
     return RT_EXIT_USAGE;

@@ -11,7 +11,9 @@
  * program `expc build --main` generates; it accepts the flags `expc run` has
  * for the runtime, with the same messages.
  *
- * Messages, all on stderr (FILE is the path as given, `<stdin>` for standard
+ * Messages, all on stderr, start with PROG: `expc`, or the standalone
+ * program's own name (the basename of its argv[0]), so a pipeline's log
+ * says which program spoke.  Below, PROG is shown as `expc` (FILE is the path as given, `<stdin>` for standard
  * input - angle brackets because no sane file is named so; NAME is an event
  * name in double quotes, `"` and `\` escaped with a backslash, control
  * characters and DEL as \n \t \r or \u00XX (so a message is one line and
@@ -31,6 +33,7 @@
 #include "expc/rt.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +80,7 @@ int rt_main(int argc, char **argv, const rt_engine *e)
     av.argv = argv;
     av.prog = argc > 0 && argv[0] && argv[0][0] ? argv[0] : "score";
     rt_opts_init(&o);
+    o.prog = rt_basename(av.prog);
     for (av.i = 1; av.i < argc; av.i++) {
         const char *a = argv[av.i];
         int rc;
@@ -102,6 +106,7 @@ typedef struct run_state {
     const rt_opts *o;
     const rt_engine *e;
     FILE *err;
+    const char *prog;         /* starts every message */
     const char *name;         /* the input, for messages */
     rt_src src;
     rt_csv csv;
@@ -151,6 +156,16 @@ static void run_put_name(FILE *f, const char *p, size_t n)
     fputc('"', f);
     if (cut < n)
         fputs("...", f);
+}
+
+/* `PROG: ` and the message, on the run's error stream. */
+static void run_say(run_state *r, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(r->err, "%s: ", r->prog);
+    va_start(ap, fmt);
+    vfprintf(r->err, fmt, ap);
+    va_end(ap);
 }
 
 static int run_next(run_state *r, rt_rec *rec)
@@ -206,12 +221,12 @@ static bool run_add(run_state *r, const char *cust, size_t len, int32_t id)
 static int run_open_reader(run_state *r, int ndjson)
 {
     if (ndjson == RT_NEXT_READERR) {
-        fprintf(r->err, "expc: %s: %s\n", r->name,
+        run_say(r, "%s: %s\n", r->name,
                 r->src.err ? strerror(r->src.err) : "read error");
         return RT_EXIT_NOINPUT;
     }
     if (ndjson < 0 || (ndjson && !(r->nj = rt_ndjson_new(&r->src)))) {
-        fputs("expc: out of memory\n", r->err);
+        run_say(r, "out of memory\n");
         return RT_EXIT_SOFTWARE;
     }
     return RT_EXIT_OK;
@@ -229,17 +244,17 @@ static int run_events(run_state *r)
         if (st == RT_NEXT_EOF)
             break;
         if (st == RT_NEXT_READERR) {
-            fprintf(r->err, "expc: %s: %s\n", r->name,
+            run_say(r, "%s: %s\n", r->name,
                     r->src.err ? strerror(r->src.err) : "read error");
             return RT_EXIT_NOINPUT;
         }
         if (st < 0) {
-            fputs("expc: out of memory\n", r->err);
+            run_say(r, "out of memory\n");
             return RT_EXIT_SOFTWARE;
         }
         if (rec.why) {
             if (!o->skip_invalid) {
-                fprintf(r->err, "expc: %s:%llu: invalid event data: %s\n", r->name,
+                run_say(r, "%s:%llu: invalid event data: %s\n", r->name,
                         (unsigned long long)rec.line, rec.why);
                 return RT_EXIT_DATA;
             }
@@ -253,7 +268,7 @@ static int run_events(run_state *r)
         if (id < 0) {
             /* Not an event of any customer: the customer is not created. */
             if (o->strict) {
-                fprintf(r->err, "expc: %s:%llu: event ", r->name, (unsigned long long)rec.line);
+                run_say(r, "%s:%llu: event ", r->name, (unsigned long long)rec.line);
                 run_put_name(r->err, rec.event, rec.event_len);
                 fputs(" is not declared by the experience\n", r->err);
                 return RT_EXIT_DATA;
@@ -268,12 +283,12 @@ static int run_events(run_state *r)
             continue;
         }
         if (!run_add(r, rec.cust, rec.cust_len, id)) {
-            fputs("expc: out of memory\n", r->err);
+            run_say(r, "out of memory\n");
             return RT_EXIT_SOFTWARE;
         }
     }
     if (!run_flush(r)) {
-        fputs("expc: out of memory\n", r->err);
+        run_say(r, "out of memory\n");
         return RT_EXIT_SOFTWARE;
     }
     return RT_EXIT_OK;
@@ -282,17 +297,17 @@ static int run_events(run_state *r)
 static void run_notes(run_state *r)
 {
     if (r->n_invalid == 1)
-        fprintf(r->err, "expc: skipped 1 invalid line: %s:%llu: %s\n", r->name,
+        run_say(r, "skipped 1 invalid line: %s:%llu: %s\n", r->name,
                 (unsigned long long)r->invalid_line, r->invalid_why);
     else if (r->n_invalid > 1)
-        fprintf(r->err, "expc: skipped %llu invalid lines; first: %s:%llu: %s\n",
+        run_say(r, "skipped %llu invalid lines; first: %s:%llu: %s\n",
                 (unsigned long long)r->n_invalid, r->name,
                 (unsigned long long)r->invalid_line, r->invalid_why);
     if (r->n_unknown > 0) {
         if (r->n_unknown == 1)
-            fputs("expc: skipped 1 event not declared by the experience: ", r->err);
+            run_say(r, "skipped 1 event not declared by the experience: ");
         else
-            fprintf(r->err, "expc: skipped %llu events not declared by the experience; first: ",
+            run_say(r, "skipped %llu events not declared by the experience; first: ",
                     (unsigned long long)r->n_unknown);
         run_put_name(r->err, r->unknown, r->unknown_len);
         fprintf(r->err, " at %s:%llu\n", r->name, (unsigned long long)r->unknown_line);
@@ -347,6 +362,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     FILE *out = o->out ? o->out : stdout;
     FILE *err = o->err ? o->err : stderr;
     bool use_stdin = !o->path || strcmp(o->path, "-") == 0;
+    const char *prog = o->prog ? o->prog : "expc";
     FILE *fp;
     run_state *r;
     int rc;
@@ -357,7 +373,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
         errno = 0;
         fp = fopen(o->path, "rb");
         if (!fp) {
-            fprintf(err, "expc: %s: %s\n", o->path, errno ? strerror(errno) : "cannot open");
+            fprintf(err, "%s: %s: %s\n", prog, o->path, errno ? strerror(errno) : "cannot open");
             return RT_EXIT_NOINPUT;
         }
     }
@@ -368,12 +384,13 @@ int rt_run(const rt_opts *o, const rt_engine *e)
         free(r);
         if (fp != stdin)
             fclose(fp);
-        fputs("expc: out of memory\n", err);
+        fprintf(err, "%s: out of memory\n", prog);
         return RT_EXIT_SOFTWARE;
     }
     r->o = o;
     r->e = e;
     r->err = err;
+    r->prog = prog;
     r->name = r->src.name;
     r->nj = NULL;
     r->bn = 0;
@@ -393,7 +410,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     if (fp != stdin)
         fclose(fp);
     if (rc == RT_EXIT_OK)
-        rc = rt_write_scores(out, err, &r->tab, e, o->format);
+        rc = rt_write_scores(out, err, prog, &r->tab, e, o->format);
     if (rc == RT_EXIT_OK) {
         run_notes(r);
         if (o->summary)
