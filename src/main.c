@@ -585,6 +585,7 @@ static int run_machine(const engine *en, const ir_machine *m, int opt, const rt_
     int rc = en->open(m, opt, &e, &h);
     if (rc != RT_EXIT_OK)
         return rc;
+    e.experience = m->name; /* whichever engine: named in `no event ... declared` */
     rc = rt_run(o, &e);
     en->close(h);
     return rc;

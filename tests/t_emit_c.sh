@@ -245,10 +245,11 @@ prc=$?
 expect_code opts-input 0 "$prc"
 expect_same opts-input-out "$T/i.out" "$T/p.out"
 "$prog" --help >"$T/p.out"
-for o in --format=csv\|json --input=csv\|ndjson --strict --skip-invalid --summary; do
+for o in --format=csv\|json --input=csv\|ndjson --strict --skip-invalid --summary \
+    --customer=COL --event=COL --time=COL --memory=SIZE; do
     grep -q -- "^  $o " "$T/p.out" && pass "opts-help$o" || fail "opts-help$o" "$(cat "$T/p.out")"
 done
-head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--input=csv|ndjson\] \[--strict\] \[--skip-invalid\] \[--summary\] \[FILE|-\]$" &&
+head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--input=csv|ndjson\] \[--strict\] \[--skip-invalid\] \[--summary\] \[--customer=COL\] \[--event=COL\] \[--time=COL\] \[--memory=SIZE\] \[FILE|-\]$" &&
     pass opts-help-usage || fail opts-help-usage "$(head -1 "$T/p.out")"
 
 # ---- differential: compiled --main programs against the interpreter ---------------

@@ -31,6 +31,7 @@
  *   expc: skipped N events not declared by the experience; first: NAME at FILE:LINE
  * then the --summary table (output.c). */
 #include "expc/rt.h"
+#include "expc/rt_time.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -47,6 +48,7 @@ void rt_opts_init(rt_opts *o)
     o->input = RT_INPUT_AUTO;
     o->out = stdout;
     o->err = stderr;
+    o->memory = RT_MEMORY_DEFAULT;
 }
 
 /* The standalone program's command line: the options of rt_run_options it
@@ -102,6 +104,14 @@ int rt_main(int argc, char **argv, const rt_engine *e)
 
 /* ---- the run ---------------------------------------------------------- */
 
+/* One buffered event of a --time run: sorted by (cust, t), stably, so ties
+ * keep their input order without carrying it. */
+typedef struct run_ev {
+    int64_t t;
+    uint32_t cust;
+    int32_t ev;
+} run_ev;
+
 typedef struct run_state {
     const rt_opts *o;
     const rt_engine *e;
@@ -118,11 +128,19 @@ typedef struct run_state {
     size_t bn;
     int32_t bev[RT_BATCH];
     uint32_t bcust[RT_BATCH];
+    int64_t btime[RT_BATCH];  /* --time: the events' times */
     size_t boff[RT_BATCH], blen[RT_BATCH];
     char *ids;
     size_t ids_len, ids_cap;
+    /* --time: every declared event, scored once all are read. */
+    bool timed;
+    run_ev *evs;
+    size_t n_evs, cap_evs, max_evs;
+    uint64_t n_lines;         /* valid event lines (declared or not) */
+    uint64_t n_declared;
     uint64_t n_invalid, invalid_line;
-    const char *invalid_why;
+    char invalid_why[RT_TIME_WHY_MAX]; /* the first skipped line's reason */
+    char time_why[RT_TIME_WHY_MAX];
     uint64_t n_unknown, unknown_line;
     size_t unknown_len;       /* the whole name's length; the first bytes: */
     char unknown[RT_NAME_SHOW + 8];
@@ -168,6 +186,12 @@ static void run_say(run_state *r, const char *fmt, ...)
     va_end(ap);
 }
 
+static int run_nomem(run_state *r)
+{
+    run_say(r, "out of memory\n");
+    return RT_EXIT_SOFTWARE;
+}
+
 static int run_next(run_state *r, rt_rec *rec)
 {
     if (r->nj)
@@ -175,36 +199,70 @@ static int run_next(run_state *r, rt_rec *rec)
     return rt_csv_next(&r->csv, rec);
 }
 
-/* Looks up the batch's customers (new ones are added and initialised, in
- * order of appearance) and steps the engine over it.  false: no memory. */
-static bool run_flush(run_state *r)
+/* Appends the batch's events to the --time buffer; an exit code.  The
+ * buffer holds at most max_evs events: with the scratch room the sort
+ * needs, that is --memory. */
+static int run_buffer(run_state *r)
 {
-    bool ok = true;
+    size_t i;
+    if (r->bn > r->max_evs - r->n_evs) {
+        run_say(r, "%s: the events to put in time order do not fit in --memory=%zu "
+                   "(room for %zu); raise --memory\n",
+                r->name, r->o->memory, r->max_evs);
+        return RT_EXIT_SOFTWARE;
+    }
+    if (r->bn > r->cap_evs - r->n_evs) {
+        size_t cap = r->cap_evs ? r->cap_evs : RT_BATCH;
+        run_ev *nb;
+        while (r->bn > cap - r->n_evs)
+            cap = cap > r->max_evs / 2 ? r->max_evs : cap * 2;
+        if (!(nb = realloc(r->evs, cap * sizeof *nb)))
+            return run_nomem(r);
+        r->evs = nb;
+        r->cap_evs = cap;
+    }
+    for (i = 0; i < r->bn; i++) {
+        run_ev *v = &r->evs[r->n_evs++];
+        v->t = r->btime[i];
+        v->cust = r->bcust[i];
+        v->ev = r->bev[i];
+    }
+    return RT_EXIT_OK;
+}
+
+/* Looks up the batch's customers (new ones are added and initialised, in
+ * order of appearance) and steps the engine over it, or with --time keeps
+ * it for later.  An exit code. */
+static int run_flush(run_state *r)
+{
+    int rc = RT_EXIT_OK;
     if (r->bn > 0) {
-        ok = rt_table_intern_many(&r->tab, r->ids, r->boff, r->blen, r->bn, r->bcust, r->e)
-             == 0;
-        if (ok)
+        if (rt_table_intern_many(&r->tab, r->ids, r->boff, r->blen, r->bn, r->bcust, r->e) != 0)
+            rc = run_nomem(r);
+        else if (r->timed)
+            rc = run_buffer(r);
+        else
             r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->bn);
     }
     r->bn = 0;
     r->ids_len = 0;
-    return ok;
+    return rc;
 }
 
-/* Appends one event to the batch; false: no memory. */
-static bool run_add(run_state *r, const char *cust, size_t len, int32_t id)
+/* Appends one event to the batch; an exit code. */
+static int run_add(run_state *r, const char *cust, size_t len, int32_t id, int64_t t)
 {
     if (len > r->ids_cap - r->ids_len) {
         size_t cap = r->ids_cap ? r->ids_cap : (size_t)64 * 1024;
         char *ni;
         while (len > cap - r->ids_len) {
             if (cap > SIZE_MAX / 2)
-                return false;
+                return run_nomem(r);
             cap *= 2;
         }
         ni = realloc(r->ids, cap);
         if (!ni)
-            return false;
+            return run_nomem(r);
         r->ids = ni;
         r->ids_cap = cap;
     }
@@ -212,86 +270,242 @@ static bool run_add(run_state *r, const char *cust, size_t len, int32_t id)
     r->boff[r->bn] = r->ids_len;
     r->blen[r->bn] = len;
     r->bev[r->bn] = id;
+    r->btime[r->bn] = t;
     r->ids_len += len;
-    return ++r->bn < RT_BATCH || run_flush(r);
+    return ++r->bn < RT_BATCH ? RT_EXIT_OK : run_flush(r);
 }
+
+/* ---- --time: ordering the buffered events ------------------------------ */
+
+/* Whether every customer's events are already in time order (ties allowed):
+ * the common case of a log written as things happened, scored without a
+ * sort.  -1: no memory. */
+static int run_in_order(run_state *r)
+{
+    int64_t *last = malloc((r->tab.n ? r->tab.n : 1) * sizeof *last);
+    size_t i;
+    int ok = 1;
+    if (!last)
+        return -1;
+    for (i = 0; i < r->tab.n; i++)
+        last[i] = INT64_MIN;
+    for (i = 0; i < r->n_evs && ok; i++) {
+        const run_ev *v = &r->evs[i];
+        if (v->t < last[v->cust])
+            ok = 0;
+        last[v->cust] = v->t;
+    }
+    free(last);
+    return ok;
+}
+
+static bool run_before(const run_ev *a, const run_ev *b)
+{
+    return a->cust < b->cust || (a->cust == b->cust && a->t < b->t);
+}
+
+/* Merges src[lo, mid) and src[mid, hi) into dst; on ties the left (earlier
+ * input) comes first, which makes the sort stable. */
+static void run_merge(const run_ev *src, run_ev *dst, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi)
+        dst[k++] = run_before(&src[j], &src[i]) ? src[j++] : src[i++];
+    while (i < mid)
+        dst[k++] = src[i++];
+    while (j < hi)
+        dst[k++] = src[j++];
+}
+
+/* Stable bottom-up merge sort of evs by (customer, time): O(n log n), with a
+ * scratch array as large (counted in --memory).  false: no memory. */
+static bool run_sort(run_state *r)
+{
+    size_t n = r->n_evs, w;
+    run_ev *a = r->evs, *b = malloc((n ? n : 1) * sizeof *b);
+    if (!b)
+        return false;
+    for (w = 1; w < n; w *= 2) {
+        size_t lo;
+        run_ev *t;
+        for (lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = mid + w < n ? mid + w : n;
+            run_merge(a, b, lo, mid, hi);
+        }
+        t = a;
+        a = b;
+        b = t;
+    }
+    free(b);
+    r->evs = a;
+    r->cap_evs = n ? n : 1;
+    return true;
+}
+
+/* Scores the buffered events in time order per customer; an exit code. */
+static int run_score_timed(run_state *r)
+{
+    int in_order = run_in_order(r);
+    size_t i = 0;
+    if (in_order < 0 || (!in_order && !run_sort(r)))
+        return run_nomem(r);
+    while (i < r->n_evs) {
+        size_t k;
+        for (k = 0; k < RT_BATCH && i < r->n_evs; k++, i++) {
+            r->bcust[k] = r->evs[i].cust;
+            r->bev[k] = r->evs[i].ev;
+        }
+        r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, k);
+    }
+    return RT_EXIT_OK;
+}
+
+/* ---- reading ----------------------------------------------------------- */
 
 /* Sets up the NDJSON reader when `ndjson` says so (1; 0: CSV; negative: the
  * sniffing failed, RT_NEXT_*); returns an exit code. */
 static int run_open_reader(run_state *r, int ndjson)
 {
     if (ndjson == RT_NEXT_READERR) {
-        run_say(r, "%s: %s\n", r->name,
-                r->src.err ? strerror(r->src.err) : "read error");
+        run_say(r, "%s: %s\n", r->name, r->src.err ? strerror(r->src.err) : "read error");
         return RT_EXIT_NOINPUT;
     }
-    if (ndjson < 0 || (ndjson && !(r->nj = rt_ndjson_new(&r->src)))) {
-        run_say(r, "out of memory\n");
-        return RT_EXIT_SOFTWARE;
+    if (ndjson < 0 || (ndjson && !(r->nj = rt_ndjson_new(&r->src, r->o->col))))
+        return run_nomem(r);
+    return RT_EXIT_OK;
+}
+
+/* A CSV option naming no column: a usage error listing the header. */
+static int run_no_column(run_state *r)
+{
+    static const char *const opt[3] = { "--customer", "--event", "--time" };
+    const rt_csv *c = &r->csv;
+    size_t i;
+    if (!c->header) {
+        run_say(r, "%s: no column `%s` in %s (columns count from 1)\n", opt[c->bad],
+                c->want[c->bad], r->name);
+        return RT_EXIT_USAGE;
+    }
+    run_say(r, "%s: no column `%s` in the header of %s (fields: ", opt[c->bad],
+            c->want[c->bad], r->name);
+    for (i = 0; i < c->n_hdr; i++)
+        fprintf(r->err, "%s%.*s", i ? ", " : "", (int)c->hdr_n[i], c->hdr_p[i]);
+    fputs(")\n", r->err);
+    return RT_EXIT_USAGE;
+}
+
+/* A line of invalid data: the end of the run, or skipped and counted. */
+static int run_invalid(run_state *r, uint64_t line, const char *why)
+{
+    if (!r->o->skip_invalid) {
+        run_say(r, "%s:%llu: invalid event data: %s\n", r->name, (unsigned long long)line, why);
+        return RT_EXIT_DATA;
+    }
+    if (r->n_invalid++ == 0) {
+        r->invalid_line = line;
+        snprintf(r->invalid_why, sizeof r->invalid_why, "%s", why);
     }
     return RT_EXIT_OK;
+}
+
+/* The time of a declared event's line into *t; NULL, or why it is bad. */
+static const char *run_time(run_state *r, const rt_rec *rec, int64_t *t)
+{
+    if (rec->time_why)
+        return rec->time_why;
+    if (rt_time_parse(rec->time, rec->time_len, t) == 0)
+        return NULL;
+    rt_time_why(r->time_why, rec->time, rec->time_len);
+    return r->time_why;
+}
+
+/* An event the experience does not declare: an error under --strict, else
+ * counted (its customer is not created). */
+static int run_undeclared(run_state *r, const rt_rec *rec)
+{
+    if (r->o->strict) {
+        run_say(r, "%s:%llu: event ", r->name, (unsigned long long)rec->line);
+        run_put_name(r->err, rec->event, rec->event_len);
+        fputs(" is not declared by the experience\n", r->err);
+        return RT_EXIT_DATA;
+    }
+    if (r->n_unknown++ == 0) {
+        size_t k = rec->event_len < sizeof r->unknown ? rec->event_len : sizeof r->unknown;
+        memcpy(r->unknown, rec->event, k);
+        r->unknown_len = rec->event_len;
+        r->unknown_line = rec->line;
+    }
+    return RT_EXIT_OK;
+}
+
+/* One valid record; an exit code. */
+static int run_record(run_state *r, const rt_rec *rec)
+{
+    int32_t id = r->e->event_id(r->e->ctx, rec->event, rec->event_len);
+    int64_t t = 0;
+    if (id < 0) {
+        r->n_lines++;
+        return run_undeclared(r, rec);
+    }
+    if (r->timed) {
+        /* Only now: the time of an undeclared event is never read. */
+        const char *why = run_time(r, rec, &t);
+        if (why)
+            return run_invalid(r, rec->line, why);
+    }
+    r->n_lines++;
+    r->n_declared++;
+    return run_add(r, rec->cust, rec->cust_len, id, t);
+}
+
+/* The event column as the user gave it, for the nothing-matched message. */
+static const char *run_event_column(const run_state *r)
+{
+    if (r->o->col[RT_COL_EVENT])
+        return r->o->col[RT_COL_EVENT];
+    return r->nj || r->csv.header ? "event" : "2";
+}
+
+/* Event lines, and not one with a declared event: a wrong column or a wrong
+ * experience, never a silent empty table. */
+static int run_nothing_matched(run_state *r)
+{
+    run_say(r, "%s: no event of the log is declared by %s%s (first: ", r->name,
+            r->e->experience ? "experience " : "the experience",
+            r->e->experience ? r->e->experience : "");
+    run_put_name(r->err, r->unknown, r->unknown_len);
+    fprintf(r->err, " at line %llu; event column: %s)\n", (unsigned long long)r->unknown_line,
+            run_event_column(r));
+    return RT_EXIT_DATA;
 }
 
 /* Reads and scores every record; returns an exit code. */
 static int run_events(run_state *r)
 {
-    const rt_opts *o = r->o;
-    const rt_engine *e = r->e;
     rt_rec rec;
-    for (;;) {
-        int32_t id;
+    int rc = RT_EXIT_OK;
+    while (rc == RT_EXIT_OK) {
         int st = run_next(r, &rec);
         if (st == RT_NEXT_EOF)
             break;
         if (st == RT_NEXT_READERR) {
-            run_say(r, "%s: %s\n", r->name,
-                    r->src.err ? strerror(r->src.err) : "read error");
+            run_say(r, "%s: %s\n", r->name, r->src.err ? strerror(r->src.err) : "read error");
             return RT_EXIT_NOINPUT;
         }
-        if (st < 0) {
-            run_say(r, "out of memory\n");
-            return RT_EXIT_SOFTWARE;
-        }
-        if (rec.why) {
-            if (!o->skip_invalid) {
-                run_say(r, "%s:%llu: invalid event data: %s\n", r->name,
-                        (unsigned long long)rec.line, rec.why);
-                return RT_EXIT_DATA;
-            }
-            if (r->n_invalid++ == 0) {
-                r->invalid_line = rec.line;
-                r->invalid_why = rec.why;
-            }
-            continue;
-        }
-        id = e->event_id(e->ctx, rec.event, rec.event_len);
-        if (id < 0) {
-            /* Not an event of any customer: the customer is not created. */
-            if (o->strict) {
-                run_say(r, "%s:%llu: event ", r->name, (unsigned long long)rec.line);
-                run_put_name(r->err, rec.event, rec.event_len);
-                fputs(" is not declared by the experience\n", r->err);
-                return RT_EXIT_DATA;
-            }
-            if (r->n_unknown++ == 0) {
-                size_t k = rec.event_len < sizeof r->unknown ? rec.event_len
-                                                              : sizeof r->unknown;
-                memcpy(r->unknown, rec.event, k);
-                r->unknown_len = rec.event_len;
-                r->unknown_line = rec.line;
-            }
-            continue;
-        }
-        if (!run_add(r, rec.cust, rec.cust_len, id)) {
-            run_say(r, "out of memory\n");
-            return RT_EXIT_SOFTWARE;
-        }
+        if (st == RT_NEXT_NOCOL)
+            return run_no_column(r);
+        if (st < 0)
+            return run_nomem(r);
+        rc = rec.why ? run_invalid(r, rec.line, rec.why) : run_record(r, &rec);
     }
-    if (!run_flush(r)) {
-        run_say(r, "out of memory\n");
-        return RT_EXIT_SOFTWARE;
-    }
-    return RT_EXIT_OK;
+    if (rc == RT_EXIT_OK)
+        rc = run_flush(r);
+    if (rc == RT_EXIT_OK && r->n_lines > 0 && r->n_declared == 0)
+        rc = run_nothing_matched(r);
+    if (rc == RT_EXIT_OK && r->timed)
+        rc = run_score_timed(r);
+    return rc;
 }
 
 static void run_notes(run_state *r)
@@ -395,18 +609,26 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     r->nj = NULL;
     r->bn = 0;
     r->n_invalid = r->invalid_line = 0;
-    r->invalid_why = NULL;
+    r->invalid_why[0] = 0;
+    r->timed = o->col[RT_COL_TIME] != NULL;
+    r->evs = NULL;
+    r->n_evs = r->cap_evs = 0;
+    r->max_evs = o->memory / (2 * sizeof(run_ev));
+    r->n_lines = r->n_declared = 0;
     r->n_unknown = r->unknown_line = 0;
     r->unknown_len = 0;
     r->ids = NULL;
     r->ids_len = r->ids_cap = 0;
     rt_table_init(&r->tab);
-    rt_csv_init(&r->csv, &r->src);
+    rt_csv_init(&r->csv, &r->src, o->col);
     rc = run_open_reader(r, run_is_ndjson(o, use_stdin, &r->src));
     if (rc == RT_EXIT_OK)
         rc = run_events(r);
     rt_ndjson_free(r->nj);
+    rt_csv_free(&r->csv);
     rt_src_free(&r->src);
+    free(r->evs);
+    r->evs = NULL;
     if (fp != stdin)
         fclose(fp);
     if (rc == RT_EXIT_OK)
