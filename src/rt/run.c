@@ -136,6 +136,12 @@ typedef struct run_state {
     bool timed;
     run_ev *evs;
     size_t n_evs, cap_evs, max_evs;
+    /* Beyond max_evs, sorted runs go to one temporary file, unlinked as
+     * soon as made (so no exit path, a signal included, leaves it), and are
+     * merged at the end: run k holds events [run_at[k], run_at[k + 1]). */
+    FILE *spill;
+    uint64_t *run_at;
+    size_t n_runs, cap_runs;
     uint64_t n_lines;         /* valid event lines (declared or not) */
     uint64_t n_declared;
     uint64_t n_invalid, invalid_line;
@@ -197,82 +203,6 @@ static int run_next(run_state *r, rt_rec *rec)
     if (r->nj)
         return rt_ndjson_next(r->nj, rec);
     return rt_csv_next(&r->csv, rec);
-}
-
-/* Appends the batch's events to the --time buffer; an exit code.  The
- * buffer holds at most max_evs events: with the scratch room the sort
- * needs, that is --memory. */
-static int run_buffer(run_state *r)
-{
-    size_t i;
-    if (r->bn > r->max_evs - r->n_evs) {
-        run_say(r, "%s: the events to put in time order do not fit in --memory=%zu "
-                   "(room for %zu); raise --memory\n",
-                r->name, r->o->memory, r->max_evs);
-        return RT_EXIT_SOFTWARE;
-    }
-    if (r->bn > r->cap_evs - r->n_evs) {
-        size_t cap = r->cap_evs ? r->cap_evs : RT_BATCH;
-        run_ev *nb;
-        while (r->bn > cap - r->n_evs)
-            cap = cap > r->max_evs / 2 ? r->max_evs : cap * 2;
-        if (!(nb = realloc(r->evs, cap * sizeof *nb)))
-            return run_nomem(r);
-        r->evs = nb;
-        r->cap_evs = cap;
-    }
-    for (i = 0; i < r->bn; i++) {
-        run_ev *v = &r->evs[r->n_evs++];
-        v->t = r->btime[i];
-        v->cust = r->bcust[i];
-        v->ev = r->bev[i];
-    }
-    return RT_EXIT_OK;
-}
-
-/* Looks up the batch's customers (new ones are added and initialised, in
- * order of appearance) and steps the engine over it, or with --time keeps
- * it for later.  An exit code. */
-static int run_flush(run_state *r)
-{
-    int rc = RT_EXIT_OK;
-    if (r->bn > 0) {
-        if (rt_table_intern_many(&r->tab, r->ids, r->boff, r->blen, r->bn, r->bcust, r->e) != 0)
-            rc = run_nomem(r);
-        else if (r->timed)
-            rc = run_buffer(r);
-        else
-            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->bn);
-    }
-    r->bn = 0;
-    r->ids_len = 0;
-    return rc;
-}
-
-/* Appends one event to the batch; an exit code. */
-static int run_add(run_state *r, const char *cust, size_t len, int32_t id, int64_t t)
-{
-    if (len > r->ids_cap - r->ids_len) {
-        size_t cap = r->ids_cap ? r->ids_cap : (size_t)64 * 1024;
-        char *ni;
-        while (len > cap - r->ids_len) {
-            if (cap > SIZE_MAX / 2)
-                return run_nomem(r);
-            cap *= 2;
-        }
-        ni = realloc(r->ids, cap);
-        if (!ni)
-            return run_nomem(r);
-        r->ids = ni;
-        r->ids_cap = cap;
-    }
-    memcpy(r->ids + r->ids_len, cust, len);
-    r->boff[r->bn] = r->ids_len;
-    r->blen[r->bn] = len;
-    r->bev[r->bn] = id;
-    r->btime[r->bn] = t;
-    r->ids_len += len;
-    return ++r->bn < RT_BATCH ? RT_EXIT_OK : run_flush(r);
 }
 
 /* ---- --time: ordering the buffered events ------------------------------ */
@@ -343,21 +273,282 @@ static bool run_sort(run_state *r)
     return true;
 }
 
+/* POSIX, not ISO C: the standalone program is compiled as plain C11, where
+ * <stdlib.h> and <stdio.h> do not declare them; glibc and every POSIX libc
+ * have them.  (Compatible redeclarations where the headers do.) */
+int mkstemp(char *tmpl);
+int unlink(const char *path);
+FILE *fdopen(int fd, const char *mode);
+int close(int fd);
+
+/* Creates the temporary file of the runs under $TMPDIR (else /tmp) and
+ * unlinks it at once: only the open stream keeps it, so it goes with the
+ * process, however that ends.  An exit code. */
+static int run_spill_open(run_state *r)
+{
+    const char *dir = getenv("TMPDIR");
+    size_t n;
+    char *path;
+    int fd;
+    if (!dir || !*dir)
+        dir = "/tmp";
+    n = strlen(dir) + sizeof "/expc-runs.XXXXXX";
+    if (!(path = malloc(n)))
+        return run_nomem(r);
+    snprintf(path, n, "%s/expc-runs.XXXXXX", dir);
+    errno = 0;
+    fd = mkstemp(path);
+    if (fd >= 0) {
+        unlink(path);
+        if (!(r->spill = fdopen(fd, "w+b")))
+            close(fd);
+    }
+    if (!r->spill) {
+        run_say(r, "cannot create a temporary file in %s: %s\n", dir,
+                errno ? strerror(errno) : "failed");
+        free(path);
+        return RT_EXIT_IOERR;
+    }
+    free(path);
+    return RT_EXIT_OK;
+}
+
+/* Sorts the buffer and appends it to the temporary file as one run; an
+ * exit code. */
+static int run_spill(run_state *r)
+{
+    int rc;
+    if (r->n_evs == 0)
+        return RT_EXIT_OK;
+    if (!r->spill && (rc = run_spill_open(r)) != RT_EXIT_OK)
+        return rc;
+    if (r->n_runs + 2 > r->cap_runs) {
+        size_t cap = r->cap_runs ? 2 * r->cap_runs : 64;
+        uint64_t *na = realloc(r->run_at, cap * sizeof *na);
+        if (!na)
+            return run_nomem(r);
+        r->run_at = na;
+        r->cap_runs = cap;
+    }
+    if (r->n_runs == 0)
+        r->run_at[0] = 0;
+    if (!run_sort(r))
+        return run_nomem(r);
+    errno = 0;
+    if (fwrite(r->evs, sizeof *r->evs, r->n_evs, r->spill) != r->n_evs) {
+        run_say(r, "cannot write a temporary file: %s\n", errno ? strerror(errno) : "failed");
+        return RT_EXIT_IOERR;
+    }
+    r->run_at[r->n_runs + 1] = r->run_at[r->n_runs] + r->n_evs;
+    r->n_runs++;
+    r->n_evs = 0;
+    return RT_EXIT_OK;
+}
+
+/* Appends the batch's events to the --time buffer; an exit code.  The
+ * buffer holds at most max_evs events (with the scratch room the sort needs,
+ * that is --memory); a full one is sorted and spilled. */
+static int run_buffer(run_state *r)
+{
+    size_t i;
+    for (i = 0; i < r->bn; i++) {
+        run_ev *v;
+        int rc;
+        if (r->n_evs == r->max_evs && (rc = run_spill(r)) != RT_EXIT_OK)
+            return rc;
+        if (r->n_evs == r->cap_evs) {
+            size_t cap = r->cap_evs ? r->cap_evs : RT_BATCH;
+            run_ev *nb;
+            cap = r->cap_evs == 0 ? cap : cap > r->max_evs / 2 ? r->max_evs : cap * 2;
+            if (cap > r->max_evs)
+                cap = r->max_evs;
+            if (!(nb = realloc(r->evs, cap * sizeof *nb)))
+                return run_nomem(r);
+            r->evs = nb;
+            r->cap_evs = cap;
+        }
+        v = &r->evs[r->n_evs++];
+        v->t = r->btime[i];
+        v->cust = r->bcust[i];
+        v->ev = r->bev[i];
+    }
+    return RT_EXIT_OK;
+}
+
+/* Looks up the batch's customers (new ones are added and initialised, in
+ * order of appearance) and steps the engine over it, or with --time keeps
+ * it for later.  An exit code. */
+static int run_flush(run_state *r)
+{
+    int rc = RT_EXIT_OK;
+    if (r->bn > 0) {
+        if (rt_table_intern_many(&r->tab, r->ids, r->boff, r->blen, r->bn, r->bcust, r->e) != 0)
+            rc = run_nomem(r);
+        else if (r->timed)
+            rc = run_buffer(r);
+        else
+            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->bn);
+    }
+    r->bn = 0;
+    r->ids_len = 0;
+    return rc;
+}
+
+/* Appends one event to the batch; an exit code. */
+static int run_add(run_state *r, const char *cust, size_t len, int32_t id, int64_t t)
+{
+    if (len > r->ids_cap - r->ids_len) {
+        size_t cap = r->ids_cap ? r->ids_cap : (size_t)64 * 1024;
+        char *ni;
+        while (len > cap - r->ids_len) {
+            if (cap > SIZE_MAX / 2)
+                return run_nomem(r);
+            cap *= 2;
+        }
+        ni = realloc(r->ids, cap);
+        if (!ni)
+            return run_nomem(r);
+        r->ids = ni;
+        r->ids_cap = cap;
+    }
+    memcpy(r->ids + r->ids_len, cust, len);
+    r->boff[r->bn] = r->ids_len;
+    r->blen[r->bn] = len;
+    r->bev[r->bn] = id;
+    r->btime[r->bn] = t;
+    r->ids_len += len;
+    return ++r->bn < RT_BATCH ? RT_EXIT_OK : run_flush(r);
+}
+
+/* Steps the engine over n ordered events (a batch at most). */
+static void run_step(run_state *r, const run_ev *v, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++) {
+        r->bcust[k] = v[k].cust;
+        r->bev[k] = v[k].ev;
+    }
+    r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, n);
+}
+
+/* A run being merged: its events [pos, end) in the file, buf[i, n) read. */
+typedef struct run_in {
+    uint64_t pos, end;
+    run_ev *buf;
+    size_t i, n;
+} run_in;
+
+/* Reads the next block of run `in` (cap events at most); false: an error. */
+static bool run_refill(run_state *r, run_in *in, size_t cap)
+{
+    uint64_t left = in->end - in->pos;
+    size_t want = left < cap ? (size_t)left : cap;
+    if (fseek(r->spill, (long)(in->pos * sizeof(run_ev)), SEEK_SET) != 0
+        || fread(in->buf, sizeof(run_ev), want, r->spill) != want)
+        return false;
+    in->pos += want;
+    in->i = 0;
+    in->n = want;
+    return true;
+}
+
+/* Whether run a's next event goes before run b's: ties go to the earlier
+ * run, which holds the earlier input (the merge stays stable). */
+static bool run_in_before(const run_in *in, size_t a, size_t b)
+{
+    const run_ev *x = &in[a].buf[in[a].i], *y = &in[b].buf[in[b].i];
+    if (run_before(x, y))
+        return true;
+    return !run_before(y, x) && a < b;
+}
+
+/* Restores the heap of run indexes h[0, n) below position k. */
+static void run_sift(const run_in *in, size_t *h, size_t n, size_t k)
+{
+    for (;;) {
+        size_t l = 2 * k + 1, m = k, t;
+        if (l < n && run_in_before(in, h[l], h[m]))
+            m = l;
+        if (l + 1 < n && run_in_before(in, h[l + 1], h[m]))
+            m = l + 1;
+        if (m == k)
+            return;
+        t = h[k];
+        h[k] = h[m];
+        h[m] = t;
+        k = m;
+    }
+}
+
+/* Merges the spilled runs through a heap, stepping the engine in order;
+ * each run reads blocks of an equal share of --memory.  An exit code. */
+static int run_merge_runs(run_state *r)
+{
+    size_t k = r->n_runs, cap = 2 * r->max_evs / k, n = 0, i, nb = 0;
+    run_in *in = calloc(k, sizeof *in);
+    size_t *h = malloc(k * sizeof *h);
+    run_ev out[RT_BATCH];
+    int rc = RT_EXIT_OK;
+    if (cap == 0)
+        cap = 1; /* more runs than --memory has room for: one event each */
+    for (i = 0; in && h && i < k; i++) {
+        in[i].pos = r->run_at[i];
+        in[i].end = r->run_at[i + 1];
+        if (!(in[i].buf = malloc(cap * sizeof(run_ev))))
+            break;
+        if (!run_refill(r, &in[i], cap))
+            rc = RT_EXIT_IOERR;
+        h[n++] = i;
+    }
+    if (!in || !h || i < k)
+        rc = run_nomem(r);
+    else if (rc != RT_EXIT_OK)
+        run_say(r, "cannot read a temporary file\n");
+    for (i = n; rc == RT_EXIT_OK && i-- > 0;)
+        run_sift(in, h, n, i);
+    while (rc == RT_EXIT_OK && n > 0) {
+        run_in *top = &in[h[0]];
+        out[nb++] = top->buf[top->i++];
+        if (nb == RT_BATCH) {
+            run_step(r, out, nb);
+            nb = 0;
+        }
+        if (top->i == top->n && top->pos < top->end && !run_refill(r, top, cap)) {
+            run_say(r, "cannot read a temporary file\n");
+            rc = RT_EXIT_IOERR;
+        } else if (top->i == top->n) {
+            h[0] = h[--n];
+        }
+        run_sift(in, h, n, 0);
+    }
+    if (rc == RT_EXIT_OK && nb > 0)
+        run_step(r, out, nb);
+    for (i = 0; in && i < k; i++)
+        free(in[i].buf);
+    free(in);
+    free(h);
+    return rc;
+}
+
 /* Scores the buffered events in time order per customer; an exit code. */
 static int run_score_timed(run_state *r)
 {
-    int in_order = run_in_order(r);
-    size_t i = 0;
+    int in_order;
+    size_t i;
+    if (r->n_runs > 0) {
+        int rc = run_spill(r);
+        if (rc != RT_EXIT_OK)
+            return rc;
+        free(r->evs); /* its room goes to the merge */
+        r->evs = NULL;
+        r->n_evs = r->cap_evs = 0;
+        return run_merge_runs(r);
+    }
+    in_order = run_in_order(r);
     if (in_order < 0 || (!in_order && !run_sort(r)))
         return run_nomem(r);
-    while (i < r->n_evs) {
-        size_t k;
-        for (k = 0; k < RT_BATCH && i < r->n_evs; k++, i++) {
-            r->bcust[k] = r->evs[i].cust;
-            r->bev[k] = r->evs[i].ev;
-        }
-        r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, k);
-    }
+    for (i = 0; i < r->n_evs; i += RT_BATCH)
+        run_step(r, r->evs + i, r->n_evs - i < RT_BATCH ? r->n_evs - i : RT_BATCH);
     return RT_EXIT_OK;
 }
 
@@ -613,6 +804,9 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     r->timed = o->col[RT_COL_TIME] != NULL;
     r->evs = NULL;
     r->n_evs = r->cap_evs = 0;
+    r->spill = NULL;
+    r->run_at = NULL;
+    r->n_runs = r->cap_runs = 0;
     r->max_evs = o->memory / (2 * sizeof(run_ev));
     r->n_lines = r->n_declared = 0;
     r->n_unknown = r->unknown_line = 0;
@@ -629,6 +823,9 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     rt_src_free(&r->src);
     free(r->evs);
     r->evs = NULL;
+    free(r->run_at);
+    if (r->spill)
+        fclose(r->spill);
     if (fp != stdin)
         fclose(fp);
     if (rc == RT_EXIT_OK)
