@@ -269,4 +269,25 @@ case_ none-strict 65 "" "expc: $L.none.csv:2: event \"nope\" is not declared by 
 printf 'customer,event\n' >"$L.empty.csv"
 case_ none-no-lines 0 "$H" "" "$L.empty.csv"
 
+# ---- differential: random shapes against their canonical form ------------
+if command -v python3 >/dev/null 2>&1; then
+    engines=interp
+    "$EXPC" --version | grep -q "(LLVM" && engines=interp,jit
+    mkdir -p "$T/diff"
+    python3 "$ROOT/tests/logs_diff.py" --expc "$EXPC" --exp "$EXP" --prog "$T/hotel" \
+        --engines "$engines" --seed "${DIFF_SEED:-1}" --logs "${DIFF_LOGS:-60}" \
+        --work "$T/diff" >"$T/diff.out" 2>&1
+    line=$(grep '^logs_diff: ' "$T/diff.out" | tail -1)
+    n=$(echo "$line" | sed -n 's/^logs_diff: \([0-9]*\) cases.*/\1/p')
+    m=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+    if [ -z "$n" ]; then
+        fail logs-diff "no summary"; cat "$T/diff.out"
+    else
+        T_PASS=$((T_PASS + n - m))
+        [ "$m" -eq 0 ] || { T_FAIL=$((T_FAIL + m)); head -60 "$T/diff.out"; }
+    fi
+else
+    echo "t_logs: python3 not found: differential test skipped"
+fi
+
 finish
