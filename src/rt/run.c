@@ -5,7 +5,11 @@
  * whitespace; see run_sniff), pulls records from it, maps event names
  * through the engine and customers through the table, and feeds (customer,
  * event) pairs to the engine's step_batch in batches, so an engine's per-call
- * cost is paid once per 4096 events.  Only when the whole input has been
+ * cost is paid once per 4096 events.  With --time the events are kept
+ * instead (run_ev: customer, event, time) and scored once all are read, in
+ * time order per customer: as read when already in order, else after a
+ * stable sort, spilled in sorted runs to a temporary file and merged when
+ * they exceed --memory (docs/language.md, "Time order").  Only when the whole input has been
  * read and found valid is the table written: invalid data prints one message
  * and no table at all.  rt_main is the command line of the standalone
  * program `expc build --main` generates; it accepts the flags `expc run` has
@@ -22,6 +26,13 @@
  *   expc: FILE: REASON                                     (exit 66)
  *   expc: FILE:LINE: invalid event data: WHY               (exit 65)
  *   expc: FILE:LINE: event NAME is not declared by the experience  (exit 65)
+ *   expc: FILE: no event of the log is declared by experience X (first: NAME
+ *         at line N; event column: COL)                    (exit 65)
+ *   expc: --OPT: no column `COL` in the header of FILE (fields: A, B)  (exit 2)
+ *   expc: --OPT: no column `N` in FILE (columns count from 1)          (exit 2)
+ *   expc: cannot create a temporary file in DIR: REASON    (exit 74)
+ *   expc: cannot write a temporary file: REASON            (exit 74)
+ *   expc: cannot read a temporary file                     (exit 74)
  *   expc: cannot write output: REASON                      (exit 74)
  *   expc: out of memory                                    (exit 70)
  * and after a successful run, when lines were skipped:
@@ -62,14 +73,15 @@ static int run_help(const char *prog)
     printf("[FILE|-]\n"
            "\n"
            "Scores customer events: CSV lines `customer,event[,more...]` (a first\n"
-           "line `customer,event` is a header) or NDJSON lines {\"customer\":...,\n"
-           "\"event\":...} from FILE, or standard input when FILE is absent or `-`.\n"
+           "line with fields `customer` and `event` is a header) or NDJSON lines\n"
+           "{\"customer\":...,\"event\":...} from FILE, or standard input when FILE is\n"
+           "absent or `-`; --customer, --event and --time pick other columns.\n"
            "Writes one row per customer to standard output.\n"
            "\n");
     rt_opt_help(stdout, rt_run_options, RT_OPT_MAIN, 18);
     printf("\n"
            "exit status: 0 ok, 2 usage, 65 invalid event data, 66 unreadable input,\n"
-           "74 output error\n");
+           "70 out of memory, 74 output or temporary file error\n");
     return fflush(stdout) == 0 ? RT_EXIT_OK : RT_EXIT_IOERR;
 }
 
