@@ -257,15 +257,7 @@ if command -v python3 >/dev/null 2>&1; then
     python3 tests/gen_script.py diff --expc "$EXPC" --engines c \
         --seed "${DIFF_SEED:-1}" --scripts "${DIFF_SCRIPTS:-24}" --logs 3 \
         --work "$T/diff" >"$T/diff.out" 2>&1
-    line=$(grep '^difftest: ' "$T/diff.out" | tail -1)
-    n=$(echo "$line" | sed -n 's/^difftest: \([0-9]*\) cases.*/\1/p')
-    m=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
-    if [ -z "$n" ]; then
-        fail difftest "no summary"; cat "$T/diff.out"
-    else
-        T_PASS=$((T_PASS + n - m))
-        [ "$m" -eq 0 ] || { T_FAIL=$((T_FAIL + m)); head -100 "$T/diff.out"; }
-    fi
+    count_diff difftest "$T/diff.out"
 else
     echo "t_emit_c: python3 not found: differential test skipped"
 fi

@@ -277,15 +277,7 @@ if command -v python3 >/dev/null 2>&1; then
     python3 "$ROOT/tests/logs_diff.py" --expc "$EXPC" --exp "$EXP" --prog "$T/hotel" \
         --engines "$engines" --seed "${DIFF_SEED:-1}" --logs "${DIFF_LOGS:-60}" \
         --work "$T/diff" >"$T/diff.out" 2>&1
-    line=$(grep '^logs_diff: ' "$T/diff.out" | tail -1)
-    n=$(echo "$line" | sed -n 's/^logs_diff: \([0-9]*\) cases.*/\1/p')
-    m=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
-    if [ -z "$n" ]; then
-        fail logs-diff "no summary"; cat "$T/diff.out"
-    else
-        T_PASS=$((T_PASS + n - m))
-        [ "$m" -eq 0 ] || { T_FAIL=$((T_FAIL + m)); head -60 "$T/diff.out"; }
-    fi
+    count_diff logs_diff "$T/diff.out"
 else
     echo "t_logs: python3 not found: differential test skipped"
 fi
