@@ -91,6 +91,12 @@ x,8,STAY,1,0
 whole,6,STAY,1,0
 " "" --customer=user.id --event=e "$L.path.ndjson"
 
+# One member named by two options (customer and event here) is read once,
+# its escapes undone once.
+printf '{"a":"g\\u0072eeted","t":"1"}\n' >"$L.twice.ndjson"
+case_ ndjson-member-twice 0 "${H}greeted,6,STAY,1,0
+" "" --customer=a --event=a --time=t "$L.twice.ndjson"
+
 printf '{"user":{"name":42},"e":"greeted"}\n' >"$L.nomember.ndjson"
 case_ ndjson-no-member 65 "" "expc: $L.nomember.ndjson:1: invalid event data: no string member \"user.id\"
 " --customer=user.id --event=e "$L.nomember.ndjson"

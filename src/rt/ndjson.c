@@ -120,9 +120,14 @@ static void nd_time(rt_ndjson *r, char *line, rt_rec *rec)
     else if (t->type == RT_JSON_INT || t->type == RT_JSON_NUMBER) {
         rec->time = t->p;
         rec->time_len = t->n;
-    } else if (t->type != RT_JSON_STRING)
+    } else if (t->type != RT_JSON_STRING) {
         rec->time_why = r->why_time_type;
-    else if (!nd_text(line, t, &rec->time, &rec->time_len))
+    } else if (t->p == r->json.val[0].p || t->p == r->json.val[1].p) {
+        /* the customer's or the event's member, decoded already */
+        bool c = t->p == r->json.val[0].p;
+        rec->time = c ? rec->cust : rec->event;
+        rec->time_len = c ? rec->cust_len : rec->event_len;
+    } else if (!nd_text(line, t, &rec->time, &rec->time_len))
         rec->time_why = "time holds an unpaired surrogate escape";
 }
 
@@ -146,7 +151,10 @@ static void nd_record(rt_ndjson *r, char *p, size_t n, rt_rec *rec)
         rec->why = r->why_event;
     else if (!nd_text(p, c, &rec->cust, &rec->cust_len))
         rec->why = RT_WHY_JSON_SURROGATE_C;
-    else if (!nd_text(p, ev, &rec->event, &rec->event_len))
+    else if (ev->p == c->p) { /* one member named twice: decoded once */
+        rec->event = rec->cust;
+        rec->event_len = rec->cust_len;
+    } else if (!nd_text(p, ev, &rec->event, &rec->event_len))
         rec->why = RT_WHY_JSON_SURROGATE_E;
     else if (rec->cust_len == 0)
         rec->why = RT_WHY_EMPTY_CUSTOMER;
