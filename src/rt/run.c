@@ -357,6 +357,21 @@ static int run_spill(run_state *r)
     return RT_EXIT_OK;
 }
 
+/* Doubles the --time buffer, up to max_evs events; false: no memory. */
+static bool run_grow(run_state *r)
+{
+    size_t cap = r->cap_evs == 0 ? RT_BATCH : r->cap_evs > r->max_evs / 2 ? r->max_evs
+                                                                           : r->cap_evs * 2;
+    run_ev *nb;
+    if (cap > r->max_evs)
+        cap = r->max_evs;
+    if (!(nb = realloc(r->evs, cap * sizeof *nb)))
+        return false;
+    r->evs = nb;
+    r->cap_evs = cap;
+    return true;
+}
+
 /* Appends the batch's events to the --time buffer; an exit code.  The
  * buffer holds at most max_evs events (with the scratch room the sort needs,
  * that is --memory); a full one is sorted and spilled. */
@@ -368,17 +383,8 @@ static int run_buffer(run_state *r)
         int rc;
         if (r->n_evs == r->max_evs && (rc = run_spill(r)) != RT_EXIT_OK)
             return rc;
-        if (r->n_evs == r->cap_evs) {
-            size_t cap = r->cap_evs ? r->cap_evs : RT_BATCH;
-            run_ev *nb;
-            cap = r->cap_evs == 0 ? cap : cap > r->max_evs / 2 ? r->max_evs : cap * 2;
-            if (cap > r->max_evs)
-                cap = r->max_evs;
-            if (!(nb = realloc(r->evs, cap * sizeof *nb)))
-                return run_nomem(r);
-            r->evs = nb;
-            r->cap_evs = cap;
-        }
+        if (r->n_evs == r->cap_evs && !run_grow(r))
+            return run_nomem(r);
         v = &r->evs[r->n_evs++];
         v->t = r->btime[i];
         v->cust = r->bcust[i];
