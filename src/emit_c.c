@@ -433,6 +433,7 @@ static const char *const cgen_text[T_COUNT] = {
         "    .event_id = @P@_rt_event_id,\n"
         "    .step_batch = @P@_rt_step_batch,\n"
         "    .stage_name = @P@_rt_stage_name,\n"
+        "    .experience = \"@X@\",\n"
         "};\n\n"
         "/* Parses the command line like `expc run` (FILE or stdin, --format,\n"
         " * --strict, --skip-invalid) and runs; defined in the runtime above. */\n"
@@ -485,6 +486,7 @@ static void put(cgen *g, int t)
         { "P", g->P }, { "UP", g->UP }, { "PAD", g->pad }, { "N", g->n },
         { "DIM", g->dim }, { "CAP", g->cap }, { "CAP1", g->cap1 },
         { "D", g->dst }, { "S", g->src }, { "IN", g->in },
+        { "X", g->m->name }, /* an identifier: safe between C quotes */
     };
     const tmpl_env env = { vars, sizeof vars / sizeof *vars, NULL, NULL };
     tmpl_put(g->f, cgen_text[t], &env);

@@ -104,6 +104,6 @@ static const char *stage_name(void *ctx, int32_t stage)
 
 rt_engine interp_engine(interp *it)
 {
-    rt_engine e = { it, it->m->n_notes, init, event_id, step_batch, stage_name };
+    rt_engine e = { it, it->m->n_notes, init, event_id, step_batch, stage_name, it->m->name };
     return e;
 }

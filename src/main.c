@@ -605,6 +605,7 @@ static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *a
     int rc = en->open(m, c->opt, &e, &h);
     if (rc != RT_EXIT_OK)
         return rc;
+    e.experience = m->name; /* whichever engine: named in `no event ... declared` */
     rc = rt_run(&o, &e);
     en->close(h);
     return rc;

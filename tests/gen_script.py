@@ -358,10 +358,16 @@ def prepare(ctx, engine, d, exp, name):
             return "%s exit %s: %s" % (ctx.cc, rc, err.decode("utf-8", "replace")[:2000])
 
         def go(flags, log, data):
+            # The program's messages start with its own name where expc's
+            # start with `expc: `: compared as if it were expc.
             argv = [prog] + list(flags)
             if log is not None:
                 argv.append(log)
-            return run(argv, stdin=data)
+            rc, out, err = run(argv, stdin=data)
+            own = b"prog: "
+            err = b"".join(b"expc: " + ln[len(own):] if ln.startswith(own) else ln
+                           for ln in err.splitlines(True))
+            return rc, out, err
         return go
     return "unknown engine %r" % engine
 

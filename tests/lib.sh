@@ -70,6 +70,19 @@ expect_code() {
 }
 # has_llvm: expc has the LLVM backends (expc --version says "(LLVM x.y.z)").
 has_llvm() { "$EXPC" --version 2>/dev/null | grep -q '(LLVM '; }
+# count_diff NAME FILE: adds the cases of a differential tool's closing line
+# `NAME: N cases, M failed` in FILE to the counts (and shows FILE on failures).
+count_diff() {
+    line=$(grep "^$1: " "$2" | tail -1)
+    n=$(echo "$line" | sed -n "s/^$1: \([0-9]*\) cases.*/\1/p")
+    m=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+    if [ -z "$n" ]; then
+        fail "$1" "no summary"; cat "$2"
+    else
+        T_PASS=$((T_PASS + n - m))
+        [ "$m" -eq 0 ] || { T_FAIL=$((T_FAIL + m)); head -100 "$2"; }
+    fi
+}
 finish() {
     printf '%s: %d passed, %d failed, %d skipped\n' "$T_NAME" "$T_PASS" "$T_FAIL" "$T_SKIP"
     [ "$T_FAIL" -eq 0 ]

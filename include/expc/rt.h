@@ -38,18 +38,27 @@ typedef struct rt_engine {
     void (*step_batch)(void *ctx, rt_state *states, const uint32_t *customer,
                        const int32_t *event_id, size_t n);
     const char *(*stage_name)(void *ctx, int32_t stage); /* k < n_notes: behaviour */
+    const char *experience;   /* its name, for `no event of the log is declared
+                               * by experience NAME`; NULL: unnamed */
 } rt_engine;
 
 typedef enum rt_format { RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
 typedef enum rt_input { RT_INPUT_AUTO, RT_INPUT_CSV, RT_INPUT_NDJSON } rt_input;
 
 typedef struct rt_opts {
+    const char *prog;         /* starts every message; NULL: "expc" (the
+                               * standalone program: its own name) */
     const char *path;         /* NULL or "-": standard input */
     rt_format format;
     rt_input input;           /* AUTO: .ndjson/.jsonl are NDJSON, else by content */
     bool strict;              /* first undeclared event is an error (65) */
     bool skip_invalid;        /* invalid lines are skipped and counted */
     bool summary;             /* funnel per stage on stderr after the table */
+    /* --customer, --event, --time: a CSV header name or 1-based column
+     * number, an NDJSON member name or dotted path; NULL: the default
+     * (customer and event; no time). */
+    const char *col[3];
+    size_t memory;            /* --memory: bytes of buffered events (--time) */
     FILE *out;                /* stdout normally (NULL: stdout) */
     FILE *err;                /* stderr normally (NULL: stderr) */
 } rt_opts;
@@ -59,7 +68,13 @@ typedef struct rt_opts {
  * unreadable input, 74 output error, 70 when memory runs out. */
 int rt_run(const rt_opts *o, const rt_engine *e);
 
-/* Defaults: CSV in and out, no flags, stdout and stderr. */
+/* Indexes of rt_opts.col and of the columns the readers look for. */
+#define RT_COL_CUSTOMER 0
+#define RT_COL_EVENT 1
+#define RT_COL_TIME 2
+#define RT_MEMORY_DEFAULT ((size_t)1 << 30)
+
+/* Defaults: CSV in and out, no flags, stdout and stderr, --memory=1G. */
 void rt_opts_init(rt_opts *o);
 
 /* The whole standalone program: parses the options of rt_run_options that
@@ -120,7 +135,11 @@ void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width);
  * but its value is missing. */
 int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
                  const char **v);
-/* `expc: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2. */
+/* What follows the last `/` of path (all of it when none): the standalone
+ * program's messages start with this name of argv[0]. */
+const char *rt_basename(const char *path);
+/* `BASE: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2.  BASE
+ * is rt_basename(PROG): `expc` for expc, the program's own name else. */
 int rt_usage_error(const char *prog, const char *fmt, const char *arg);
 /* `option OPT needs a value` and `unknown option `OPT``, as rt_usage_error. */
 int rt_missing_value(const char *prog, const char *opt);
@@ -168,6 +187,12 @@ typedef struct rt_rec {
     size_t cust_len;
     const char *event;
     size_t event_len;
+    /* The time column's text (a JSON string's escapes undone), when the
+     * readers were asked for one; time_why is non-NULL when the line has
+     * none (read only for declared events: then it is invalid data). */
+    const char *time;
+    size_t time_len;
+    const char *time_why;
     uint64_t line;            /* physical line the record starts on */
     const char *why;
 } rt_rec;
@@ -193,13 +218,33 @@ typedef struct rt_rec {
 size_t rt_utf8_len(const unsigned char *s, size_t n);
 bool rt_utf8_valid(const char *p, size_t n);
 
-/* CSV reader (csv.c). */
+/* CSV reader (csv.c).  rt_csv_next returns RT_NEXT_NOCOL when a column
+ * named by an option is not in the header: want[bad] names it, and
+ * hdr_p/hdr_n hold the header's n_hdr fields until the next call. */
+#define RT_NEXT_NOCOL (-3)
+#define RT_COL_NONE ((size_t)-1)
 typedef struct rt_csv {
     rt_src *src;
     bool bom_done;            /* a leading byte order mark was looked for */
     bool started;             /* the first non-empty record (header?) is past */
+    bool header;              /* the first record was a header */
+    const char *want[3];      /* rt_opts.col */
+    size_t col[3];            /* 0-based columns; RT_COL_NONE: no time */
+    size_t need;              /* fields a record is read up to */
+    int bad;                  /* after RT_NEXT_NOCOL: which want[] */
+    /* The fields of the record at hand (the first one: all of them). */
+    const char **fp;
+    size_t *fn;
+    bool *fdq;
+    size_t fcap;
+    const char **hdr_p;       /* == fp, once the header is read */
+    size_t *hdr_n;
+    size_t n_hdr;
+    char why[64];             /* `fewer than N fields` */
+    char time_why[64];
 } rt_csv;
-void rt_csv_init(rt_csv *r, rt_src *src);
+void rt_csv_init(rt_csv *r, rt_src *src, const char *const want[3]);
+void rt_csv_free(rt_csv *r);
 int rt_csv_next(rt_csv *r, rt_rec *rec); /* RT_NEXT_* */
 
 /* JSON (json.c): rt_json_scan checks one document against RFC 8259 and finds
@@ -257,7 +302,8 @@ size_t rt_json_decode_one(const char *p, size_t n, char out[4], size_t *pos);
 
 /* NDJSON reader (ndjson.c, on json.c). */
 typedef struct rt_ndjson rt_ndjson;
-rt_ndjson *rt_ndjson_new(rt_src *src); /* NULL: no memory */
+/* want: rt_opts.col (NULL: the default names; want[2] NULL: no time). */
+rt_ndjson *rt_ndjson_new(rt_src *src, const char *const want[3]); /* NULL: no memory */
 int rt_ndjson_next(rt_ndjson *r, rt_rec *rec); /* RT_NEXT_* */
 void rt_ndjson_free(rt_ndjson *r);
 
@@ -312,10 +358,10 @@ void rt_out_json_string(rt_out *w, const char *p, size_t n); /* with its quotes 
 /* Flushes the buffer and the stream: false on a write error. */
 bool rt_out_flush(rt_out *w);
 /* Writes the whole score table to `out`; returns an exit code: 0, 74 after
- * a write error (`expc: cannot write output: REASON` on `err`), 70 without
+ * a write error (`PROG: cannot write output: REASON` on `err`), 70 without
  * memory. */
-int rt_write_scores(FILE *out, FILE *err, const rt_table *t, const rt_engine *e,
-                    rt_format format);
+int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
+                    const rt_engine *e, rt_format format);
 /* The --summary funnel on `err`. */
 void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e);
 #endif

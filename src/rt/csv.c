@@ -22,9 +22,17 @@
  *    line end (`"a"b`) makes the record invalid;
  *  - a quote still open at the end of the input is an unterminated quote: the
  *    record (everything from its start) is invalid;
- *  - empty lines are skipped; the first non-empty record is a header when its
- *    first two fields are exactly `customer` and `event`; columns after the
- *    second are ignored; a UTF-8 byte order mark at the very start is dropped;
+ *  - empty lines are skipped; a UTF-8 byte order mark at the very start is
+ *    dropped;
+ *  - the columns (docs/language.md, "Your logs"): --customer, --event and
+ *    --time name a header field or give a 1-based column number.  The first
+ *    non-empty record is a header when an option names a field (is not all
+ *    digits), or when its fields include both `customer` and `event`, in
+ *    any position.  Customer and event not given are the header's
+ *    `customer` and `event` fields, else columns 1 and 2.  Only the fields up
+ *    to the last column wanted are looked at; a record with fewer is
+ *    invalid (the time column only matters for a declared event, so it is
+ *    reported by the caller);
  *  - every byte of a record must be UTF-8 (validated over the raw record, which
  *    is the same as validating every field: the separators are ASCII). */
 #include "expc/rt.h"
@@ -115,11 +123,50 @@ int rt_src_skip_bom(rt_src *s)
     return RT_NEXT_REC;
 }
 
-void rt_csv_init(rt_csv *r, rt_src *src)
+void rt_csv_init(rt_csv *r, rt_src *src, const char *const want[3])
 {
+    memset(r, 0, sizeof *r);
     r->src = src;
-    r->bom_done = false;
-    r->started = false;
+    if (want)
+        memcpy(r->want, want, sizeof r->want);
+    /* Every field of the first record: it may be a header. */
+    r->need = SIZE_MAX;
+}
+
+void rt_csv_free(rt_csv *r)
+{
+    free(r->fp);
+    free(r->fn);
+    free(r->fdq);
+    r->fp = NULL;
+    r->fn = NULL;
+    r->fdq = NULL;
+}
+
+/* Room for field k; false: no memory. */
+static bool csv_room(rt_csv *r, size_t k)
+{
+    size_t cap = r->fcap ? r->fcap * 2 : 8;
+    const char **np;
+    size_t *nn;
+    bool *nd;
+    if (k < r->fcap)
+        return true;
+    if (cap > SIZE_MAX / sizeof *r->fn)
+        return false;
+    np = realloc(r->fp, cap * sizeof *np);
+    if (np)
+        r->fp = np;
+    nn = realloc(r->fn, cap * sizeof *nn);
+    if (nn)
+        r->fn = nn;
+    nd = realloc(r->fdq, cap * sizeof *nd);
+    if (nd)
+        r->fdq = nd;
+    if (!np || !nn || !nd)
+        return false;
+    r->fcap = cap;
+    return true;
 }
 
 static uint64_t csv_count_lf(const char *p, size_t n)
@@ -156,6 +203,139 @@ static size_t csv_unescape(char *p, size_t n)
 #define RT_CSV_MORE 10      /* the buffered data ends inside the record */
 #define RT_CSV_SKIPPED 11   /* an empty line or the header was consumed */
 
+/* Turns the doubled quotes of the quoted fields among the first nf back
+ * into single ones (each field once, even when two options name it). */
+static void csv_unescape_all(rt_csv *r, size_t nf)
+{
+    size_t i;
+    for (i = 0; i < nf; i++)
+        if (r->fdq[i])
+            r->fn[i] = csv_unescape((char *)r->fp[i], r->fn[i]);
+}
+
+static bool csv_is(const char *p, size_t n, const char *word)
+{
+    return n == strlen(word) && memcmp(p, word, n) == 0;
+}
+
+/* The index of the field named `word` among the first nf, or RT_COL_NONE. */
+static size_t csv_find(const rt_csv *r, size_t nf, const char *word)
+{
+    size_t i;
+    for (i = 0; i < nf; i++)
+        if (csv_is(r->fp[i], r->fn[i], word))
+            return i;
+    return RT_COL_NONE;
+}
+
+static bool csv_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* A column number's 0-based index; RT_COL_NONE for 0 or one too large. */
+static size_t csv_number(const char *s)
+{
+    size_t v = 0;
+    for (; *s; s++) {
+        if (v > (SIZE_MAX - 9) / 10)
+            return RT_COL_NONE;
+        v = v * 10 + (size_t)(*s - '0');
+    }
+    return v == 0 ? RT_COL_NONE : v - 1;
+}
+
+/* Column k (RT_COL_*) from the header's nf fields (nf 0: no header); false:
+ * an option names a column that is not there. */
+static bool csv_resolve(rt_csv *r, int k, size_t nf)
+{
+    static const char *const names[3] = { "customer", "event", NULL };
+    const char *w = r->want[k];
+    size_t c = RT_COL_NONE;
+    if (!w) {
+        if (names[k] && (c = csv_find(r, nf, names[k])) == RT_COL_NONE)
+            c = (size_t)k;
+    } else if ((c = csv_find(r, nf, w)) == RT_COL_NONE && csv_digits(w)) {
+        c = csv_number(w);
+    }
+    r->col[k] = c;
+    return !w || c != RT_COL_NONE;
+}
+
+/* The first record: a header when an option names a column (not a number),
+ * or when it has both `customer` and `event` fields; then the columns are
+ * resolved.  RT_NEXT_REC: it is data; RT_CSV_SKIPPED: it was the header;
+ * RT_NEXT_NOCOL: an option names no column of it. */
+static int csv_first(rt_csv *r, size_t nf, const char *why)
+{
+    int k;
+    size_t hn = 0, need = 0;
+    r->started = true;
+    for (k = 0; k < 3; k++)
+        if (r->want[k] && !csv_digits(r->want[k]))
+            r->header = true;
+    if (!why && csv_find(r, nf, "customer") != RT_COL_NONE
+        && csv_find(r, nf, "event") != RT_COL_NONE)
+        r->header = true;
+    if (r->header && !why)
+        hn = nf;
+    r->hdr_p = r->fp;
+    r->hdr_n = r->fn;
+    r->n_hdr = hn;
+    for (k = 0; k < 3; k++) {
+        if (!csv_resolve(r, k, hn)) {
+            r->bad = k;
+            return RT_NEXT_NOCOL;
+        }
+        if (r->col[k] != RT_COL_NONE && r->col[k] + 1 > need)
+            need = r->col[k] + 1;
+    }
+    r->need = need;
+    return r->header && !why ? RT_CSV_SKIPPED : RT_NEXT_REC;
+}
+
+/* `fewer than N fields` into buf. */
+static const char *csv_fewer(char *buf, size_t size, size_t n)
+{
+    if (n == 2)
+        return RT_WHY_FIELDS;
+    snprintf(buf, size, "fewer than %zu fields", n);
+    return buf;
+}
+
+/* Fills rec from the nf fields of the record (why: NULL, or why it is
+ * invalid already). */
+static void csv_fill(rt_csv *r, size_t nf, const char *why, rt_rec *rec)
+{
+    size_t cc = r->col[RT_COL_CUSTOMER], ce = r->col[RT_COL_EVENT], ct = r->col[RT_COL_TIME];
+    size_t top = cc > ce ? cc : ce;
+    if (!why && nf <= top)
+        why = csv_fewer(r->why, sizeof r->why, top + 1);
+    if (!why && r->fn[cc] == 0)
+        why = RT_WHY_EMPTY_CUSTOMER;
+    else if (!why && r->fn[ce] == 0)
+        why = RT_WHY_EMPTY_EVENT;
+    rec->why = why;
+    rec->cust = why ? "" : r->fp[cc];
+    rec->cust_len = why ? 0 : r->fn[cc];
+    rec->event = why ? "" : r->fp[ce];
+    rec->event_len = why ? 0 : r->fn[ce];
+    rec->time = "";
+    rec->time_len = 0;
+    rec->time_why = NULL;
+    if (ct != RT_COL_NONE && !why && nf <= ct)
+        rec->time_why = csv_fewer(r->time_why, sizeof r->time_why, ct + 1);
+    else if (ct != RT_COL_NONE && !why) {
+        rec->time = r->fp[ct];
+        rec->time_len = r->fn[ct];
+    }
+}
+
 /* Parses the record at buf[beg, end) and consumes it.  Returns RT_NEXT_REC,
  * RT_NEXT_EOF, RT_CSV_SKIPPED, or RT_CSV_MORE (never once src->eof is set).
  * Nothing in the buffer changes before the record is known to be complete,
@@ -169,10 +349,7 @@ static int csv_parse(rt_csv *r, rt_rec *rec)
     char *q = b;            /* start of the next field */
     char *nl = NULL;        /* first LF at or after q, when nl_known */
     bool nl_known = false;
-    char *fp[2] = {NULL, NULL};
-    size_t fn[2] = {0, 0};
-    bool fdq[2] = {false, false};
-    unsigned nf = 0;        /* fields seen, counting up to 2 */
+    size_t nf = 0;          /* fields seen, counting up to r->need */
     uint64_t inner = 0;     /* LFs inside quoted fields */
     const char *why = NULL;
     bool last = false;
@@ -274,12 +451,14 @@ static int csv_parse(rt_csv *r, rt_rec *rec)
                 vn = (size_t)(end - start);
             }
         }
-        if (nf < 2) {
-            fp[nf] = v;
-            fn[nf] = vn;
-            fdq[nf] = dq;
+        if (nf < r->need) {
+            if (!csv_room(r, nf))
+                return RT_NEXT_NOMEM;
+            r->fp[nf] = v;
+            r->fn[nf] = vn;
+            r->fdq[nf] = dq;
             nf++;
-            if (nf == 2 && !last) {
+            if (nf == r->need && !last) {
                 /* The fields we need are in hand; the rest of the line needs
                  * a field-by-field walk only if it has a quote (one might
                  * open a field that spans lines). */
@@ -304,29 +483,14 @@ done:
     s->beg += (size_t)(q - b);
     if (!why && !rt_utf8_valid(b, (size_t)(q - b)))
         why = RT_WHY_UTF8;
-    if (!why && nf < 2)
-        why = RT_WHY_FIELDS;
-    if (!why) {
-        if (fdq[0])
-            fn[0] = csv_unescape(fp[0], fn[0]);
-        if (fdq[1])
-            fn[1] = csv_unescape(fp[1], fn[1]);
-        if (fn[0] == 0)
-            why = RT_WHY_EMPTY_CUSTOMER;
-        else if (fn[1] == 0)
-            why = RT_WHY_EMPTY_EVENT;
-    }
+    if (!why)
+        csv_unescape_all(r, nf);
     if (!r->started) {
-        r->started = true;
-        if (!why && fn[0] == 8 && memcmp(fp[0], "customer", 8) == 0 && fn[1] == 5
-            && memcmp(fp[1], "event", 5) == 0)
-            return RT_CSV_SKIPPED;
+        int st = csv_first(r, nf, why);
+        if (st != RT_NEXT_REC)
+            return st;
     }
-    rec->why = why;
-    rec->cust = why ? "" : fp[0];
-    rec->cust_len = why ? 0 : fn[0];
-    rec->event = why ? "" : fp[1];
-    rec->event_len = why ? 0 : fn[1];
+    csv_fill(r, nf, why, rec);
     return RT_NEXT_REC;
 }
 
@@ -340,7 +504,7 @@ int rt_csv_next(rt_csv *r, rt_rec *rec)
     }
     for (;;) {
         int st = csv_parse(r, rec);
-        if (st == RT_NEXT_REC || st == RT_NEXT_EOF)
+        if (st == RT_NEXT_REC || st == RT_NEXT_EOF || st < 0)
             return st;
         if (st == RT_CSV_MORE) {
             int m = rt_src_more(r->src);

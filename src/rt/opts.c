@@ -30,6 +30,69 @@ static const char *opt_input(void *dst, const char *v, int k)
     return NULL;
 }
 
+/* --customer, --event, --time: kept as given; the readers resolve them
+ * (a CSV header is needed to tell a name from a number). */
+static const char *opt_col(rt_opts *o, int k, const char *v)
+{
+    if (!*v)
+        return "a column is a name or a number, not `%s`";
+    o->col[k] = v;
+    return NULL;
+}
+
+static const char *opt_customer(void *dst, const char *v, int k)
+{
+    (void)k;
+    return opt_col(dst, RT_COL_CUSTOMER, v);
+}
+
+static const char *opt_event(void *dst, const char *v, int k)
+{
+    (void)k;
+    return opt_col(dst, RT_COL_EVENT, v);
+}
+
+static const char *opt_time(void *dst, const char *v, int k)
+{
+    (void)k;
+    return opt_col(dst, RT_COL_TIME, v);
+}
+
+/* SIZE: digits, then optionally K, M or G (powers of 1024); 0 on a bad or
+ * overflowing one. */
+static size_t opt_size(const char *v)
+{
+    size_t n = 0, mul = 1;
+    const char *p = v;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (n > (SIZE_MAX - 9) / 10)
+            return 0;
+        n = n * 10 + (size_t)(*p - '0');
+    }
+    if (p == v)
+        return 0;
+    if (*p == 'K' || *p == 'M' || *p == 'G')
+        mul = (size_t)1 << (*p == 'K' ? 10 : *p == 'M' ? 20 : 30);
+    if (*p && (p[1] || mul == 1))
+        return 0;
+    return n > SIZE_MAX / mul ? 0 : n * mul;
+}
+
+/* A buffered event takes 16 bytes and as much again while sorted. */
+#define RT_MEMORY_MIN 32
+
+static const char *opt_memory(void *dst, const char *v, int k)
+{
+    size_t n = opt_size(v);
+    (void)k;
+    if (n == 0)
+        return "--memory is a size such as 512M or 2G (K, M, G: powers of 1024), not `%s`";
+    if (n < RT_MEMORY_MIN)
+        return "--memory=%s cannot hold one event (32 bytes at least)";
+    ((rt_opts *)dst)->memory = n;
+    return NULL;
+}
+
 #define RT_OPT_BOTH (RT_OPT_RUN | RT_OPT_MAIN)
 
 /* Every row the standalone program takes too, unless marked RT_OPT_RUN
@@ -44,6 +107,13 @@ const rt_optdef rt_run_options[] = {
       "skip and count invalid lines instead of stopping", NULL, offsetof(rt_opts, skip_invalid) },
     { "--summary", NULL, NULL, RT_OPT_BOTH, "customers per stage on stderr after the table",
       NULL, offsetof(rt_opts, summary) },
+    { "--customer", "COL", NULL, RT_OPT_BOTH,
+      "customer column: CSV header name or number, NDJSON member or path", opt_customer, 0 },
+    { "--event", "COL", NULL, RT_OPT_BOTH, "event column (as --customer)", opt_event, 0 },
+    { "--time", "COL", NULL, RT_OPT_BOTH,
+      "time column: each customer's events scored in time order", opt_time, 0 },
+    { "--memory", "SIZE", NULL, RT_OPT_BOTH,
+      "bytes of events buffered to order them by --time (default 1G)", opt_memory, 0 },
     { NULL, NULL, NULL, 0, NULL, NULL, 0 },
 };
 
@@ -89,9 +159,15 @@ static int opt_word(const char *v, const char *words)
     }
 }
 
+const char *rt_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
 int rt_usage_error(const char *prog, const char *fmt, const char *arg)
 {
-    fputs("expc: ", stderr);
+    fprintf(stderr, "%s: ", rt_basename(prog));
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry `%s --help`.\n", prog);
     return RT_EXIT_USAGE;

@@ -3,7 +3,7 @@
  * The table has a row per customer, millions of them, so it is formatted by
  * hand into one 256 KiB buffer that leaves in whole blocks: no printf per
  * field, no stdio call per row.  The first write error is remembered (with
- * its errno) and stops the writing: `expc: cannot write output: REASON`,
+ * its errno) and stops the writing: `PROG: cannot write output: REASON`,
  * exit 74.
  *
  * CSV (SPEC §5): header `customer,score,stage,events,early`; the id is quoted
@@ -215,8 +215,8 @@ static void out_stage(rt_out *w, const out_names *nm, const rt_engine *e, int32_
         rt_out_csv_field(w, s, n);
 }
 
-int rt_write_scores(FILE *out, FILE *err, const rt_table *t, const rt_engine *e,
-                    rt_format format)
+int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
+                    const rt_engine *e, rt_format format)
 {
     rt_out w;
     out_names nm;
@@ -225,7 +225,7 @@ int rt_write_scores(FILE *out, FILE *err, const rt_table *t, const rt_engine *e,
     size_t pos = 0;
     int rc;
     if (!rt_out_init(&w, out)) {
-        fputs("expc: out of memory\n", err);
+        fprintf(err, "%s: out of memory\n", prog);
         return RT_EXIT_SOFTWARE;
     }
     out_names_init(&nm, e);
@@ -272,7 +272,7 @@ int rt_write_scores(FILE *out, FILE *err, const rt_table *t, const rt_engine *e,
         rc = RT_EXIT_OK;
     } else {
         /* errno is not always set by a failing stdio call. */
-        fprintf(err, "expc: cannot write output: %s\n", w.err ? strerror(w.err) : "write error");
+        fprintf(err, "%s: cannot write output: %s\n", prog, w.err ? strerror(w.err) : "write error");
         rc = RT_EXIT_IOERR;
     }
     rt_out_free(&w);

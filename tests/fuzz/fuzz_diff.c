@@ -364,7 +364,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         interp *it = interp_new(m);
         rt_engine ie = interp_engine(it);
         model_ctx mc = { m, &ie };
-        rt_engine me = { &mc, m->n_notes, me_init, me_event_id, me_step_batch, me_stage_name };
+        rt_engine me = { &mc, m->n_notes, me_init, me_event_id, me_step_batch, me_stage_name,
+                          m->name };
         compare_engines(m, &ie, &me, ev, n_ev, size % 2);
 #if EXPC_LLVM
         jit *j = get_jit(m, (int)(script_len % 4));

@@ -65,7 +65,7 @@ static char *transcript_cap(const char *data, size_t n, size_t cap)
     assert_true(rt_src_init(&s, f, "t"));
     if (cap)
         s.cap = cap;
-    r = rt_ndjson_new(&s);
+    r = rt_ndjson_new(&s, NULL);
     assert_non_null(r);
     sb_put(&b, "", 0);
     for (;;) {
@@ -243,7 +243,7 @@ static void test_long_line(void **st)
     memcpy(data + 13 + n, "\",\"event\":\"e\"}\n{}\n", 19);
     f = file_of(data, n + 31);
     assert_true(rt_src_init(&s, f, "t"));
-    r = rt_ndjson_new(&s);
+    r = rt_ndjson_new(&s, NULL);
     assert_non_null(r);
     assert_int_equal(rt_ndjson_next(r, &rec), RT_NEXT_REC);
     assert_null(rec.why);

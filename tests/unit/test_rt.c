@@ -554,15 +554,25 @@ static void test_undeclared_events(void **st)
                                    p));
     result_free(&r);
     /* Both kinds of skipping at once: invalid lines first. */
-    p = put("in.csv", "a,nope\nbad\n");
+    p = put("in.csv", "a,greeted\na,nope\nbad\n");
     r = run_path(p, RT_FORMAT_CSV, false, true, false);
     assert_int_equal(r.rc, 0);
-    assert_string_equal(r.out, "customer,score,stage,events,early\n");
+    assert_string_equal(r.out, "customer,score,stage,events,early\na,6,STAY,1,0\n");
     assert_string_equal(r.err,
-                        fmt("expc: skipped 1 invalid line: %s:2: fewer than two fields\n"
+                        fmt("expc: skipped 1 invalid line: %s:3: fewer than two fields\n"
                             "expc: skipped 1 event not declared by the experience: \"nope\" "
-                            "at %s:1\n",
+                            "at %s:2\n",
                             p, p));
+    result_free(&r);
+    /* Event lines, none declared: an error, not an empty table (the
+     * skipped line is no event line). */
+    p = put("in.csv", "a,nope\nbad\n");
+    r = run_path(p, RT_FORMAT_CSV, false, true, false);
+    assert_int_equal(r.rc, 65);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, fmt("expc: %s: no event of the log is declared by the "
+                                   "experience (first: \"nope\" at line 1; event column: 2)\n",
+                                   p));
     result_free(&r);
 }
 
@@ -991,28 +1001,31 @@ static void test_main(void **st)
     assert_int_equal(r.rc, 65);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err,
-                        fmt("expc: %s:8: event \"unknown_evt\" is not declared by the experience\n",
+                        fmt("score: %s:8: event \"unknown_evt\" is not declared by the experience\n",
                             p));
     result_free(&r);
     r = main_run(2, a2);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "expc: unknown option `--bogus`\nTry `score --help`.\n");
+    assert_string_equal(r.err, "score: unknown option `--bogus`\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(3, a3);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: this program takes one event file, not also `-`\n"
+    assert_string_equal(r.err, "score: this program takes one event file, not also `-`\n"
                                "Try `score --help`.\n");
     result_free(&r);
     r = main_run(3, a4);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: --format is csv or json, not `yaml`\nTry `score --help`.\n");
+    assert_string_equal(r.err, "score: --format is csv or json, not `yaml`\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(2, a5);
     assert_int_equal(r.rc, 0);
-    assert_true(strncmp(r.out, "usage: ./score [--format=csv|json] [--input=csv|ndjson] [--strict] "
-                               "[--skip-invalid] [--summary] [FILE|-]\n",
-                        105) == 0);
+    {
+        const char *u = "usage: ./score [--format=csv|json] [--input=csv|ndjson] [--strict] "
+                        "[--skip-invalid] [--summary] [--customer=COL] [--event=COL] "
+                        "[--time=COL] [--memory=SIZE] [FILE|-]\n";
+        assert_true(strncmp(r.out, u, strlen(u)) == 0);
+    }
     assert_string_equal(r.err, "");
     result_free(&r);
     r = main_run(6, a6);
@@ -1023,24 +1036,24 @@ static void test_main(void **st)
     result_free(&r);
     r = main_run(3, a7);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: option --format needs a value\nTry `score --help`.\n");
+    assert_string_equal(r.err, "score: option --format needs a value\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(2, a8);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: --format is csv or json, not ``\nTry `score --help`.\n");
+    assert_string_equal(r.err, "score: --format is csv or json, not ``\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(2, a9);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: unknown option `--strict=yes`\nTry `score --help`.\n");
+    assert_string_equal(r.err, "score: unknown option `--strict=yes`\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(2, a10);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "expc: --input is csv or ndjson, not `yaml`\nTry `score --help`.\n");
+    assert_string_equal(r.err, "score: --input is csv or ndjson, not `yaml`\nTry `score --help`.\n");
     result_free(&r);
     r = main_run(6, a11); /* after --, "-x" is a file name */
     assert_int_equal(r.rc, 66);
     assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "expc: -x: No such file or directory\n");
+    assert_string_equal(r.err, "score: -x: No such file or directory\n");
     result_free(&r);
 }
 
@@ -1117,10 +1130,10 @@ static void test_options(void **st)
     assert_string_equal(d.dir, "src");
     free(err);
     assert_int_equal(opt_parse_one(2, a2, &d, &err), RT_EXIT_USAGE);
-    assert_string_equal(err, "expc: -D needs a folder\nTry `prog --help`.\n");
+    assert_string_equal(err, "prog: -D needs a folder\nTry `prog --help`.\n");
     free(err);
     assert_int_equal(opt_parse_one(2, a3, &d, &err), RT_EXIT_USAGE);
-    assert_string_equal(err, "expc: --pick is one, two or three, not `four`\nTry `prog --help`.\n");
+    assert_string_equal(err, "prog: --pick is one, two or three, not `four`\nTry `prog --help`.\n");
     free(err);
     assert_int_equal(opt_parse_one(3, a4, &d, &err), RT_EXIT_OK);
     assert_int_equal(d.word, 2);
@@ -1132,7 +1145,7 @@ static void test_options(void **st)
     assert_string_equal(err, "");
     free(err);
     assert_int_equal(opt_parse_one(3, a7, &d, &err), RT_EXIT_USAGE);
-    assert_string_equal(err, "expc: no folder `bad`\nTry `prog --help`.\n");
+    assert_string_equal(err, "prog: no folder `bad`\nTry `prog --help`.\n");
     free(err);
     f = open_memstream(&help, &help_len);
     assert_true(f != NULL);
