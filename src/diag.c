@@ -11,7 +11,7 @@
  * by position; the scanner stops once N are found (the checks, linear, run
  * to the end), and the text form then says that it stopped. */
 #include "expc/diag.h"
-#include "expc/utf8.h"
+#include "expc/rt.h" /* rt_utf8_len: the one UTF-8 decoder */
 
 #include <jansson.h>
 #include <stdarg.h>

@@ -22,7 +22,7 @@
  * interpreter's instead of overflowing, which would be undefined: the sums
  * are done in uint64_t and converted back, which the compilers expc targets
  * (gcc, clang) define as modular. */
-#include "expc/utf8.h"
+#include "expc/rt.h" /* rt_utf8_len: the one UTF-8 decoder */
 #include "expc/emit_c.h"
 
 #include <inttypes.h>

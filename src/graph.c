@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "expc/ast.h"
-#include "expc/utf8.h"
+#include "expc/rt.h" /* rt_utf8_len: the one UTF-8 decoder */
 #include "expc/tools.h"
 
 /* Colours: header of a note, negative events, early-penalised events. */

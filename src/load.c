@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "expc/hash.h"
+
 char *load_read_fd(arena *a, int fd, size_t *len)
 {
     struct stat st;
@@ -121,10 +123,7 @@ typedef struct seen {
 
 static size_t hash_str(const char *s)
 {
-    size_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return hash_fnv1a(s, strlen(s));
 }
 
 /* The index of the file loaded from `key`, or -1 after recording `index`
@@ -368,7 +367,7 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
             }
         }
         if (!found) {
-            /* E0205 is a check of §3: reported only when every file lexed
+            /* E0205 is a check (docs/language.md §5): reported only when every file lexed
              * and parsed (load_program decides, once all are loaded). */
             missing *ms = arena_alloc(a, sizeof *ms);
             ms->item = it;

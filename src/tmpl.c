@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "expc/utf8.h"
+#include "expc/rt.h" /* rt_utf8_len: the one UTF-8 decoder */
 
 static bool is_ident_char(char c)
 {

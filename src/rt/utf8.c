@@ -1,7 +1,7 @@
 /* utf8.c - the one UTF-8 decoder of expc, in the runtime because programs
  * generated with --main embed the runtime and need it too; the lexer, the
- * JSON diagnostics and the backends that copy user text call it through
- * include/expc/utf8.h.  Strict RFC 3629: no overlong forms, no surrogates,
+ * JSON diagnostics and the backends that copy user text call it too (it is
+ * declared in rt.h).  Strict RFC 3629: no overlong forms, no surrogates,
  * nothing past U+10FFFF. */
 #include <stdint.h>
 #include <string.h>
