@@ -58,7 +58,10 @@ check_sarif() {
     python3 "$ROOT/tests/sarif_check.py" "$2" >"$TMPDIR_T/sarif.why"
     case $? in
     0) pass "$1 (sarif valid)" ;;
-    77) [ -n "${SARIF_SKIP_TOLD:-}" ] || cat "$TMPDIR_T/sarif.why"; SARIF_SKIP_TOLD=1 ;;
+    # The structure (one run, rules, columnKind) was checked and is fine;
+    # only the schema validation could not run.
+    77) pass "$1 (sarif structure)"
+        skip "$1 (sarif schema)" "$(cat "$TMPDIR_T/sarif.why")" ;;
     *) fail "$1 (sarif valid)" "$(cat "$TMPDIR_T/sarif.why")" ;;
     esac
 }
