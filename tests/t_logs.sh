@@ -283,7 +283,8 @@ if command -v python3 >/dev/null 2>&1; then
     python3 "$ROOT/tests/logs_diff.py" --expc "$EXPC" --exp "$EXP" --prog "$T/hotel" \
         --engines "$engines" --seed "${DIFF_SEED:-1}" --logs "${DIFF_LOGS:-60}" \
         --work "$T/diff" >"$T/diff.out" 2>&1
-    count_diff logs_diff "$T/diff.out"
+    count_diff logs_diff "$T/diff.out" $?
+    at_least logs_diff-cases "${DIFF_LOGS:-60}" "$DIFF_CASES"
 else
     echo "t_logs: python3 not found: differential test skipped"
 fi
