@@ -286,7 +286,7 @@ if command -v python3 >/dev/null 2>&1; then
     count_diff logs_diff "$T/diff.out" $?
     at_least logs_diff-cases "${DIFF_LOGS:-60}" "$DIFF_CASES"
 else
-    echo "t_logs: python3 not found: differential test skipped"
+    skip logs_diff "python3 not found: differential test not run"
 fi
 
 finish
