@@ -52,10 +52,17 @@ expect_same() {
 }
 # golden NAME EXPECTED_FILE ACTUAL_FILE: expect_same against a golden file.
 # With UPDATE=1 (make bless; tests/run.sh unsets it) the golden is
-# rewritten instead when it differs, and the case counts as nothing.
+# rewritten instead when it differs, and the case counts as nothing; an
+# empty ACTUAL_FILE is never blessed over a different golden (or none): it
+# is an error and a failure.  A golden that must be empty (a clean script's
+# diagnostics) is created empty by hand and then stays as it is.
 golden() {
     if [ "${UPDATE:-0}" = 1 ]; then
-        if ! cmp -s "$2" "$3"; then
+        # A crashed or silent command must not become the golden.
+        if [ ! -s "$3" ] && ! cmp -s "$2" "$3"; then
+            printf 'error: %s: not blessing %s from an empty output\n' "$1" "$2"
+            fail "$1" "empty output, not blessed"
+        elif ! cmp -s "$2" "$3"; then
             mkdir -p "$(dirname "$2")" && cp "$3" "$2" && echo "blessed $2"
         fi
     elif [ -f "$2" ]; then

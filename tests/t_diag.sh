@@ -92,15 +92,18 @@ done
 [ "$n_cases" -gt 0 ] || fail "cases" "no golden cases in $DIR"
 
 # Fixes: applied together, they leave a script that checks clean.
+n_fix=0
 for f in "$DIR"/fix_*.exp; do
     [ -f "$f" ] || continue
     name=$(basename "$f" .exp)
+    n_fix=$((n_fix + 1))
     if python3 "$ROOT/tests/apply_fixes.py" "$EXPC" "$f" >"$TMPDIR_T/fix.why"; then
         pass "$name (fixes applied)"
     else
         fail "$name (fixes applied)" "$(cat "$TMPDIR_T/fix.why")"
     fi
 done
+at_least "fix cases" 4 "$n_fix"
 
 # SARIF is one log per command, however many scripts it checks; with no
 # diagnostics its results are empty.
