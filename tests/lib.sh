@@ -52,10 +52,17 @@ expect_same() {
 }
 # golden NAME EXPECTED_FILE ACTUAL_FILE: expect_same against a golden file.
 # With UPDATE=1 (make bless; tests/run.sh unsets it) the golden is
-# rewritten instead when it differs, and the case counts as nothing.
+# rewritten instead when it differs, and the case counts as nothing; an
+# empty ACTUAL_FILE is never blessed over a different golden (or none): it
+# is an error and a failure.  A golden that must be empty (a clean script's
+# diagnostics) is created empty by hand and then stays as it is.
 golden() {
     if [ "${UPDATE:-0}" = 1 ]; then
-        if ! cmp -s "$2" "$3"; then
+        # A crashed or silent command must not become the golden.
+        if [ ! -s "$3" ] && ! cmp -s "$2" "$3"; then
+            printf 'error: %s: not blessing %s from an empty output\n' "$1" "$2"
+            fail "$1" "empty output, not blessed"
+        elif ! cmp -s "$2" "$3"; then
             mkdir -p "$(dirname "$2")" && cp "$3" "$2" && echo "blessed $2"
         fi
     elif [ -f "$2" ]; then
@@ -70,17 +77,28 @@ expect_code() {
 }
 # has_llvm: expc has the LLVM backends (expc --version says "(LLVM x.y.z)").
 has_llvm() { "$EXPC" --version 2>/dev/null | grep -q '(LLVM '; }
-# count_diff NAME FILE: adds the cases of a differential tool's closing line
-# `NAME: N cases, M failed` in FILE to the counts (and shows FILE on failures).
+# count_diff NAME FILE RC: a differential tool NAME exited RC and wrote its
+# log to FILE, closing with `NAME: N cases, M failed`.  Its N - M passes
+# and M failures are added to the counts (FILE is shown on failures), and
+# DIFF_CASES is set to N for the caller's `at_least` floor.  The summary is
+# believed only when it agrees with RC (0 with 0 failed, non-zero with
+# some failed); no summary, 0 cases, or a disagreement is one failure and
+# DIFF_CASES=0.
 count_diff() {
-    line=$(grep "^$1: " "$2" | tail -1)
-    n=$(echo "$line" | sed -n "s/^$1: \([0-9]*\) cases.*/\1/p")
-    m=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
-    if [ -z "$n" ]; then
-        fail "$1" "no summary"; cat "$2"
+    DIFF_CASES=0
+    _line=$(grep "^$1: [0-9]* cases, [0-9]* failed\$" "$2" | tail -1)
+    _n=$(echo "$_line" | sed -n "s/^$1: \([0-9]*\) cases.*/\1/p")
+    _m=$(echo "$_line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+    if [ -z "$_n" ] || [ -z "$_m" ]; then
+        fail "$1" "no summary (exit $3)"; head -100 "$2"
+    elif [ "$_n" -eq 0 ]; then
+        fail "$1" "0 cases (exit $3)"; head -100 "$2"
+    elif { [ "$3" -eq 0 ] && [ "$_m" -ne 0 ]; } || { [ "$3" -ne 0 ] && [ "$_m" -eq 0 ]; }; then
+        fail "$1" "summary says $_m failed but it exited $3"; head -100 "$2"
     else
-        T_PASS=$((T_PASS + n - m))
-        [ "$m" -eq 0 ] || { T_FAIL=$((T_FAIL + m)); head -100 "$2"; }
+        DIFF_CASES=$_n
+        T_PASS=$((T_PASS + _n - _m))
+        [ "$_m" -eq 0 ] || { T_FAIL=$((T_FAIL + _m)); head -100 "$2"; }
     fi
 }
 finish() {

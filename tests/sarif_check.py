@@ -3,12 +3,14 @@
 
     python3 tests/sarif_check.py LOG.sarif
 
-Validates against tests/sarif_subset.schema.json (a hand-written subset of
-the SARIF 2.1.0 schema: no Debian package ships the full one) with the
-jsonschema module (Debian: python3-jsonschema), then checks what a schema
-cannot say: one run, columnKind unicodeCodePoints, and a rules entry for
-every ruleId reported, each once.  Exit 0 when valid; 77 (skip) without
-jsonschema; 1 otherwise, after saying why.
+First checks what needs no jsonschema and a schema cannot say: version
+2.1.0, one run, columnKind unicodeCodePoints, and a rules entry for every
+ruleId reported, each once.  Then validates against
+tests/sarif_subset.schema.json (a hand-written subset of the SARIF 2.1.0
+schema: no Debian package ships the full one) with the jsonschema module
+(Debian: python3-jsonschema).  Exit 0 when valid; 77 when the structure is
+fine but jsonschema is missing (the caller passes the structure and skips
+the schema); 1 otherwise, after saying why.
 """
 import json
 import os
@@ -27,32 +29,45 @@ def check_rules(run):
     return None
 
 
+def check_structure(log):
+    """What needs no jsonschema: None when fine, else why not."""
+    try:
+        runs = log["runs"]
+        if not isinstance(runs, list) or len(runs) != 1:
+            return "not exactly one run"
+        if runs[0].get("columnKind") != "unicodeCodePoints" or "$schema" not in log:
+            return "columnKind or $schema missing"
+        if log.get("version") != "2.1.0":
+            return "version is not 2.1.0"
+        return check_rules(runs[0])
+    except (KeyError, TypeError, AttributeError) as e:
+        return f"malformed log ({type(e).__name__}: {e})"
+
+
 def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        try:
+            log = json.load(f)
+        except ValueError as e:
+            print(f"sarif_check: {sys.argv[1]}: not JSON: {e}")
+            return 1
+    why = check_structure(log)
+    if why:
+        print(f"sarif_check: {sys.argv[1]}: {why}")
+        return 1
     try:
         import jsonschema
     except ImportError:
-        print("sarif_check: no jsonschema module (apt-get install python3-jsonschema)")
+        print("sarif_check: structure fine, schema not checked: no jsonschema module "
+              "(apt-get install python3-jsonschema)")
         return 77
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "sarif_subset.schema.json"), encoding="utf-8") as f:
         schema = json.load(f)
-    with open(sys.argv[1], encoding="utf-8") as f:
-        log = json.load(f)
     try:
         jsonschema.validate(log, schema)
     except jsonschema.ValidationError as e:
         print(f"sarif_check: {sys.argv[1]}: {e.message} at {list(e.absolute_path)}")
-        return 1
-    runs = log["runs"]
-    why = None
-    if len(runs) != 1:
-        why = "not exactly one run"
-    elif runs[0].get("columnKind") != "unicodeCodePoints" or "$schema" not in log:
-        why = "columnKind or $schema missing"
-    else:
-        why = check_rules(runs[0])
-    if why:
-        print(f"sarif_check: {sys.argv[1]}: {why}")
         return 1
     return 0
 

@@ -254,8 +254,8 @@ if command -v python3 >/dev/null 2>&1; then
     python3 tests/gen_script.py diff --expc "$EXPC" --engines c \
         --seed "${DIFF_SEED:-1}" --scripts "${DIFF_SCRIPTS:-24}" --logs 3 \
         --work "$T/diff" >"$T/diff.out" 2>&1
-    count_diff difftest "$T/diff.out"
-    [ -n "$n" ] && at_least difftest-cases 24 "$n"
+    count_diff difftest "$T/diff.out" $?
+    at_least difftest-cases 24 "$DIFF_CASES"
 else
     skip difftest "python3 not found: differential test not run"
 fi
