@@ -347,7 +347,10 @@ static int run_spill(run_state *r)
     if (!run_sort(r))
         return run_nomem(r);
     errno = 0;
-    if (fwrite(r->evs, sizeof *r->evs, r->n_evs, r->spill) != r->n_evs) {
+    /* Flushed now: a full disk is reported here, with its reason, and not
+     * later as a short read in the merge. */
+    if (fwrite(r->evs, sizeof *r->evs, r->n_evs, r->spill) != r->n_evs
+        || fflush(r->spill) != 0) {
         run_say(r, "cannot write a temporary file: %s\n", errno ? strerror(errno) : "failed");
         return RT_EXIT_IOERR;
     }
@@ -456,11 +459,21 @@ typedef struct run_in {
     size_t i, n;
 } run_in;
 
-/* Reads the next block of run `in` (cap events at most); false: an error. */
+/* A temporary file that cannot be read back: the reason when there is
+ * one (errno, cleared by run_refill). */
+static void run_read_failed(run_state *r)
+{
+    run_say(r, "cannot read a temporary file: %s\n",
+            errno ? strerror(errno) : "it is shorter than written");
+}
+
+/* Reads the next block of run `in` (cap events at most); false: an error,
+ * errno set when the system gave one. */
 static bool run_refill(run_state *r, run_in *in, size_t cap)
 {
     uint64_t left = in->end - in->pos;
     size_t want = left < cap ? (size_t)left : cap;
+    errno = 0;
     if (fseek(r->spill, (long)(in->pos * sizeof(run_ev)), SEEK_SET) != 0
         || fread(in->buf, sizeof(run_ev), want, r->spill) != want)
         return false;
@@ -514,14 +527,15 @@ static int run_merge_runs(run_state *r)
         in[i].end = r->run_at[i + 1];
         if (!(in[i].buf = malloc(cap * sizeof(run_ev))))
             break;
-        if (!run_refill(r, &in[i], cap))
-            rc = RT_EXIT_IOERR;
         h[n++] = i;
+        if (!run_refill(r, &in[i], cap)) {
+            run_read_failed(r);
+            rc = RT_EXIT_IOERR;
+            break;
+        }
     }
-    if (!in || !h || i < k)
+    if (rc == RT_EXIT_OK && (!in || !h || i < k))
         rc = run_nomem(r);
-    else if (rc != RT_EXIT_OK)
-        run_say(r, "cannot read a temporary file\n");
     for (i = n; rc == RT_EXIT_OK && i-- > 0;)
         run_sift(in, h, n, i);
     while (rc == RT_EXIT_OK && n > 0) {
@@ -532,8 +546,10 @@ static int run_merge_runs(run_state *r)
             nb = 0;
         }
         if (top->i == top->n && top->pos < top->end && !run_refill(r, top, cap)) {
-            run_say(r, "cannot read a temporary file\n");
+            /* The top run's buffer is spent: no sift may read it. */
+            run_read_failed(r);
             rc = RT_EXIT_IOERR;
+            break;
         } else if (top->i == top->n) {
             h[0] = h[--n];
         }
