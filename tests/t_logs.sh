@@ -293,6 +293,16 @@ case_ none-csv-wrong-column 65 "" "expc: $L.none3.csv: no event of the log is de
 printf 'ev,who\nnope,a\n' >"$L.none4.csv"
 case_ none-csv-named 65 "" "expc: $L.none4.csv: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 2; event column: ev)
 " --event=ev --customer=who "$L.none4.csv"
+# A header only by --customer (no `event` field): column 2 is the event.
+printf 'who,x\nnope,a\n' >"$L.none6.csv"
+case_ none-csv-header-no-event 65 "" "expc: $L.none6.csv: no event of the log is declared by experience grand_hotel (first: \"a\" at line 2; event column: 2)
+" --customer=who "$L.none6.csv"
+printf 'x,who\nnope,a\n' >"$L.none7.csv"
+case_ none-csv-header-event-2 65 "" "expc: $L.none7.csv: no event of the log is declared by experience grand_hotel (first: \"a\" at line 2; event column: 2)
+" --customer=x "$L.none7.csv"
+printf 'x,event,who\na,nope,b\n' >"$L.none8.csv"
+case_ none-csv-header-event-field 65 "" "expc: $L.none8.csv: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 2; event column: event)
+" --customer=who "$L.none8.csv"
 printf '{"customer":"a","event":"nope"}\n' >"$L.none.ndjson"
 case_ none-ndjson 65 "" "expc: $L.none.ndjson: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 1; event column: event)
 " "$L.none.ndjson"

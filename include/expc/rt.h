@@ -230,6 +230,7 @@ typedef struct rt_csv {
     bool header;              /* the first record was a header */
     const char *want[3];      /* rt_opts.col */
     size_t col[3];            /* 0-based columns; RT_COL_NONE: no time */
+    bool by_name[3];          /* col[k] is the header's `customer`/`event` */
     size_t need;              /* fields a record is read up to */
     int bad;                  /* after RT_NEXT_NOCOL: which want[] */
     /* The fields of the record at hand (the first one: all of them). */

@@ -257,9 +257,12 @@ static bool csv_resolve(rt_csv *r, int k, size_t nf)
     static const char *const names[3] = { "customer", "event", NULL };
     const char *w = r->want[k];
     size_t c = RT_COL_NONE;
+    r->by_name[k] = false;
     if (!w) {
         if (names[k] && (c = csv_find(r, nf, names[k])) == RT_COL_NONE)
             c = (size_t)k;
+        else
+            r->by_name[k] = names[k] != NULL;
     } else if ((c = csv_find(r, nf, w)) == RT_COL_NONE && csv_digits(w)) {
         c = csv_number(w);
     }

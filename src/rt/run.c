@@ -684,24 +684,32 @@ static int run_record(run_state *r, const rt_rec *rec)
     return run_add(r, rec->cust, rec->cust_len, id, t);
 }
 
-/* The event column as the user gave it, for the nothing-matched message. */
-static const char *run_event_column(const run_state *r)
+/* The event column as the user gave it, else the one used (the header's
+ * `event` field or NDJSON member, or the CSV column number the reader
+ * resolved), for the nothing-matched message; buf holds a number. */
+static const char *run_event_column(const run_state *r, char *buf, size_t size)
 {
+    const rt_csv *c = &r->csv;
+    size_t k = c->col[RT_COL_EVENT];
     if (r->o->col[RT_COL_EVENT])
         return r->o->col[RT_COL_EVENT];
-    return r->nj || r->csv.header ? "event" : "2";
+    if (r->nj || c->by_name[RT_COL_EVENT])
+        return "event";
+    snprintf(buf, size, "%zu", k + 1);
+    return buf;
 }
 
 /* Event lines, and not one with a declared event: a wrong column or a wrong
  * experience, never a silent empty table. */
 static int run_nothing_matched(run_state *r)
 {
+    char num[24];
     run_say(r, "%s: no event of the log is declared by %s%s (first: ", r->name,
             r->e->experience ? "experience " : "the experience",
             r->e->experience ? r->e->experience : "");
     run_put_name(r->err, r->unknown, r->unknown_len);
     fprintf(r->err, " at line %llu; event column: %s)\n", (unsigned long long)r->unknown_line,
-            run_event_column(r));
+            run_event_column(r, num, sizeof num));
     return RT_EXIT_DATA;
 }
 
