@@ -45,6 +45,7 @@
 #include "expc/rt_time.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,26 @@ typedef struct run_in {
     size_t i, n;
 } run_in;
 
+/* The longest step of run_seek: fseek takes a long, 32 bits on some
+ * systems, and the temporary file may be larger.  Smaller in a test. */
+#ifndef RT_SEEK_STEP
+#define RT_SEEK_STEP LONG_MAX
+#endif
+
+/* Puts f at byte off in steps a long holds (plain C11: no fseeko); an
+ * fseek result. */
+static int run_seek(FILE *f, uint64_t off)
+{
+    if (fseek(f, 0, SEEK_SET) != 0)
+        return -1;
+    while (off > (uint64_t)RT_SEEK_STEP) {
+        if (fseek(f, (long)RT_SEEK_STEP, SEEK_CUR) != 0)
+            return -1;
+        off -= (uint64_t)RT_SEEK_STEP;
+    }
+    return fseek(f, (long)off, SEEK_CUR);
+}
+
 /* A temporary file that cannot be read back: the reason when there is
  * one (errno, cleared by run_refill). */
 static void run_read_failed(run_state *r)
@@ -474,7 +495,7 @@ static bool run_refill(run_state *r, run_in *in, size_t cap)
     uint64_t left = in->end - in->pos;
     size_t want = left < cap ? (size_t)left : cap;
     errno = 0;
-    if (fseek(r->spill, (long)(in->pos * sizeof(run_ev)), SEEK_SET) != 0
+    if (run_seek(r->spill, in->pos * sizeof(run_ev)) != 0
         || fread(in->buf, sizeof(run_ev), want, r->spill) != want)
         return false;
     in->pos += want;
