@@ -171,6 +171,17 @@ case_ ndjson-order 0 "${H}a,22,SPEND,3,0
 case_ memory-too-small 2 "" "expc: --memory=16 cannot hold one event (32 bytes at least)
 Try \`expc --help\`.
 " --time=t --memory=16 "$L.sorted.csv"
+# The least --memory and the default come from rt.h (RT_MEMORY_MIN, 2 x
+# RT_EVENT_BYTES, asserted against the record): 32 bytes go, 1G by default.
+printf 'customer,event,t\na,greeted,2\na,fast_checkin,1\n' >"$L.least.csv"
+case_ memory-least 0 "${H}a,14,SAY,2,0
+" "" --time=t --memory=32 "$L.least.csv"
+for r in interp prog; do
+    if [ "$r" = prog ]; then "$T/hotel" --help >"$T/help" 2>&1; else
+        "$EXPC" run --help >"$T/help" 2>&1; fi
+    grep -q -- "--memory=SIZE .*(default 1G)" "$T/help" && pass "$r-memory-help" ||
+        fail "$r-memory-help" "$(grep -- --memory "$T/help")"
+done
 case_ memory-bad 2 "" "expc: --memory is a size such as 512M or 2G (K, M, G: powers of 1024), not \`1T\`
 Try \`expc --help\`.
 " --time=t --memory=1T "$L.sorted.csv"

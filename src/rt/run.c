@@ -124,6 +124,7 @@ typedef struct run_ev {
     uint32_t cust;
     int32_t ev;
 } run_ev;
+_Static_assert(sizeof(run_ev) == RT_EVENT_BYTES, "RT_EVENT_BYTES (rt.h) is the size of run_ev");
 
 typedef struct run_state {
     const rt_opts *o;
@@ -870,7 +871,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     r->spill = NULL;
     r->run_at = NULL;
     r->n_runs = r->cap_runs = 0;
-    r->max_evs = o->memory / (2 * sizeof(run_ev));
+    r->max_evs = o->memory / RT_MEMORY_MIN;
     r->n_lines = r->n_declared = 0;
     r->n_unknown = r->unknown_line = 0;
     r->unknown_len = 0;
