@@ -302,6 +302,19 @@ for r in interp prog; do
     [ -z "$(ls -A "$T/tmp")" ] && pass "$r-sigterm-clean" || fail "$r-sigterm-clean" "$(ls "$T/tmp")"
 done
 
+# A first record of invalid data with an option naming a column: invalid
+# data (65), not a missing column; skipped, the next record is the header.
+printf 'wh\303o,ev\nann,greeted\n' >"$L.badhdr.csv"
+case_ bad-header-utf8 65 "" "expc: $L.badhdr.csv:1: invalid event data: invalid UTF-8
+" --customer=who --event=ev "$L.badhdr.csv"
+printf '"who,ev\nann,greeted\n' >"$L.badhdr2.csv"
+case_ bad-header-quote 65 "" "expc: $L.badhdr2.csv:1: invalid event data: unterminated quote
+" --customer=who --event=ev "$L.badhdr2.csv"
+printf 'wh\303o,ev\nwho,ev\nann,greeted\nann,fast_checkin\n' >"$L.badhdr3.csv"
+case_ bad-header-skipped 0 "${H}ann,14,SAY,2,0
+" "expc: skipped 1 invalid line: $L.badhdr3.csv:1: invalid UTF-8
+" --skip-invalid --customer=who --event=ev "$L.badhdr3.csv"
+
 # ---- nothing matched -------------------------------------------------------
 printf 'customer,event\na,nope\nb,other\n' >"$L.none.csv"
 case_ none-csv-header 65 "" "expc: $L.none.csv: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 2; event column: event)
