@@ -102,8 +102,23 @@ case_ ndjson-no-member 65 "" "expc: $L.nomember.ndjson:1: invalid event data: no
 " --customer=user.id --event=e "$L.nomember.ndjson"
 
 printf 'customer,event,when\na,greeted,1\n' >"$L.when.csv"
-case_ unknown-column 2 "" "expc: --time: no column \`ts\` in the header of $L.when.csv (fields: customer, event, when)
+case_ unknown-column 2 "" "expc: --time: no column \`ts\` in the header of $L.when.csv (fields: \"customer\", \"event\", \"when\")
 " --time=ts "$L.when.csv"
+
+# Header fields in the message are quoted and escaped as event names are.
+nbsp=$(printf '\302\240')
+printf 'customer,event,"a""b",\302\240x\n' >"$L.oddhdr.csv"
+case_ unknown-column-escaped 2 "" "expc: --time: no column \`ts\` in the header of $L.oddhdr.csv (fields: \"customer\", \"event\", \"a\\\"b\", \"${nbsp}x\")
+" --time=ts "$L.oddhdr.csv"
+# A member name given by an option is quoted and escaped in the reason, and
+# cut after 200 bytes at a character's end (x and 99 é of 2 bytes).
+printf '{"customer":"a","event":"greeted"}\n' >"$L.esc.ndjson"
+case_ ndjson-member-escaped 65 "" "expc: $L.esc.ndjson:1: invalid event data: no string member \"a\\\"b\"
+" --customer='a"b' "$L.esc.ndjson"
+long=$(awk 'BEGIN { for (i = 0; i < 101; i++) printf "\303\251" }')
+cut=$(awk 'BEGIN { for (i = 0; i < 99; i++) printf "\303\251" }')
+case_ ndjson-member-cut 65 "" "expc: $L.esc.ndjson:1: invalid event data: no string member \"x$cut\"...
+" --customer="x$long" "$L.esc.ndjson"
 
 printf 'a,greeted,1\n' >"$L.zero.csv"
 case_ column-zero 2 "" "expc: --time: no column \`0\` in $L.zero.csv (columns count from 1)

@@ -159,42 +159,24 @@ typedef struct run_state {
     uint64_t n_lines;         /* valid event lines (declared or not) */
     uint64_t n_declared;
     uint64_t n_invalid, invalid_line;
-    char invalid_why[RT_TIME_WHY_MAX]; /* the first skipped line's reason */
+    char invalid_why[RT_TIME_WHY_MAX + 64]; /* the first skipped line's reason (a member
+                                            * named by nd_why: 64 bytes more) */
     char time_why[RT_TIME_WHY_MAX];
     uint64_t n_unknown, unknown_line;
     size_t unknown_len;       /* the whole name's length; the first bytes: */
     char unknown[RT_NAME_SHOW + 8];
 } run_state;
 
-/* NAME as in the messages above. */
+/* NAME as in the messages above: quoted and escaped by rt_time_quote
+ * (evtime.c), cut after RT_NAME_SHOW bytes at a character's end. */
 static void run_put_name(FILE *f, const char *p, size_t n)
 {
-    size_t i, cut = n;
-    if (cut > RT_NAME_SHOW) {
-        cut = RT_NAME_SHOW;
-        while (cut > 0 && ((unsigned char)p[cut] & 0xC0) == 0x80)
-            cut--; /* not inside a UTF-8 sequence */
-    }
-    fputc('"', f);
-    for (i = 0; i < cut; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c == '\r')
-            fputs("\\r", f);
-        else if (c < 0x20 || c == 0x7F)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-    if (cut < n)
-        fputs("...", f);
+    char q[RT_TIME_QUOTE_MAX + 3];
+    rt_time_quote(q, p, n);
+    fputs(q, f);
 }
+
+_Static_assert(RT_NAME_SHOW == RT_TIME_SHOW, "names are cut where rt_time_quote cuts");
 
 /* `PROG: ` and the message, on the run's error stream. */
 static void run_say(run_state *r, const char *fmt, ...)
@@ -636,8 +618,10 @@ static int run_no_column(run_state *r)
     }
     run_say(r, "%s: no column `%s` in the header of %s (fields: ", opt[c->bad],
             c->want[c->bad], r->name);
-    for (i = 0; i < c->n_hdr; i++)
-        fprintf(r->err, "%s%.*s", i ? ", " : "", (int)c->hdr_n[i], c->hdr_p[i]);
+    for (i = 0; i < c->n_hdr; i++) {
+        fputs(i ? ", " : "", r->err);
+        run_put_name(r->err, c->hdr_p[i], c->hdr_n[i]);
+    }
     fputs(")\n", r->err);
     return RT_EXIT_USAGE;
 }
