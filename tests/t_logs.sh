@@ -234,6 +234,46 @@ for r in $runners; do
     [ -s "$T/out" ] && fail "$r-spill-tmpdir-no-table" "output written" ||
         pass "$r-spill-tmpdir-no-table"
 done
+# A read of the temporary file failing mid-merge (an fread of 16-byte
+# records failing with EIO once every run has its first block, through an
+# LD_PRELOAD shim) stops the merge at once: 74 with the reason, no table,
+# and (the program built with AddressSanitizer when it can be) no read past
+# the spent block of the run on top.
+cat >"$T/eio.c" <<'EOF2'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+size_t fread(void *p, size_t size, size_t n, FILE *f)
+{
+    static size_t (*real)(void *, size_t, size_t, FILE *);
+    static long calls;
+    const char *at = getenv("EIO_AT");
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "fread");
+    if (size == 16 && at && ++calls == atol(at)) {
+        errno = EIO;
+        return 0;
+    }
+    return real(p, size, n, f);
+}
+EOF2
+if $CC1 -shared -fPIC -o "$T/eio.so" "$T/eio.c" -ldl 2>/dev/null; then
+    asan=-fsanitize=address
+    $CC1 -std=c11 -O1 -g $asan -o "$T/hotel_asan" "$T/hotel.c" 2>/dev/null ||
+        { asan=; cp "$T/hotel" "$T/hotel_asan"; }
+    # 40000 lines, 64K: 16 runs spilled and a last one, 17 first blocks.
+    ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 EIO_AT=18 LD_PRELOAD="$T/eio.so" \
+        TMPDIR=$T/tmp "$T/hotel_asan" --time=t --memory=64K "$L.gen.csv" >"$T/eio.out" 2>"$T/eio.err"
+    expect_code spill-eio-exit 74 $?
+    grep -q "^hotel_asan: cannot read a temporary file: Input/output error$" "$T/eio.err" &&
+        [ "$(wc -l <"$T/eio.err")" -eq 1 ] && pass spill-eio-msg || fail spill-eio-msg "$(head -5 "$T/eio.err")"
+    [ -s "$T/eio.out" ] && fail spill-eio-no-table "output written" || pass spill-eio-no-table
+else
+    skip spill-eio "no shared object for LD_PRELOAD could be built"
+fi
+
 # Offsets past what a long holds (32 bits on some systems) are reached by
 # steps: the program built with steps of 1000 bytes merges the same.
 "$EXPC" build "$EXP" --emit=c --main -o "$T/hotel.c" 2>/dev/null &&
