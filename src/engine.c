@@ -5,7 +5,6 @@
  * say what it needs; only here does the code depend on EXPC_LLVM. */
 #include "expc/engine.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,10 @@
 #include "expc/exitcode.h"
 #include "expc/interp.h"
 #include "expc/llvm_plugin.h"
+
+#if EXPC_LLVM
+#include <malloc.h> /* malloc_trim, a glibc extension: only the JIT uses it */
+#endif
 
 static int interp_open(const ir_machine *m, int opt, rt_engine *e, void **h)
 {

@@ -3,6 +3,8 @@
  * mean the same everywhere and the fixed text stays readable. */
 #include "expc/tmpl.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expc/rt.h" /* rt_utf8_len: the one UTF-8 decoder */
@@ -10,6 +12,18 @@
 static bool is_ident_char(char c)
 {
     return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Whether the n bytes at s are a placeholder's name (an identifier); any
+ * other text between two @ is written as it is. */
+static bool is_name(const char *s, size_t n)
+{
+    if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_ident_char(s[i]))
+            return false;
+    return true;
 }
 
 /* Writes the value of @NAME@ (the n bytes at name); false when unknown. */
@@ -40,8 +54,16 @@ void tmpl_put(FILE *f, const char *t, const tmpl_env *env)
             return;
         }
         size_t n = (size_t)(end - at - 1);
-        if (!put_var(f, at + 1, n, env))
+        if (!put_var(f, at + 1, n, env)) {
+            if (is_name(at + 1, n)) {
+                /* Templates are compiled-in text: an @NAME@ nobody fills
+                 * in is a bug of expc, never output to keep. */
+                fprintf(stderr, "expc: internal error: template placeholder @%.*s@ has no value\n",
+                        (int)n, at + 1);
+                abort();
+            }
             fwrite(at, 1, n + 2, f);
+        }
         t = end + 1;
     }
 }

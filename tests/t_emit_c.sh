@@ -248,6 +248,19 @@ done
 head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--input=csv|ndjson\] \[--strict\] \[--skip-invalid\] \[--summary\] \[--customer=COL\] \[--event=COL\] \[--time=COL\] \[--memory=SIZE\] \[FILE|-\]$" &&
     pass opts-help-usage || fail opts-help-usage "$(head -1 "$T/p.out")"
 
+# ---- every placeholder filled in -------------------------------------------
+# tmpl_put aborts on an @NAME@ it cannot fill; no output of the C and PG
+# backends keeps one either (an @, an identifier, an @).
+mkdir -p "$T/ph"
+"$EXPC" build examples/grand_hotel.exp --emit=c -o "$T/ph/gh.c" 2>/dev/null &&
+    "$EXPC" build examples/grand_hotel.exp --emit=c --main -o "$T/ph/ghm.c" 2>/dev/null &&
+    "$EXPC" build examples/grand_hotel.exp --emit=pg -o "$T/ph/pg" 2>/dev/null &&
+    pass placeholders-build || fail placeholders-build "a backend failed"
+n_ph=$(find "$T/ph" -type f | wc -l)
+at_least placeholders-files 4 "$n_ph"
+left=$(find "$T/ph" -type f -exec grep -HnE '@[A-Za-z_][A-Za-z0-9_]*@' {} + | head -5)
+[ -z "$left" ] && pass placeholders-none || fail placeholders-none "$left"
+
 # ---- differential: compiled --main programs against the interpreter ---------------
 at_least examples 4 "$n_ex"
 if command -v python3 >/dev/null 2>&1; then

@@ -102,8 +102,23 @@ case_ ndjson-no-member 65 "" "expc: $L.nomember.ndjson:1: invalid event data: no
 " --customer=user.id --event=e "$L.nomember.ndjson"
 
 printf 'customer,event,when\na,greeted,1\n' >"$L.when.csv"
-case_ unknown-column 2 "" "expc: --time: no column \`ts\` in the header of $L.when.csv (fields: customer, event, when)
+case_ unknown-column 2 "" "expc: --time: no column \`ts\` in the header of $L.when.csv (fields: \"customer\", \"event\", \"when\")
 " --time=ts "$L.when.csv"
+
+# Header fields in the message are quoted and escaped as event names are.
+nbsp=$(printf '\302\240')
+printf 'customer,event,"a""b",\302\240x\n' >"$L.oddhdr.csv"
+case_ unknown-column-escaped 2 "" "expc: --time: no column \`ts\` in the header of $L.oddhdr.csv (fields: \"customer\", \"event\", \"a\\\"b\", \"${nbsp}x\")
+" --time=ts "$L.oddhdr.csv"
+# A member name given by an option is quoted and escaped in the reason, and
+# cut after 200 bytes at a character's end (x and 99 é of 2 bytes).
+printf '{"customer":"a","event":"greeted"}\n' >"$L.esc.ndjson"
+case_ ndjson-member-escaped 65 "" "expc: $L.esc.ndjson:1: invalid event data: no string member \"a\\\"b\"
+" --customer='a"b' "$L.esc.ndjson"
+long=$(awk 'BEGIN { for (i = 0; i < 101; i++) printf "\303\251" }')
+cut=$(awk 'BEGIN { for (i = 0; i < 99; i++) printf "\303\251" }')
+case_ ndjson-member-cut 65 "" "expc: $L.esc.ndjson:1: invalid event data: no string member \"x$cut\"...
+" --customer="x$long" "$L.esc.ndjson"
 
 printf 'a,greeted,1\n' >"$L.zero.csv"
 case_ column-zero 2 "" "expc: --time: no column \`0\` in $L.zero.csv (columns count from 1)
@@ -171,6 +186,17 @@ case_ ndjson-order 0 "${H}a,22,SPEND,3,0
 case_ memory-too-small 2 "" "expc: --memory=16 cannot hold one event (32 bytes at least)
 Try \`expc --help\`.
 " --time=t --memory=16 "$L.sorted.csv"
+# The least --memory and the default come from rt.h (RT_MEMORY_MIN, 2 x
+# RT_EVENT_BYTES, asserted against the record): 32 bytes go, 1G by default.
+printf 'customer,event,t\na,greeted,2\na,fast_checkin,1\n' >"$L.least.csv"
+case_ memory-least 0 "${H}a,14,SAY,2,0
+" "" --time=t --memory=32 "$L.least.csv"
+for r in interp prog; do
+    if [ "$r" = prog ]; then "$T/hotel" --help >"$T/help" 2>&1; else
+        "$EXPC" run --help >"$T/help" 2>&1; fi
+    grep -q -- "--memory=SIZE .*(default 1G)" "$T/help" && pass "$r-memory-help" ||
+        fail "$r-memory-help" "$(grep -- --memory "$T/help")"
+done
 case_ memory-bad 2 "" "expc: --memory is a size such as 512M or 2G (K, M, G: powers of 1024), not \`1T\`
 Try \`expc --help\`.
 " --time=t --memory=1T "$L.sorted.csv"
@@ -218,6 +244,90 @@ for r in $runners; do
     [ -s "$T/out" ] && fail "$r-spill-tmpdir-no-table" "output written" ||
         pass "$r-spill-tmpdir-no-table"
 done
+# A read of the temporary file failing mid-merge (an fread of 16-byte
+# records failing with EIO once every run has its first block, through an
+# LD_PRELOAD shim) stops the merge at once: 74 with the reason, no table,
+# and (the program built with AddressSanitizer when it can be) no read past
+# the spent block of the run on top.
+cat >"$T/eio.c" <<'EOF2'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+size_t fread(void *p, size_t size, size_t n, FILE *f)
+{
+    static size_t (*real)(void *, size_t, size_t, FILE *);
+    static long calls;
+    const char *at = getenv("EIO_AT");
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "fread");
+    if (size == 16 && at && ++calls == atol(at)) {
+        errno = EIO;
+        return 0;
+    }
+    return real(p, size, n, f);
+}
+EOF2
+if $CC1 -shared -fPIC -o "$T/eio.so" "$T/eio.c" -ldl 2>/dev/null; then
+    asan=-fsanitize=address
+    $CC1 -std=c11 -O1 -g $asan -o "$T/hotel_asan" "$T/hotel.c" 2>/dev/null ||
+        { asan=; cp "$T/hotel" "$T/hotel_asan"; }
+    # 40000 lines, 64K: 16 runs spilled and a last one, 17 first blocks.
+    ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 EIO_AT=18 LD_PRELOAD="$T/eio.so" \
+        TMPDIR=$T/tmp "$T/hotel_asan" --time=t --memory=64K "$L.gen.csv" >"$T/eio.out" 2>"$T/eio.err"
+    expect_code spill-eio-exit 74 $?
+    grep -q "^hotel_asan: cannot read a temporary file: Input/output error$" "$T/eio.err" &&
+        [ "$(wc -l <"$T/eio.err")" -eq 1 ] && pass spill-eio-msg || fail spill-eio-msg "$(head -5 "$T/eio.err")"
+    [ -s "$T/eio.out" ] && fail spill-eio-no-table "output written" || pass spill-eio-no-table
+else
+    skip spill-eio "no shared object for LD_PRELOAD could be built"
+fi
+
+# Offsets past what a long holds (32 bits on some systems) are reached by
+# steps: the program built with steps of 1000 bytes merges the same.
+"$EXPC" build "$EXP" --emit=c --main -o "$T/hotel.c" 2>/dev/null &&
+    $CC1 -std=c11 -Wall -Wextra -pedantic -Werror -O1 -DRT_SEEK_STEP=1000 -o "$T/hotel_step" \
+        "$T/hotel.c" && pass compile-main-step || fail compile-main-step "does not build"
+TMPDIR=$T/tmp "$T/hotel_step" --time=t "$L.gen.csv" >"$T/step.mem" 2>/dev/null
+TMPDIR=$T/tmp "$T/hotel_step" --time=t --memory=64K "$L.gen.csv" >"$T/step.out" 2>"$T/step.err"
+expect_code spill-step-exit 0 $?
+expect_same spill-step-out "$T/step.mem" "$T/step.out"
+[ -s "$T/step.out" ] && pass spill-step-table || fail spill-step-table "no table"
+
+# A full disk while spilling: each run is flushed when written, so the
+# run stops there with the reason (74), not later in the merge with none.
+# The room is every 4K block of the runs but the last, partial one: the
+# disk is full only when the stdio buffer's tail is written.  A tmpfs of
+# that size, or without the right to mount one, ulimit -f (EFBIG).
+n_ev=$(awk -F, 'NR > 1 && $2 != "nope"' "$L.gen.csv" | wc -l)
+room=$((n_ev * 16 / 4096 * 4096))
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=$((room / 1024))k tmpfs "$T/full" 2>/dev/null; then
+    full_how=mount
+    trap 'umount "$T/full" 2>/dev/null; rm -rf "$TMPDIR_T"' EXIT INT TERM
+else
+    full_how=ulimit
+fi
+for r in $runners; do
+    if [ "$full_how" = mount ]; then
+        TMPDIR=$T/full run "$r" --time=t --memory=64K "$L.gen.csv"
+    else
+        (trap '' XFSZ; ulimit -f $((room / 512)); TMPDIR=$T/full run "$r" --time=t --memory=64K "$L.gen.csv"
+            echo "$rc" >"$T/full.rc")
+        rc=$(cat "$T/full.rc")
+    fi
+    expect_code "$r-spill-full-exit" 74 "$rc"
+    grep -q "^expc: cannot write a temporary file: [A-Z]" "$T/err" &&
+        pass "$r-spill-full-msg" || fail "$r-spill-full-msg" "$(cat "$T/err")"
+    [ -s "$T/out" ] && fail "$r-spill-full-no-table" "output written" ||
+        pass "$r-spill-full-no-table"
+done
+if [ "$full_how" = mount ]; then
+    umount "$T/full"
+    trap 'rm -rf "$TMPDIR_T"' EXIT INT TERM
+fi
+
 # The canonical form of the generated log (each customer's declared events
 # in time order, customers in order of first appearance, no --time) scores
 # the same.
@@ -268,6 +378,19 @@ for r in $runners; do
     [ -z "$(ls -A "$T/tmp")" ] && pass "$r-sigterm-clean" || fail "$r-sigterm-clean" "$(ls "$T/tmp")"
 done
 
+# A first record of invalid data with an option naming a column: invalid
+# data (65), not a missing column; skipped, the next record is the header.
+printf 'wh\303o,ev\nann,greeted\n' >"$L.badhdr.csv"
+case_ bad-header-utf8 65 "" "expc: $L.badhdr.csv:1: invalid event data: invalid UTF-8
+" --customer=who --event=ev "$L.badhdr.csv"
+printf '"who,ev\nann,greeted\n' >"$L.badhdr2.csv"
+case_ bad-header-quote 65 "" "expc: $L.badhdr2.csv:1: invalid event data: unterminated quote
+" --customer=who --event=ev "$L.badhdr2.csv"
+printf 'wh\303o,ev\nwho,ev\nann,greeted\nann,fast_checkin\n' >"$L.badhdr3.csv"
+case_ bad-header-skipped 0 "${H}ann,14,SAY,2,0
+" "expc: skipped 1 invalid line: $L.badhdr3.csv:1: invalid UTF-8
+" --skip-invalid --customer=who --event=ev "$L.badhdr3.csv"
+
 # ---- nothing matched -------------------------------------------------------
 printf 'customer,event\na,nope\nb,other\n' >"$L.none.csv"
 case_ none-csv-header 65 "" "expc: $L.none.csv: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 2; event column: event)
@@ -281,6 +404,16 @@ case_ none-csv-wrong-column 65 "" "expc: $L.none3.csv: no event of the log is de
 printf 'ev,who\nnope,a\n' >"$L.none4.csv"
 case_ none-csv-named 65 "" "expc: $L.none4.csv: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 2; event column: ev)
 " --event=ev --customer=who "$L.none4.csv"
+# A header only by --customer (no `event` field): column 2 is the event.
+printf 'who,x\nnope,a\n' >"$L.none6.csv"
+case_ none-csv-header-no-event 65 "" "expc: $L.none6.csv: no event of the log is declared by experience grand_hotel (first: \"a\" at line 2; event column: 2)
+" --customer=who "$L.none6.csv"
+printf 'x,who\nnope,a\n' >"$L.none7.csv"
+case_ none-csv-header-event-2 65 "" "expc: $L.none7.csv: no event of the log is declared by experience grand_hotel (first: \"a\" at line 2; event column: 2)
+" --customer=x "$L.none7.csv"
+printf 'x,event,who\na,nope,b\n' >"$L.none8.csv"
+case_ none-csv-header-event-field 65 "" "expc: $L.none8.csv: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 2; event column: event)
+" --customer=who "$L.none8.csv"
 printf '{"customer":"a","event":"nope"}\n' >"$L.none.ndjson"
 case_ none-ndjson 65 "" "expc: $L.none.ndjson: no event of the log is declared by experience grand_hotel (first: \"nope\" at line 1; event column: event)
 " "$L.none.ndjson"

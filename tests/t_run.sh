@@ -81,4 +81,13 @@ expect_code full 74 $?
 expect_code missing-events 66 $?
 grep -q "^expc: $T/nope.csv: No such file or directory$" "$T/err" && pass missing-events-msg ||
     fail missing-events-msg "$(cat "$T/err")"
+
+# engine.c needs <malloc.h> (glibc) only for the JIT: without LLVM it builds
+# where there is none (a malloc.h that stops the compiler stands for that).
+mkdir -p "$T/nomalloc"
+echo '#error "no malloc.h here"' >"$T/nomalloc/malloc.h"
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+    -I"$T/nomalloc" -I"$ROOT/include" -I"$B" -DEXPC_LLVM=0 -c -o "$T/engine.o" \
+    "$ROOT/src/engine.c" 2>"$T/cc.err"; then pass engine-no-malloc-h; else
+    fail engine-no-malloc-h "$(head -3 "$T/cc.err")"; fi
 finish

@@ -72,7 +72,17 @@ int rt_run(const rt_opts *o, const rt_engine *e);
 #define RT_COL_CUSTOMER 0
 #define RT_COL_EVENT 1
 #define RT_COL_TIME 2
-#define RT_MEMORY_DEFAULT ((size_t)1 << 30)
+
+/* --memory: a buffered event of a --time run is a record of RT_EVENT_BYTES
+ * (run.c asserts its size) and takes as much again while sorted, so the
+ * least --memory is RT_MEMORY_MIN; the default is RT_MEMORY_DEFAULT_G
+ * gibibytes (a plain number: the help shows it through RT_STR). */
+#define RT_EVENT_BYTES 16
+#define RT_MEMORY_MIN (2 * RT_EVENT_BYTES)
+#define RT_MEMORY_DEFAULT_G 1
+#define RT_MEMORY_DEFAULT ((size_t)RT_MEMORY_DEFAULT_G << 30)
+#define RT_STR_(x) #x
+#define RT_STR(x) RT_STR_(x)
 
 /* Defaults: CSV in and out, no flags, stdout and stderr, --memory=1G. */
 void rt_opts_init(rt_opts *o);
@@ -230,6 +240,7 @@ typedef struct rt_csv {
     bool header;              /* the first record was a header */
     const char *want[3];      /* rt_opts.col */
     size_t col[3];            /* 0-based columns; RT_COL_NONE: no time */
+    bool by_name[3];          /* col[k] is the header's `customer`/`event` */
     size_t need;              /* fields a record is read up to */
     int bad;                  /* after RT_NEXT_NOCOL: which want[] */
     /* The fields of the record at hand (the first one: all of them). */

@@ -257,9 +257,12 @@ static bool csv_resolve(rt_csv *r, int k, size_t nf)
     static const char *const names[3] = { "customer", "event", NULL };
     const char *w = r->want[k];
     size_t c = RT_COL_NONE;
+    r->by_name[k] = false;
     if (!w) {
         if (names[k] && (c = csv_find(r, nf, names[k])) == RT_COL_NONE)
             c = (size_t)k;
+        else
+            r->by_name[k] = names[k] != NULL;
     } else if ((c = csv_find(r, nf, w)) == RT_COL_NONE && csv_digits(w)) {
         c = csv_number(w);
     }
@@ -275,10 +278,17 @@ static int csv_first(rt_csv *r, size_t nf, const char *why)
 {
     int k;
     size_t hn = 0, need = 0;
-    r->started = true;
     for (k = 0; k < 3; k++)
         if (r->want[k] && !csv_digits(r->want[k]))
             r->header = true;
+    /* A header that is invalid data (bad UTF-8, a quote left open) names
+     * no column: the record is reported as such, and under --skip-invalid
+     * the next one is the first. */
+    if (why && r->header) {
+        r->header = false;
+        return RT_NEXT_REC;
+    }
+    r->started = true;
     if (!why && csv_find(r, nf, "customer") != RT_COL_NONE
         && csv_find(r, nf, "event") != RT_COL_NONE)
         r->header = true;

@@ -18,13 +18,13 @@
  * without its other half (it stands for no character: docs/decisions.md), an
  * empty customer or event. */
 #include "expc/rt.h"
+#include "expc/rt_time.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for a reason naming a member: the name is cut to this many bytes. */
-#define RT_ND_NAME_SHOW 200
-#define RT_ND_WHY (RT_ND_NAME_SHOW + 64)
+/* Room for a reason naming a member: the name quoted by rt_time_quote. */
+#define RT_ND_WHY (RT_TIME_QUOTE_MAX + 64)
 
 struct rt_ndjson {
     rt_src *src;
@@ -37,10 +37,13 @@ struct rt_ndjson {
     char buf[5][RT_ND_WHY];
 };
 
-/* why printf'd with the member's name into the next free buf. */
+/* why printf'd with the member's name, quoted and escaped as every name
+ * in a message (rt_time_quote), into buf[slot]. */
 static const char *nd_why(rt_ndjson *r, int slot, const char *fmt, const char *name)
 {
-    snprintf(r->buf[slot], RT_ND_WHY, fmt, RT_ND_NAME_SHOW, name);
+    char q[RT_TIME_QUOTE_MAX];
+    rt_time_quote(q, name, strlen(name));
+    snprintf(r->buf[slot], RT_ND_WHY, fmt, q);
     return r->buf[slot];
 }
 
@@ -62,15 +65,15 @@ rt_ndjson *rt_ndjson_new(rt_src *src, const char *const want[3])
     rt_json_want(&r->json, e, strlen(e));
     if (t)
         rt_json_want(&r->json, t, strlen(t));
-    r->why_cust = want && want[0] ? nd_why(r, 0, "no string member \"%.*s\"", c)
+    r->why_cust = want && want[0] ? nd_why(r, 0, "no string member %s", c)
                                   : RT_WHY_JSON_CUSTOMER;
     r->why_cust_type = want && want[0]
-                           ? nd_why(r, 1, "member \"%.*s\" is neither a string nor an integer", c)
+                           ? nd_why(r, 1, "member %s is neither a string nor an integer", c)
                            : RT_WHY_JSON_CUSTOMER_TYPE;
-    r->why_event = want && want[1] ? nd_why(r, 2, "no string member \"%.*s\"", e)
+    r->why_event = want && want[1] ? nd_why(r, 2, "no string member %s", e)
                                    : RT_WHY_JSON_EVENT;
-    r->why_time = t ? nd_why(r, 3, "no member \"%.*s\"", t) : NULL;
-    r->why_time_type = t ? nd_why(r, 4, "member \"%.*s\" is neither a string nor a number", t)
+    r->why_time = t ? nd_why(r, 3, "no member %s", t) : NULL;
+    r->why_time_type = t ? nd_why(r, 4, "member %s is neither a string nor a number", t)
                          : NULL;
     return r;
 }

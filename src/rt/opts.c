@@ -78,17 +78,20 @@ static size_t opt_size(const char *v)
     return n > SIZE_MAX / mul ? 0 : n * mul;
 }
 
-/* A buffered event takes 16 bytes and as much again while sorted. */
-#define RT_MEMORY_MIN 32
-
+/* --memory=SIZE, RT_MEMORY_MIN at least (rt.h). */
 static const char *opt_memory(void *dst, const char *v, int k)
 {
+    static char small[80];
     size_t n = opt_size(v);
     (void)k;
     if (n == 0)
         return "--memory is a size such as 512M or 2G (K, M, G: powers of 1024), not `%s`";
-    if (n < RT_MEMORY_MIN)
-        return "--memory=%s cannot hold one event (32 bytes at least)";
+    if (n < RT_MEMORY_MIN) {
+        /* Still a format: the caller puts the value at %%s. */
+        snprintf(small, sizeof small, "--memory=%%s cannot hold one event (%d bytes at least)",
+                 RT_MEMORY_MIN);
+        return small;
+    }
     ((rt_opts *)dst)->memory = n;
     return NULL;
 }
@@ -113,7 +116,7 @@ const rt_optdef rt_run_options[] = {
     { "--time", "COL", NULL, RT_OPT_BOTH,
       "time column: each customer's events scored in time order", opt_time, 0 },
     { "--memory", "SIZE", NULL, RT_OPT_BOTH,
-      "bytes of events buffered to order them by --time (default 1G)", opt_memory, 0 },
+      "bytes of events buffered to order them by --time (default " RT_STR(RT_MEMORY_DEFAULT_G) "G)", opt_memory, 0 },
     { NULL, NULL, NULL, 0, NULL, NULL, 0 },
 };
 

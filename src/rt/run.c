@@ -45,6 +45,7 @@
 #include "expc/rt_time.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,7 @@ typedef struct run_ev {
     uint32_t cust;
     int32_t ev;
 } run_ev;
+_Static_assert(sizeof(run_ev) == RT_EVENT_BYTES, "RT_EVENT_BYTES (rt.h) is the size of run_ev");
 
 typedef struct run_state {
     const rt_opts *o;
@@ -157,42 +159,24 @@ typedef struct run_state {
     uint64_t n_lines;         /* valid event lines (declared or not) */
     uint64_t n_declared;
     uint64_t n_invalid, invalid_line;
-    char invalid_why[RT_TIME_WHY_MAX]; /* the first skipped line's reason */
+    char invalid_why[RT_TIME_WHY_MAX + 64]; /* the first skipped line's reason (a member
+                                            * named by nd_why: 64 bytes more) */
     char time_why[RT_TIME_WHY_MAX];
     uint64_t n_unknown, unknown_line;
     size_t unknown_len;       /* the whole name's length; the first bytes: */
     char unknown[RT_NAME_SHOW + 8];
 } run_state;
 
-/* NAME as in the messages above. */
+/* NAME as in the messages above: quoted and escaped by rt_time_quote
+ * (evtime.c), cut after RT_NAME_SHOW bytes at a character's end. */
 static void run_put_name(FILE *f, const char *p, size_t n)
 {
-    size_t i, cut = n;
-    if (cut > RT_NAME_SHOW) {
-        cut = RT_NAME_SHOW;
-        while (cut > 0 && ((unsigned char)p[cut] & 0xC0) == 0x80)
-            cut--; /* not inside a UTF-8 sequence */
-    }
-    fputc('"', f);
-    for (i = 0; i < cut; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c == '\r')
-            fputs("\\r", f);
-        else if (c < 0x20 || c == 0x7F)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-    if (cut < n)
-        fputs("...", f);
+    char q[RT_TIME_QUOTE_MAX + 3];
+    rt_time_quote(q, p, n);
+    fputs(q, f);
 }
+
+_Static_assert(RT_NAME_SHOW == RT_TIME_SHOW, "names are cut where rt_time_quote cuts");
 
 /* `PROG: ` and the message, on the run's error stream. */
 static void run_say(run_state *r, const char *fmt, ...)
@@ -347,7 +331,10 @@ static int run_spill(run_state *r)
     if (!run_sort(r))
         return run_nomem(r);
     errno = 0;
-    if (fwrite(r->evs, sizeof *r->evs, r->n_evs, r->spill) != r->n_evs) {
+    /* Flushed now: a full disk is reported here, with its reason, and not
+     * later as a short read in the merge. */
+    if (fwrite(r->evs, sizeof *r->evs, r->n_evs, r->spill) != r->n_evs
+        || fflush(r->spill) != 0) {
         run_say(r, "cannot write a temporary file: %s\n", errno ? strerror(errno) : "failed");
         return RT_EXIT_IOERR;
     }
@@ -456,12 +443,42 @@ typedef struct run_in {
     size_t i, n;
 } run_in;
 
-/* Reads the next block of run `in` (cap events at most); false: an error. */
+/* The longest step of run_seek: fseek takes a long, 32 bits on some
+ * systems, and the temporary file may be larger.  Smaller in a test. */
+#ifndef RT_SEEK_STEP
+#define RT_SEEK_STEP LONG_MAX
+#endif
+
+/* Puts f at byte off in steps a long holds (plain C11: no fseeko); an
+ * fseek result. */
+static int run_seek(FILE *f, uint64_t off)
+{
+    if (fseek(f, 0, SEEK_SET) != 0)
+        return -1;
+    while (off > (uint64_t)RT_SEEK_STEP) {
+        if (fseek(f, (long)RT_SEEK_STEP, SEEK_CUR) != 0)
+            return -1;
+        off -= (uint64_t)RT_SEEK_STEP;
+    }
+    return fseek(f, (long)off, SEEK_CUR);
+}
+
+/* A temporary file that cannot be read back: the reason when there is
+ * one (errno, cleared by run_refill). */
+static void run_read_failed(run_state *r)
+{
+    run_say(r, "cannot read a temporary file: %s\n",
+            errno ? strerror(errno) : "it is shorter than written");
+}
+
+/* Reads the next block of run `in` (cap events at most); false: an error,
+ * errno set when the system gave one. */
 static bool run_refill(run_state *r, run_in *in, size_t cap)
 {
     uint64_t left = in->end - in->pos;
     size_t want = left < cap ? (size_t)left : cap;
-    if (fseek(r->spill, (long)(in->pos * sizeof(run_ev)), SEEK_SET) != 0
+    errno = 0;
+    if (run_seek(r->spill, in->pos * sizeof(run_ev)) != 0
         || fread(in->buf, sizeof(run_ev), want, r->spill) != want)
         return false;
     in->pos += want;
@@ -514,14 +531,15 @@ static int run_merge_runs(run_state *r)
         in[i].end = r->run_at[i + 1];
         if (!(in[i].buf = malloc(cap * sizeof(run_ev))))
             break;
-        if (!run_refill(r, &in[i], cap))
-            rc = RT_EXIT_IOERR;
         h[n++] = i;
+        if (!run_refill(r, &in[i], cap)) {
+            run_read_failed(r);
+            rc = RT_EXIT_IOERR;
+            break;
+        }
     }
-    if (!in || !h || i < k)
+    if (rc == RT_EXIT_OK && (!in || !h || i < k))
         rc = run_nomem(r);
-    else if (rc != RT_EXIT_OK)
-        run_say(r, "cannot read a temporary file\n");
     for (i = n; rc == RT_EXIT_OK && i-- > 0;)
         run_sift(in, h, n, i);
     while (rc == RT_EXIT_OK && n > 0) {
@@ -532,8 +550,10 @@ static int run_merge_runs(run_state *r)
             nb = 0;
         }
         if (top->i == top->n && top->pos < top->end && !run_refill(r, top, cap)) {
-            run_say(r, "cannot read a temporary file\n");
+            /* The top run's buffer is spent: no sift may read it. */
+            run_read_failed(r);
             rc = RT_EXIT_IOERR;
+            break;
         } else if (top->i == top->n) {
             h[0] = h[--n];
         }
@@ -598,8 +618,10 @@ static int run_no_column(run_state *r)
     }
     run_say(r, "%s: no column `%s` in the header of %s (fields: ", opt[c->bad],
             c->want[c->bad], r->name);
-    for (i = 0; i < c->n_hdr; i++)
-        fprintf(r->err, "%s%.*s", i ? ", " : "", (int)c->hdr_n[i], c->hdr_p[i]);
+    for (i = 0; i < c->n_hdr; i++) {
+        fputs(i ? ", " : "", r->err);
+        run_put_name(r->err, c->hdr_p[i], c->hdr_n[i]);
+    }
     fputs(")\n", r->err);
     return RT_EXIT_USAGE;
 }
@@ -668,24 +690,32 @@ static int run_record(run_state *r, const rt_rec *rec)
     return run_add(r, rec->cust, rec->cust_len, id, t);
 }
 
-/* The event column as the user gave it, for the nothing-matched message. */
-static const char *run_event_column(const run_state *r)
+/* The event column as the user gave it, else the one used (the header's
+ * `event` field or NDJSON member, or the CSV column number the reader
+ * resolved), for the nothing-matched message; buf holds a number. */
+static const char *run_event_column(const run_state *r, char *buf, size_t size)
 {
+    const rt_csv *c = &r->csv;
+    size_t k = c->col[RT_COL_EVENT];
     if (r->o->col[RT_COL_EVENT])
         return r->o->col[RT_COL_EVENT];
-    return r->nj || r->csv.header ? "event" : "2";
+    if (r->nj || c->by_name[RT_COL_EVENT])
+        return "event";
+    snprintf(buf, size, "%zu", k + 1);
+    return buf;
 }
 
 /* Event lines, and not one with a declared event: a wrong column or a wrong
  * experience, never a silent empty table. */
 static int run_nothing_matched(run_state *r)
 {
+    char num[24];
     run_say(r, "%s: no event of the log is declared by %s%s (first: ", r->name,
             r->e->experience ? "experience " : "the experience",
             r->e->experience ? r->e->experience : "");
     run_put_name(r->err, r->unknown, r->unknown_len);
     fprintf(r->err, " at line %llu; event column: %s)\n", (unsigned long long)r->unknown_line,
-            run_event_column(r));
+            run_event_column(r, num, sizeof num));
     return RT_EXIT_DATA;
 }
 
@@ -825,7 +855,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     r->spill = NULL;
     r->run_at = NULL;
     r->n_runs = r->cap_runs = 0;
-    r->max_evs = o->memory / (2 * sizeof(run_ev));
+    r->max_evs = o->memory / RT_MEMORY_MIN;
     r->n_lines = r->n_declared = 0;
     r->n_unknown = r->unknown_line = 0;
     r->unknown_len = 0;
