@@ -26,6 +26,11 @@ static int64_t wadd(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a + (uint64_t)b);
 }
 
+static int64_t wsub(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 void interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
 {
     if (event_id < 0 || (size_t)event_id >= m->n_events)
@@ -36,7 +41,7 @@ void interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
         s->score = wadd(s->score, e->points);
         s->points[e->note] = wadd(s->points[e->note], e->points);
     } else {
-        s->score = wadd(s->score, -m->penalty_early);
+        s->score = wsub(s->score, m->penalty_early); /* no -INT64_MIN */
         s->early += 1;
     }
     while (s->stage < m->n_notes && s->points[s->stage] >= m->notes[s->stage].threshold)
