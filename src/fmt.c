@@ -3,11 +3,13 @@
  * The code is printed again from the syntax tree, so its layout owes nothing
  * to how it was typed: 4-space indentation, one item or member a line, `{` on
  * the line it opens, canonical spacing of `->` `:` `,`, strings re-escaped,
- * event lines aligned in columns across their experience, and the media of a
- * note aligned too.  Blank lines: exactly one between things of different
+ * event lines aligned in columns across their experience (an event's `as`
+ * log names are part of its name column, a `cap` follows its points), the
+ * media of a note aligned too, and durations printed as written (`90d`).  Blank lines: exactly one between things of different
  * kinds and around every block; inside a run of one-line things of the same
- * kind (imports, emotion declarations, industry rules, note items, events, the
- * path/penalty header of an experience) the author's grouping is kept: one
+ * kind (imports, emotion declarations, industry rules, note items, test
+ * items, events, the path/penalty/within/reset header of an experience) the
+ * author's grouping is kept: one
  * blank line where the source had at least one, none where it had none.
  *
  * Comments are not in the tree: the lexer keeps them on ast_file->comments in
