@@ -351,6 +351,24 @@ static bool token_02(yysymbol_kind_t t)
     return t >= YYSYMBOL_AS && t <= YYSYMBOL_SIGNED_DURATION;
 }
 
+/* After `expect` the five field words are listed in the order the
+ * language reference gives them, not in token order. */
+static void fields_in_order(yysymbol_kind_t *t, int n)
+{
+    static const yysymbol_kind_t order[] = { YYSYMBOL_SCORE, YYSYMBOL_STAGE, YYSYMBOL_EVENTS,
+                                             YYSYMBOL_EARLY, YYSYMBOL_POINTS };
+    if (n != 5)
+        return;
+    for (int i = 0; i < n; i++) {
+        int j = 0;
+        while (j < 5 && order[j] != t[i])
+            j++;
+        if (j == 5)
+            return;
+    }
+    memcpy(t, order, sizeof order);
+}
+
 /* The tokens the parser expected.  Until a file uses a 0.2 token, the 0.2
  * words are left out of the list, so a 0.1 script gets the messages it
  * always got.  More than `max` left is no useful hint: 0.  `ident` tells
@@ -372,6 +390,7 @@ static int expected_tokens(const yypcontext_t *ctx, const lex_extra *x, yysymbol
             return 0;
         out[k++] = all[i];
     }
+    fields_in_order(out, k);
     return k;
 }
 

@@ -402,7 +402,7 @@ static void test_score_points_not_reserved(void **state)
     x = parse("test \"t\" { expect /* c */ score 1; expect total 3; }");
     assert_int_equal(x->d.n, 1);
     assert_string_equal(x->d.list[0]->message,
-                        "expected one of `stage`, `early`, `events`, `score` or `points`, "
+                        "expected one of `score`, `stage`, `events`, `early` or `points`, "
                         "found identifier `total`");
     done(x);
 }
