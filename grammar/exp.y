@@ -1,10 +1,14 @@
-/* exp.y - the grammar of an experience script (SPEC §2).
+/* exp.y - the grammar of an experience script (docs/language.md).
  *
  * A pure, reentrant LALR(1) parser with locations, LAC and custom syntax
  * error messages ("expected X, found Y").  Actions only build nodes through
  * the ast_* constructors: every check lives in src/sema.c (PostgreSQL's
- * gram.y rule).  `error` recovery at item, rule, member and note-item
- * boundaries lets one run report every independent syntax error. */
+ * gram.y rule).  `error` recovery at item, rule, member, note-item and
+ * test-item boundaries lets one run report every independent syntax error.
+ * The 0.2 tests and time rules (`within`, `reset after`) are collected on
+ * lists of their own, ast_file.tests and ast_item.time_rules, beside the
+ * items and members.  A 0.2 keyword found where a name could stand gets a
+ * message saying it is a keyword since 0.2. */
 
 %define api.pure full
 %define api.location.type {span}
