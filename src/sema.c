@@ -1202,7 +1202,7 @@ static void check_experience(sema *S, const ast_item *e)
 
     resolve_industry(S, &X);
     for (const ast_time_rule *t = e->time_rules; t; t = t->next)
-        refuse_unsupported(S, t->kw_sp, t->kind == TIME_WITHIN ? "within" : "reset");
+        refuse_unsupported(S, t->kw_sp, t->kind == TIME_WITHIN ? "within" : "reset after");
     for (const ast_member *m = e->members; m; m = m->next) {
         switch (m->kind) {
         case MEM_PATH:
