@@ -1,4 +1,4 @@
-/* exp.y - the grammar of an experience script (docs/language.md).
+/* exp.y - the grammar of an experience script (docs/language.md §3).
  *
  * A pure, reentrant LALR(1) parser with locations, LAC and custom syntax
  * error messages ("expected X, found Y").  Actions only build nodes through

@@ -217,7 +217,7 @@ static bool block_is_bare(const fmt *F, const void *first, span rbrace)
 
 /* ---- lexical pieces ----------------------------------------------------- */
 
-/* A string literal with the escapes of docs/language.md: \" \\ \n \t.  Other bytes
+/* A string literal with the escapes of docs/language.md §2: \" \\ \n \t.  Other bytes
  * are copied as they are (a lone CR or a UTF-8 sequence is legal text). */
 static void put_string(buf *b, const ast_string *s)
 {

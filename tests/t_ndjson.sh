@@ -128,7 +128,7 @@ both skip-invalid 0 --skip-invalid "$T/mixed.ndjson"
 
 # ---- the reader against Python's json module -------------------------------------
 if "$CC1" -std=c11 -Wall -Wextra -Werror -O2 -D_POSIX_C_SOURCE=200809L -Iinclude \
-    -o "$T/driver" tests/json/driver.c src/rt/json.c src/rt/csv.c 2>"$T/cc.err"; then
+    -o "$T/driver" tests/json/driver.c src/rt/json.c src/rt/csv.c src/rt/utf8.c 2>"$T/cc.err"; then
     pass driver-build
     if python3 tests/json/vs_python.py "$T/driver" "${JSON_SEED:-1}" "${JSON_COUNT:-20000}" \
         >"$T/py.out" 2>&1; then

@@ -2,7 +2,7 @@
  *
  * Nothing expc writes is ever left half-written: each output goes to a
  * temporary file in the destination folder, and only when every output of a
- * command is complete and flushed are they renamed into place (SPEC §5).  On
+ * command is complete and flushed are they renamed into place (docs/language.md §9).  On
  * any failure every temporary is removed and the command exits 74. */
 #ifndef EXPC_OUTFILE_H
 #define EXPC_OUTFILE_H

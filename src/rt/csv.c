@@ -8,7 +8,7 @@
  * buffer doubles when a record fills more than half of it, so a record of any
  * length costs linear time and memory (about twice its size).
  *
- * The CSV dialect (SPEC §5, RFC 4180):
+ * The CSV dialect (docs/language.md §7, RFC 4180):
  *  - fields are separated by `,`; records end in LF or CRLF (a CR just before
  *    the LF, or at the very end of the input, is dropped; any other CR is
  *    data);

@@ -6,7 +6,7 @@
  * its errno) and stops the writing: `PROG: cannot write output: REASON`,
  * exit 74.
  *
- * CSV (SPEC §5): header `customer,score,stage,events,early`; the id is quoted
+ * CSV (docs/language.md §7): header `customer,score,stage,events,early`; the id is quoted
  * only when it holds `,` `"` CR or LF, with `"` doubled (RFC 4180).
  *
  * JSON lines: {"customer":ID,"score":N,"stage":NAME,"events":N,"early":N,

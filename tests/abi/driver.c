@@ -1,4 +1,4 @@
-/* driver.c - the generated C interface (SPEC §6) seen from a user's program.
+/* driver.c - the generated C interface (docs/language.md §8) seen from a user's program.
  *
  * Built against the output of `expc build tests/abi/abi.exp --emit=c
  * --prefix abi -o DIR/abi.c` (or the same machine built by hand in
@@ -120,7 +120,7 @@ static void test_init(void)
     EXPECT(&s, 0, 0, 0, 0, 0, 0, 0);
 }
 
-/* The walk of SPEC §4, step by step (thresholds 12, 8, 5; penalty 2). */
+/* The walk of docs/language.md §6, step by step (thresholds 12, 8, 5; penalty 2). */
 static void test_step(void)
 {
     abi_state s;

@@ -428,7 +428,7 @@ static void test_empty_and_comment_only(void **state)
     free(out);
 }
 
-/* Each string comes back with the escapes of docs/language.md, whatever escapes or
+/* Each string comes back with the escapes of docs/language.md §2, whatever escapes or
  * raw tabs it was written with. */
 static void test_strings(void **state)
 {
