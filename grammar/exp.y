@@ -3,8 +3,12 @@
  * A pure, reentrant LALR(1) parser with locations, LAC and custom syntax
  * error messages ("expected X, found Y").  Actions only build nodes through
  * the ast_* constructors: every check lives in src/sema.c (PostgreSQL's
- * gram.y rule).  `error` recovery at item, rule, member and note-item
- * boundaries lets one run report every independent syntax error. */
+ * gram.y rule).  `error` recovery at item, rule, member, note-item and
+ * test-item boundaries lets one run report every independent syntax error.
+ * The 0.2 tests and time rules (`within`, `reset after`) are collected on
+ * lists of their own, ast_file.tests and ast_item.time_rules, beside the
+ * items and members.  A 0.2 keyword found where a name could stand gets a
+ * message saying it is a keyword since 0.2. */
 
 %define api.pure full
 %define api.location.type {span}
@@ -63,6 +67,12 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
     ast_note_item *ni;
     ast_ident *id;
     int medium;
+    ast_duration dur;
+    ast_cap *cap;
+    ast_time_rule *time;
+    ast_body body;
+    ast_test_event *tev;
+    ast_test_item *ti;
 }
 
 %token IMPORT "`import`" EMOTION "`emotion`" EVOKES "`evokes`"
@@ -76,8 +86,21 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
 %token <str> STRING "string"
 %token <intv> INT "integer"
 %token <bref> BEHAVIOUR "behaviour"
+/* 0.2: after every 0.1 token, so that the 0.1 tokens keep their numbers
+ * and the order they are listed in "expected ..." messages. */
+%token AS "`as`" WITHIN "`within`" RESET "`reset`" AFTER "`after`"
+%token CAP "`cap`" PER "`per`" TEST "`test`" EVENTS "`events`" EXPECT "`expect`"
+%token SCORE "`score`" POINTS "`points`" '@' "`@`"
+%token <dur> DURATION "duration"
+%token <dur> SIGNED_DURATION "signed duration"
 
-%type <list> items ident_list rules members bpath note_items
+%type <list> items ident_list rules bpath note_items
+%type <list> aliases_opt string_list test_items test_events_opt test_event_list
+%type <body> members
+%type <cap> cap_opt
+%type <time> time_rule
+%type <tev> test_event
+%type <ti> test_item
 %type <item> item
 %type <rule> rule
 %type <member> member
@@ -98,7 +121,7 @@ items
     | items item                { $$ = $2 ? ast_list_append($1, $2) : $1; }
     ;
 
-/* item = import | emotion | industry | experience ; */
+/* item = import | emotion | industry | experience | test ; */
 item
     : kw_import STRING ';'         { $$ = ast_import_new(A, $2, @$); }
     | kw_emotion ident_list EVOKES BEHAVIOUR ';'
@@ -107,8 +130,13 @@ item
                                 { $$ = ast_industry_new(A, *ast_ident_new(A, $2.value, $2.sp),
                                                         $4.head, @3, @5, @$); }
     | kw_experience IDENT for_opt '{' members '}'
-                                { $$ = ast_experience_new(A, *ast_ident_new(A, $2.value, $2.sp),
-                                                          $3, $5.head, @4, @6, @$); }
+                                { $$ = ast_experience_body(
+                                      ast_experience_new(A, *ast_ident_new(A, $2.value, $2.sp),
+                                                         $3, NULL, @4, @6, @$), $5); }
+    | kw_test STRING for_opt '{' test_items '}'
+                                { ast_test_add(X->file, ast_test_new(A, $2, $3, $5.head,
+                                                                     @1, @4, @6, @$));
+                                  $$ = NULL; }
     | error                     { $$ = NULL; }
     ;
 
@@ -137,8 +165,15 @@ for_opt
     ;
 
 members
-    : %empty                    { $$ = ast_list_new(); }
-    | members member            { $$ = $2 ? ast_list_append($1, $2) : $1; }
+    : %empty                    { $$ = ast_body_new(); }
+    | members member            { $$ = ast_body_member($1, $2); }
+    | members time_rule         { $$ = ast_body_time($1, $2); }
+    ;
+
+/* The 0.2 members `within D;` and `reset after D;`. */
+time_rule
+    : kw_within DURATION ';'       { $$ = ast_time_rule_new(A, TIME_WITHIN, $2, @1, @$); }
+    | kw_reset AFTER DURATION ';'  { $$ = ast_time_rule_new(A, TIME_RESET, $3, @1, @$); }
     ;
 
 /* member = path | note | event | penalty ; */
@@ -146,9 +181,11 @@ member
     : kw_path bpath ';'            { $$ = ast_path_new(A, $2.head, @1, @$); }
     | kw_note BEHAVIOUR '{' note_items '}'
                                 { $$ = ast_note_new(A, $2, $4.head, @1, @$); }
-    | kw_event IDENT ':' BEHAVIOUR emotion_opt via_opt at_opt INT ';'
-                                { $$ = ast_event_new(A, *ast_ident_new(A, $2.value, $2.sp), $4, $5,
-                                                     (ast_medium)$6, @6, $7, $8, @1, @$); }
+    | kw_event IDENT aliases_opt ':' BEHAVIOUR emotion_opt via_opt at_opt INT cap_opt ';'
+                                { $$ = ast_event_more(
+                                      ast_event_new(A, *ast_ident_new(A, $2.value, $2.sp), $5, $6,
+                                                    (ast_medium)$7, @7, $8, $9, @1, @$),
+                                      $3.head, @3, $10); }
     | kw_penalty EARLY INT ';'     { $$ = ast_penalty_new(A, $3, @1, @$); }
     | error                     { $$ = NULL; }
     ;
@@ -156,6 +193,23 @@ member
 bpath
     : BEHAVIOUR                 { $$ = ast_list_append(ast_list_new(), ast_bseq_new(A, $1)); }
     | bpath ARROW BEHAVIOUR     { $$ = ast_list_append($1, ast_bseq_new(A, $3)); }
+    ;
+
+/* `as "web.checkin", "app.checkin"`: the span of the list is the event's
+ * as_sp (from `as` to the last string). */
+aliases_opt
+    : %empty                    { $$ = ast_list_new(); }
+    | AS string_list            { $$ = $2; }
+    ;
+
+string_list
+    : STRING                    { $$ = ast_list_append(ast_list_new(), ast_alias_new(A, $1)); }
+    | string_list ',' STRING    { $$ = ast_list_append($1, ast_alias_new(A, $3)); }
+    ;
+
+cap_opt
+    : %empty                    { $$ = NULL; }
+    | CAP INT PER DURATION      { $$ = ast_cap_new(A, $2, $4, @1, @$); }
     ;
 
 emotion_opt
@@ -199,6 +253,50 @@ note_item
     | error                     { $$ = NULL; }
     ;
 
+test_items
+    : %empty                    { $$ = ast_list_new(); }
+    | test_items test_item      { $$ = $2 ? ast_list_append($1, $2) : $1; }
+    ;
+
+/* test_item = "events" [ test_event { "," test_event } ] ";"
+ *           | "expect" expectation ";" ;
+ * `score` and `points` are not reserved: the lexer returns them as field
+ * words only right after `expect`. */
+test_item
+    : kw_events test_events_opt ';'
+                                { $$ = ast_test_events_new(A, $2.head, @1, @$); }
+    | kw_expect SCORE INT ';'      { $$ = ast_expect_int(ast_expect_new(A, EXP_SCORE, @2, @1, @$), $3); }
+    | kw_expect STAGE BEHAVIOUR ';'
+                                { $$ = ast_expect_b(ast_expect_new(A, EXP_STAGE, @2, @1, @$), $3); }
+    | kw_expect STAGE IDENT ';'    { $$ = ast_expect_stage(ast_expect_new(A, EXP_STAGE, @2, @1, @$),
+                                                        $3.value, $3.sp); }
+    | kw_expect EVENTS INT ';'     { $$ = ast_expect_int(ast_expect_new(A, EXP_EVENTS, @2, @1, @$), $3); }
+    | kw_expect EARLY INT ';'      { $$ = ast_expect_int(ast_expect_new(A, EXP_EARLY, @2, @1, @$), $3); }
+    | kw_expect POINTS BEHAVIOUR INT ';'
+                                { $$ = ast_expect_int(ast_expect_b(ast_expect_new(A, EXP_POINTS, @2, @1, @$),
+                                                                  $3), $4); }
+    | error                     { $$ = NULL; }
+    ;
+
+test_events_opt
+    : %empty                    { $$ = ast_list_new(); }
+    | test_event_list           { $$ = $1; }
+    ;
+
+test_event_list
+    : test_event                { $$ = ast_list_append(ast_list_new(), $1); }
+    | test_event_list ',' test_event
+                                { $$ = ast_list_append($1, $3); }
+    ;
+
+/* test_event = ( IDENT | STRING ) [ "@" DURATION ] ; */
+test_event
+    : IDENT                     { $$ = ast_test_event_new(A, $1, false, NULL, @$); }
+    | IDENT '@' DURATION        { $$ = ast_test_event_new(A, $1, false, &$3, @$); }
+    | STRING                    { $$ = ast_test_event_new(A, $1, true, NULL, @$); }
+    | STRING '@' DURATION       { $$ = ast_test_event_new(A, $1, true, &$3, @$); }
+    ;
+
 /* A statement keyword shifted while recovering from a syntax error: the
  * parser is back in step, so the next error is reported (not swallowed by
  * bison's three-token rule). */
@@ -216,6 +314,11 @@ kw_penalty: PENALTY { RESYNC(@1); } ;
 kw_evoke: EVOKE { RESYNC(@1); } ;
 kw_medium: medium { RESYNC(@1); $$ = $1; } ;
 kw_threshold: THRESHOLD { RESYNC(@1); } ;
+kw_test: TEST { RESYNC(@1); } ;
+kw_within: WITHIN { RESYNC(@1); } ;
+kw_reset: RESET { RESYNC(@1); } ;
+kw_events: EVENTS { RESYNC(@1); } ;
+kw_expect: EXPECT { RESYNC(@1); } ;
 
 %%
 
@@ -237,11 +340,77 @@ static void found_text(lex_extra *x, const span *loc, int tok, char *buf, size_t
     size_t n = to > from ? to - from : 0;
     const char *what = tok == YYSYMBOL_IDENT ? "identifier "
                      : tok == YYSYMBOL_STRING ? "string "
-                     : tok == YYSYMBOL_INT ? "integer " : "";
+                     : tok == YYSYMBOL_INT ? "integer "
+                     : tok == YYSYMBOL_DURATION ? "duration " : "";
     if (n > 40)
         snprintf(buf, cap, "%s`%.37s...`", what, line + from);
     else
         snprintf(buf, cap, "%s`%.*s`", what, (int)n, line + from);
+}
+
+/* The tokens that are new in 0.2: declared after every 0.1 token, from
+ * `as` on (the symbol kinds follow the declaration order). */
+static bool token_02(yysymbol_kind_t t)
+{
+    return t >= YYSYMBOL_AS && t <= YYSYMBOL_SIGNED_DURATION;
+}
+
+/* After `expect` the five field words are listed in the order the
+ * language reference gives them, not in token order. */
+static void fields_in_order(yysymbol_kind_t *t, int n)
+{
+    static const yysymbol_kind_t order[] = { YYSYMBOL_SCORE, YYSYMBOL_STAGE, YYSYMBOL_EVENTS,
+                                             YYSYMBOL_EARLY, YYSYMBOL_POINTS };
+    if (n != 5)
+        return;
+    for (int i = 0; i < n; i++) {
+        int j = 0;
+        while (j < 5 && order[j] != t[i])
+            j++;
+        if (j == 5)
+            return;
+    }
+    memcpy(t, order, sizeof order);
+}
+
+/* The tokens the parser expected.  Until a file uses a 0.2 token, the 0.2
+ * words are left out of the list, so a 0.1 script gets the messages it
+ * always got.  More than `max` left is no useful hint: 0.  `ident` tells
+ * whether an identifier was among them. */
+static int expected_tokens(const yypcontext_t *ctx, const lex_extra *x, yysymbol_kind_t *out,
+                           int max, bool *ident)
+{
+    yysymbol_kind_t all[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, all, YYNTOKENS);
+    if (n < 0)
+        return n;
+    int k = 0;
+    *ident = false;
+    for (int i = 0; i < n; i++) {
+        *ident |= all[i] == YYSYMBOL_IDENT;
+        if (token_02(all[i]) && !x->uses_02)
+            continue;
+        if (k == max)
+            return 0;
+        out[k++] = all[i];
+    }
+    fields_in_order(out, k);
+    return k;
+}
+
+/* What follows "expected X, found Y" when Y needs explaining: a 0.2 keyword
+ * where a name could stand (a 0.1 script that used it as a name), or a
+ * signed duration. */
+static const char *found_why(yysymbol_kind_t tok, bool ident, char *buf, size_t cap)
+{
+    if (ident && tok >= YYSYMBOL_AS && tok <= YYSYMBOL_EXPECT) {
+        snprintf(buf, cap, "; %s is a keyword since 0.2 and cannot be a name",
+                 yysymbol_name(tok)); /* the name is "`word`" */
+        return buf;
+    }
+    if (tok == YYSYMBOL_SIGNED_DURATION)
+        return "; a duration takes no sign";
+    return "";
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
@@ -249,11 +418,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     lex_extra *x = X;
     enum { MAX = 12 };
     yysymbol_kind_t exp[MAX];
-    int n = yypcontext_expected_tokens(ctx, exp, MAX);
+    bool ident;
+    int n = expected_tokens(ctx, x, exp, MAX, &ident);
     if (n < 0)
         return n;
     const span *loc = yypcontext_location(ctx);
-    char found[128];
+    char found[128], why[128];
     found_text(x, loc, yypcontext_token(ctx), found, sizeof found);
 
     char msg[1024];
@@ -267,8 +437,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
             m += (size_t)snprintf(msg + m, sizeof msg - m, "%s%s", sep, yysymbol_name(exp[i]));
         }
         if (m < sizeof msg)
-            snprintf(msg + m, sizeof msg - m, ", found %s", found);
+            m += (size_t)snprintf(msg + m, sizeof msg - m, ", found %s", found);
     }
+    if (m < sizeof msg)
+        snprintf(msg + m, sizeof msg - m, "%s",
+                 found_why(yypcontext_token(ctx), ident, why, sizeof why));
     diag_report(x->d, "E0110", *loc, "%s", msg);
     x->err_line = loc->line;
     x->err_col = loc->col;

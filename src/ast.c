@@ -20,6 +20,13 @@ const char *ast_medium_name(ast_medium m)
     return m >= 0 && m < M_COUNT ? medium_names[m] : "?";
 }
 
+static const char *const unit_names[] = { "ms", "s", "m", "h", "d", "w" };
+
+const char *ast_unit_name(ast_unit u)
+{
+    return u >= 0 && u < U_COUNT ? unit_names[u] : "?";
+}
+
 ast_list ast_list_new(void)
 {
     ast_list l = { NULL, NULL };
@@ -137,6 +144,41 @@ ast_member *ast_event_new(arena *a, ast_ident name, ast_bref b, ast_ident *emoti
     return m;
 }
 
+ast_member *ast_event_more(ast_member *m, ast_alias *aliases, span as_sp, ast_cap *cap)
+{
+    m->aliases = aliases;
+    m->as_sp = as_sp;
+    m->cap = cap;
+    return m;
+}
+
+ast_alias *ast_alias_new(arena *a, ast_string name)
+{
+    ast_alias *al = arena_alloc(a, sizeof *al);
+    al->name = name;
+    return al;
+}
+
+ast_cap *ast_cap_new(arena *a, ast_int count, ast_duration per, span kw, span sp)
+{
+    ast_cap *c = arena_alloc(a, sizeof *c);
+    c->count = count;
+    c->per = per;
+    c->kw_sp = kw;
+    c->sp = sp;
+    return c;
+}
+
+ast_time_rule *ast_time_rule_new(arena *a, ast_time_kind k, ast_duration d, span kw, span sp)
+{
+    ast_time_rule *t = arena_alloc(a, sizeof *t);
+    t->kind = k;
+    t->d = d;
+    t->kw_sp = kw;
+    t->sp = sp;
+    return t;
+}
+
 ast_member *ast_penalty_new(arena *a, ast_int v, span kw, span sp)
 {
     ast_member *m = member_new(a, MEM_PENALTY, kw, sp);
@@ -188,6 +230,117 @@ ast_item *ast_experience_new(arena *a, ast_ident name, ast_ident *industry,
     i->lbrace = lb;
     i->rbrace = rb;
     return i;
+}
+
+ast_body ast_body_new(void)
+{
+    ast_body b = { ast_list_new(), ast_list_new() };
+    return b;
+}
+
+ast_body ast_body_member(ast_body b, ast_member *m)
+{
+    b.members = ast_list_append(b.members, m);
+    return b;
+}
+
+ast_body ast_body_time(ast_body b, ast_time_rule *t)
+{
+    b.time_rules = ast_list_append(b.time_rules, t);
+    return b;
+}
+
+ast_item *ast_experience_body(ast_item *it, ast_body b)
+{
+    it->members = b.members.head;
+    it->time_rules = b.time_rules.head;
+    return it;
+}
+
+ast_test_event *ast_test_event_new(arena *a, ast_string name, bool quoted,
+                                   const ast_duration *at, span sp)
+{
+    ast_test_event *e = arena_alloc(a, sizeof *e);
+    e->name = name;
+    e->quoted = quoted;
+    if (at) {
+        e->has_at = true;
+        e->at = *at;
+    }
+    e->sp = sp;
+    return e;
+}
+
+ast_test_item *ast_test_events_new(arena *a, ast_test_event *events, span kw, span sp)
+{
+    ast_test_item *t = arena_alloc(a, sizeof *t);
+    t->kind = TI_EVENTS;
+    t->events = events;
+    t->kw_sp = kw;
+    t->sp = sp;
+    return t;
+}
+
+ast_test_item *ast_expect_new(arena *a, ast_expect_field f, span fsp, span kw, span sp)
+{
+    ast_test_item *t = arena_alloc(a, sizeof *t);
+    t->kind = TI_EXPECT;
+    t->field = f;
+    t->field_sp = fsp;
+    t->kw_sp = kw;
+    t->sp = sp;
+    return t;
+}
+
+ast_test_item *ast_expect_int(ast_test_item *t, ast_int v)
+{
+    t->value = v;
+    return t;
+}
+
+/* The behaviour of `points B N`, or of `stage B` (whose name is then the
+ * behaviour's, so sema can read `stage` whatever was written). */
+ast_test_item *ast_expect_b(ast_test_item *t, ast_bref b)
+{
+    t->b = b;
+    if (t->field == EXP_STAGE) {
+        t->stage_is_b = true;
+        t->stage.name = ast_behaviour_name(b.b);
+        t->stage.sp = b.sp;
+    }
+    return t;
+}
+
+ast_test_item *ast_expect_stage(ast_test_item *t, const char *name, span sp)
+{
+    t->stage.name = name;
+    t->stage.sp = sp;
+    return t;
+}
+
+ast_test *ast_test_new(arena *a, ast_string name, ast_ident *experience,
+                       ast_test_item *items, span kw, span lb, span rb, span sp)
+{
+    ast_test *t = arena_alloc(a, sizeof *t);
+    t->name = name;
+    t->experience = experience;
+    t->items = items;
+    t->kw_sp = kw;
+    t->lbrace = lb;
+    t->rbrace = rb;
+    t->sp = sp;
+    return t;
+}
+
+void ast_test_add(ast_file *f, ast_test *t)
+{
+    if (!t)
+        return;
+    if (!f->tests)
+        f->tests = t;
+    else
+        f->tests_tail->next = t;
+    f->tests_tail = t;
 }
 
 void ast_comment_add(arena *a, ast_file *f, const char *text, size_t len, bool block, span sp)

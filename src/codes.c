@@ -57,6 +57,19 @@
     NOTE_SPEND EV_STAY EV_SAY EV_SPEND END
 
 const diag_code diag_codes[] = {
+    /* ---- this build ------------------------------------------------- */
+    {"E0001", DIAG_ERROR,
+     "not supported by this version of expc",
+     "The construct is part of the language (docs/language.md, Coming in "
+     "0.2) and this build parses and formats it, but does not implement its "
+     "meaning yet: `within D;`, `reset after D;`, an event's `cap C per P` "
+     "and `test` blocks.  Rather than score customers as if the construct "
+     "were not there, the script is refused.  Remove the construct, or use "
+     "a version of expc that implements it.",
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     EV_SAY EV_STAY EV_SPEND "    within 30d;\n" END,
+     CAFE_OK},
+
     /* ---- lexical and syntax errors: reported for every file, then
      * compilation stops before any check below runs ----------------- */
     {"E0101", DIAG_ERROR,
@@ -163,6 +176,38 @@ const diag_code diag_codes[] = {
      "folder that holds it with `-I`.",
      "import \"emotion\";\n",
      "import \"emotions\";\n"},
+
+    {"E0206", DIAG_ERROR,
+     "a log name claimed twice (an event's name or alias)",
+     "An event is found in the log by its name or by any of its aliases "
+     "(`event x as \"web.x\", \"app.x\" : ...`), so each such log name must "
+     "map to exactly one event of the experience: an alias equal to another "
+     "event's name or alias, to its own event's name, or written twice, "
+     "would make one line of the log two events (or say nothing).  The later "
+     "claim is reported, with a note at the first; remove or rename one.  Two "
+     "events with one name are E0201.",
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     "    event asked  as \"web.visit\" : SAY trust        +10;\n"
+     "    event stayed as \"web.visit\" : STAY comfort     +10;\n"
+     EV_SPEND END,
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     "    event asked  as \"web.ask\"  : SAY trust        +10;\n"
+     "    event stayed as \"web.stay\" : STAY comfort     +10;\n"
+     EV_SPEND END},
+
+    {"E0207", DIAG_ERROR,
+     "an alias that is empty, over 255 bytes, or holds a control character",
+     "An alias is a name as it appears in the log's event column: a log line "
+     "never has an empty name there, a name longer than 255 bytes, or one "
+     "with a control character (a tab, a newline, ...), so such an alias "
+     "could never match and is surely a mistake.  Write the name as the log "
+     "spells it.",
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     "    event asked  as \"\" : SAY trust        +10;\n"
+     EV_STAY EV_SPEND END,
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     "    event asked  as \"web.ask\" : SAY trust        +10;\n"
+     EV_STAY EV_SPEND END},
 
     /* ---- paths and industries -------------------------------------- */
     {"E0301", DIAG_ERROR,

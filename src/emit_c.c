@@ -176,7 +176,7 @@ enum {
     T_SOURCE_INTRO, T_EXTERNAL_OPEN, T_EXTERNAL_CLOSE,
     T_NOTE_OF, T_POINTS, T_REACH, T_THRESHOLD, T_STAGE_NAMES, T_EARLY_DELTA,
     T_INCLUDES, T_INIT, T_INIT_END, T_EVENT_ID_SWITCH, T_EVENT_ID_NONE, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
-    T_EVENT_ID_PROBE, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
+    T_EVENT_NAME_ID, T_EVENT_ID_PROBE, T_EVENT_ID_PROBE_ALIAS, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
     T_STEP, T_STEP_BATCH, T_STAGE_NAME, T_EVENT_COUNT, T_PROGRAM, T_ENGINE,
     T_ENGINE_ID, T_ENGINE_STEP, T_ENGINE_REST, T_COPY_STATE,
     T_COUNT
@@ -285,8 +285,8 @@ static const char *const cgen_text[T_COUNT] = {
     [T_EVENT_ID_NONE] = "    (void)name;\n    (void)len;\n    return -1;\n}\n",
     [T_EVENT_NAMES] =
         "/* Event names by id, and their lengths. */\n"
-        "static const char *const @P@_name[@N@] = {",
-    [T_EVENT_NAME_LEN] = "\n};\n\nstatic const uint32_t @P@_name_len[@N@] = {",
+        "static const char *const @P@_name[@NN@] = {",
+    [T_EVENT_NAME_LEN] = "\n};\n\nstatic const uint32_t @P@_name_len[@NN@] = {",
     [T_EVENT_SLOTS] =
         "\n};\n\n"
         "/* Open addressing on FNV-1a of the name: id + 1, 0 when empty. */\n"
@@ -304,6 +304,25 @@ static const char *const cgen_text[T_COUNT] = {
         "            return -1;\n"
         "        if (@P@_name_len[s - 1] == len && memcmp(@P@_name[s - 1], name, len) == 0)\n"
         "            return (int32_t)(s - 1);\n"
+        "    }\n"
+        "}\n",
+    /* With aliases the names outnumber the events: past the declared
+     * names (name i is event i) come the aliases, each with its event. */
+    [T_EVENT_NAME_ID] =
+        "/* The event of each name: the declared names by id, then the aliases. */\n"
+        "static const int32_t @P@_name_id[@NN@] = {",
+    [T_EVENT_ID_PROBE_ALIAS] =
+        "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
+        "int32_t @P@_event_id(const char *name, size_t len)\n{\n"
+        "    uint32_t h = 2166136261u;\n"
+        "    for (size_t i = 0; i < len; i++)\n"
+        "        h = (h ^ (unsigned char)name[i]) * 16777619u;\n"
+        "    for (size_t i = h & @CAP1@u;; i = (i + 1) & @CAP1@u) {\n"
+        "        uint32_t s = @P@_slots[i];\n"
+        "        if (s == 0)\n"
+        "            return -1;\n"
+        "        if (@P@_name_len[s - 1] == len && memcmp(@P@_name[s - 1], name, len) == 0)\n"
+        "            return @P@_name_id[s - 1];\n"
         "    }\n"
         "}\n",
     [T_ADVANCE] =
@@ -451,7 +470,7 @@ typedef struct cgen {
     const char *P;
     char *UP;                 /* malloc'd */
     char *pad;                /* malloc'd */
-    char n[24], dim[24], cap[24], cap1[24];
+    char n[24], nn[24], dim[24], cap[24], cap1[24];
     const char *dst, *src, *in; /* @D@ @S@ @IN@ of T_COPY_STATE */
     uint64_t used;            /* bit t: template t was written */
 } cgen;
@@ -467,6 +486,7 @@ static void cgen_init(cgen *g, FILE *f, const ir_machine *m, const char *P)
     memset(g->pad, ' ', w);
     g->pad[w] = 0;
     snprintf(g->n, sizeof g->n, "%zu", m->n_events);
+    snprintf(g->nn, sizeof g->nn, "%zu", ir_name_count(m));
     snprintf(g->dim, sizeof g->dim, "%zu", m->n_events ? m->n_events : 1);
     g->cap[0] = g->cap1[0] = 0;
     g->dst = g->src = g->in = "";
@@ -483,7 +503,7 @@ static void cgen_fini(cgen *g)
 static void put(cgen *g, int t)
 {
     const tmpl_var vars[] = {
-        { "P", g->P }, { "UP", g->UP }, { "PAD", g->pad }, { "N", g->n },
+        { "P", g->P }, { "UP", g->UP }, { "PAD", g->pad }, { "N", g->n }, { "NN", g->nn },
         { "DIM", g->dim }, { "CAP", g->cap }, { "CAP1", g->cap1 },
         { "D", g->dst }, { "S", g->src }, { "IN", g->in },
         { "X", g->m->name }, /* an identifier: safe between C quotes */
@@ -761,37 +781,48 @@ static void put_event_id_table(cgen *g)
 {
     FILE *f = g->f;
     const ir_machine *m = g->m;
-    size_t n = m->n_events;
+    size_t n = ir_name_count(m);
     ir_event_table t;
     ir_event_table_build(m, &t);
     snprintf(g->cap, sizeof g->cap, "%zu", t.cap);
     snprintf(g->cap1, sizeof g->cap1, "%zu", t.cap - 1);
     put(g, T_EVENT_NAMES);
     for (size_t i = 0; i < n; i++) {
+        ir_name e = ir_name_at(m, i);
         fputs(i ? ",\n    " : "\n    ", f);
-        tmpl_c_string(f, m->events[i].name, m->events[i].len, false);
+        tmpl_c_string(f, e.name, e.len, false);
     }
     put(g, T_EVENT_NAME_LEN);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%s%zu", i ? "," : "", i % 16 ? " " : "\n    ", m->events[i].len);
+        fprintf(f, "%s%s%zu", i ? "," : "", i % 16 ? " " : "\n    ", ir_name_at(m, i).len);
     put(g, T_EVENT_SLOTS);
     for (size_t i = 0; i < t.cap; i++)
         fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", t.slots[i]);
     fputs("\n};\n\n", f);
     free(t.slots);
-    put(g, T_EVENT_ID_PROBE);
+    if (m->n_aliases == 0) {
+        put(g, T_EVENT_ID_PROBE);
+        return;
+    }
+    put(g, T_EVENT_NAME_ID);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ", ir_name_at(m, i).event);
+    fputs("\n};\n\n", f);
+    put(g, T_EVENT_ID_PROBE_ALIAS);
 }
 
-/* The names of the distinct events, sorted by length and bytes (the first
- * id of a name declared twice); *n_out of them, malloc'd. */
+/* The distinct log names (declared names and aliases), sorted by length
+ * and bytes (the first id of a name given twice); *n_out of them,
+ * malloc'd. */
 static name_ent *sorted_names(const ir_machine *m, size_t *n_out)
 {
-    size_t n = m->n_events;
+    size_t n = ir_name_count(m);
     name_ent *ents = xmalloc(n * sizeof *ents);
     for (size_t i = 0; i < n; i++) {
-        ents[i].name = m->events[i].name;
-        ents[i].len = m->events[i].len;
-        ents[i].id = (int32_t)i;
+        ir_name e = ir_name_at(m, i);
+        ents[i].name = e.name;
+        ents[i].len = e.len;
+        ents[i].id = e.event;
     }
     qsort(ents, n, sizeof *ents, cmp_name_ent);
     /* A name declared twice (sema forbids it) resolves to its first id:
@@ -809,7 +840,7 @@ static void put_event_id(cgen *g)
 {
     FILE *f = g->f;
     const ir_machine *m = g->m;
-    if (m->n_events > EVENT_ID_SWITCH_MAX) {
+    if (ir_name_count(m) > EVENT_ID_SWITCH_MAX) { /* names, aliases included */
         put_event_id_table(g);
         return;
     }
@@ -820,7 +851,7 @@ static void put_event_id(cgen *g)
     }
     size_t u;
     name_ent *ents = sorted_names(m, &u);
-    name_ent *tmp = xmalloc(m->n_events * sizeof *tmp);
+    name_ent *tmp = xmalloc(ir_name_count(m) * sizeof *tmp);
     fputs("    switch (len) {\n", f);
     for (size_t i = 0; i < u;) {
         size_t j = i;

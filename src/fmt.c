@@ -3,11 +3,13 @@
  * The code is printed again from the syntax tree, so its layout owes nothing
  * to how it was typed: 4-space indentation, one item or member a line, `{` on
  * the line it opens, canonical spacing of `->` `:` `,`, strings re-escaped,
- * event lines aligned in columns across their experience, and the media of a
- * note aligned too.  Blank lines: exactly one between things of different
+ * event lines aligned in columns across their experience (an event's `as`
+ * log names are part of its name column, a `cap` follows its points), the
+ * media of a note aligned too, and durations printed as written (`90d`).  Blank lines: exactly one between things of different
  * kinds and around every block; inside a run of one-line things of the same
- * kind (imports, emotion declarations, industry rules, note items, events, the
- * path/penalty header of an experience) the author's grouping is kept: one
+ * kind (imports, emotion declarations, industry rules, note items, test
+ * items, events, the path/penalty/within/reset header of an experience) the
+ * author's grouping is kept: one
  * blank line where the source had at least one, none where it had none.
  *
  * Comments are not in the tree: the lexer keeps them on ast_file->comments in
@@ -74,11 +76,20 @@ static void buf_pad(buf *b, size_t n)
         buf_putc(b, ' ');
 }
 
-/* `pre` and `s`, then spaces up to `width` columns (bytes: names are
- * ASCII). */
+/* Columns a text takes: one per UTF-8 character (names are ASCII, an
+ * event's log names may not be). */
+static size_t text_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* `pre` and `s`, then spaces up to `width` columns. */
 static void buf_field2(buf *b, const char *pre, const char *s, size_t width)
 {
-    size_t n = strlen(pre) + strlen(s);
+    size_t n = text_width(pre) + text_width(s);
     buf_puts(b, pre);
     buf_puts(b, s);
     if (n < width)
@@ -239,6 +250,13 @@ static void put_int(buf *b, int64_t v)
     buf_puts(b, tmp);
 }
 
+/* A duration as written: `90d` stays `90d`. */
+static void put_duration(buf *b, const ast_duration *d)
+{
+    put_int(b, d->count);
+    buf_puts(b, ast_unit_name(d->unit));
+}
+
 static void put_idents(buf *b, const ast_ident *id)
 {
     for (; id; id = id->next) {
@@ -293,6 +311,19 @@ typedef struct event_cols {
     size_t name, behaviour, emotion, via, at, points;
 } event_cols;
 
+/* An event's name column: its name and its log names, `x as "a", "b"`
+ * (a malloc'd string). */
+static char *event_name_text(const ast_member *m)
+{
+    buf b = { 0 };
+    buf_puts(&b, m->name.name);
+    for (const ast_alias *al = m->aliases; al; al = al->next) {
+        buf_puts(&b, al == m->aliases ? " as " : ", ");
+        put_string(&b, &al->name);
+    }
+    return b.p;
+}
+
 /* Column widths over every event of an experience.  A column no event uses
  * has width 0 and takes no space at all. */
 static event_cols measure_events(const ast_member *m)
@@ -303,8 +334,10 @@ static event_cols measure_events(const ast_member *m)
         if (m->kind != MEM_EVENT)
             continue;
         size_t n;
-        if ((n = strlen(m->name.name)) > w.name)
+        char *name = event_name_text(m);
+        if ((n = text_width(name)) > w.name)
             w.name = n;
+        free(name);
         if ((n = strlen(ast_behaviour_name(m->event_b.b))) > w.behaviour)
             w.behaviour = n;
         if (m->emotion && (n = strlen(m->emotion->name)) > w.emotion)
@@ -319,13 +352,16 @@ static event_cols measure_events(const ast_member *m)
     return w;
 }
 
-/* `event NAME : B EMOTION via MEDIUM at TOUCHPOINT POINTS;` in columns; the
- * points are right-aligned so their units line up. */
+/* `event NAME [as "A", ...] : B EMOTION via MEDIUM at TOUCHPOINT POINTS
+ * [cap C per P];` in columns; the points are right-aligned so their units
+ * line up, and a cap follows them. */
 static void put_event(buf *b, const ast_member *m, const event_cols *w)
 {
     char tmp[32];
     buf_puts(b, "event ");
-    buf_field(b, m->name.name, w->name);
+    char *name = event_name_text(m);
+    buf_field(b, name, w->name);
+    free(name);
     buf_puts(b, " : ");
     buf_field(b, ast_behaviour_name(m->event_b.b), w->behaviour);
     if (w->emotion) {
@@ -352,6 +388,12 @@ static void put_event(buf *b, const ast_member *m, const event_cols *w)
     if (n < w->points)
         buf_pad(b, w->points - n);
     buf_puts(b, pt);
+    if (m->cap) {
+        buf_puts(b, " cap ");
+        put_int(b, m->cap->count.value);
+        buf_puts(b, " per ");
+        put_duration(b, &m->cap->per);
+    }
     buf_putc(b, ';');
 }
 
@@ -420,21 +462,72 @@ static void put_note(fmt *F, const ast_member *m, pos next, int depth, gap g)
     close_block(F, rb, next, depth);
 }
 
-/* The path and `penalty early` are the header of an experience: they may
+/* One line or block of an experience's body: a member, or a time rule
+ * (`within`, `reset after`), which the tree keeps on a list of its own. */
+typedef struct entry {
+    const ast_member *m;
+    const ast_time_rule *t;
+    span sp;
+} entry;
+
+/* The header of an experience (path, `penalty early`, the time rules) may
  * stay together.  Events form one table.  Everything else stands apart. */
-static gap member_gap(const ast_member *prev, const ast_member *cur)
+static int entry_class(const entry *e)
+{
+    if (e->t || e->m->kind == MEM_PATH || e->m->kind == MEM_PENALTY)
+        return 0;
+    return e->m->kind == MEM_EVENT ? 1 : 2;
+}
+
+static gap member_gap(const entry *prev, const entry *cur)
 {
     if (!prev)
         return GAP_KEEP;
-    bool ph = prev->kind == MEM_PATH || prev->kind == MEM_PENALTY;
-    bool ch = cur->kind == MEM_PATH || cur->kind == MEM_PENALTY;
-    if ((ph && ch) || (prev->kind == MEM_EVENT && cur->kind == MEM_EVENT))
-        return GAP_KEEP;
-    return GAP_ONE;
+    int a = entry_class(prev), b = entry_class(cur);
+    return a == b && a != 2 ? GAP_KEEP : GAP_ONE;
 }
 
-static void put_member(fmt *F, const ast_member *m, pos next, const event_cols *w, gap g)
+/* The members and the time rules of an experience, merged in source order
+ * (a malloc'd array of *n entries). */
+static entry *body_entries(const ast_item *it, size_t *n)
 {
+    size_t k = 0;
+    for (const ast_member *m = it->members; m; m = m->next)
+        k++;
+    for (const ast_time_rule *t = it->time_rules; t; t = t->next)
+        k++;
+    entry *e = xrealloc(NULL, (k ? k : 1) * sizeof *e);
+    const ast_member *m = it->members;
+    const ast_time_rule *t = it->time_rules;
+    for (*n = 0; m || t; (*n)++) {
+        if (m && (!t || pos_lt(span_start(m->sp), span_start(t->sp)))) {
+            e[*n] = (entry){ m, NULL, m->sp };
+            m = m->next;
+        } else {
+            e[*n] = (entry){ NULL, t, t->sp };
+            t = t->next;
+        }
+    }
+    return e;
+}
+
+/* `within D;` / `reset after D;` */
+static void put_time_rule(buf *b, const ast_time_rule *t)
+{
+    buf_puts(b, t->kind == TIME_WITHIN ? "within " : "reset after ");
+    put_duration(b, &t->d);
+    buf_putc(b, ';');
+}
+
+static void put_member(fmt *F, const entry *e, pos next, const event_cols *w, gap g)
+{
+    const ast_member *m = e->m;
+    if (e->t) {
+        open_line(F, e->sp, span_end(e->sp), 1, g);
+        put_time_rule(&F->out, e->t);
+        close_line(F, e->sp.end_line, next);
+        return;
+    }
     if (m->kind == MEM_NOTE) {
         put_note(F, m, next, 1, g);
         return;
@@ -490,7 +583,7 @@ static void put_block_item(fmt *F, const ast_item *it, pos next, gap g)
 {
     buf *b = &F->out;
     const void *first = it->kind == ITEM_INDUSTRY ? (const void *)it->rules
-                                                  : (const void *)it->members;
+                      : it->members ? (const void *)it->members : (const void *)it->time_rules;
     open_line(F, it->sp, span_start(it->lbrace), 0, g);
     buf_puts(b, it->kind == ITEM_INDUSTRY ? "industry " : "experience ");
     buf_puts(b, it->name.name);
@@ -507,8 +600,11 @@ static void put_block_item(fmt *F, const ast_item *it, pos next, gap g)
     pos first_pos = span_start(it->rbrace);
     if (it->kind == ITEM_INDUSTRY && it->rules)
         first_pos = span_start(it->rules->sp);
-    else if (it->kind == ITEM_EXPERIENCE && it->members)
-        first_pos = span_start(it->members->sp);
+    else if (it->kind == ITEM_EXPERIENCE && (it->members || it->time_rules))
+        first_pos = !it->time_rules ? span_start(it->members->sp)
+                  : !it->members ? span_start(it->time_rules->sp)
+                  : pos_lt(span_start(it->members->sp), span_start(it->time_rules->sp))
+                      ? span_start(it->members->sp) : span_start(it->time_rules->sp);
     close_line(F, it->lbrace.end_line, first_pos);
     F->fresh = true;
 
@@ -521,10 +617,12 @@ static void put_block_item(fmt *F, const ast_item *it, pos next, gap g)
         }
     } else {
         event_cols w = measure_events(it->members);
-        const ast_member *prev = NULL;
-        for (const ast_member *m = it->members; m; prev = m, m = m->next)
-            put_member(F, m, m->next ? span_start(m->next->sp) : span_start(it->rbrace), &w,
-                       member_gap(prev, m));
+        size_t n;
+        entry *e = body_entries(it, &n);
+        for (size_t i = 0; i < n; i++)
+            put_member(F, &e[i], i + 1 < n ? span_start(e[i + 1].sp) : span_start(it->rbrace),
+                       &w, member_gap(i ? &e[i - 1] : NULL, &e[i]));
+        free(e);
     }
     close_block(F, it->rbrace, next, 0);
 }
@@ -567,6 +665,83 @@ static void put_item(fmt *F, const ast_item *it, pos next, gap g)
     }
 }
 
+/* One `events` or `expect` line of a test. */
+static void put_test_item(buf *b, const ast_test_item *ti)
+{
+    static const char *const fields[] = { "score", "stage", "events", "early", "points" };
+    if (ti->kind == TI_EVENTS) {
+        buf_puts(b, "events");
+        for (const ast_test_event *e = ti->events; e; e = e->next) {
+            buf_puts(b, e == ti->events ? " " : ", ");
+            if (e->quoted)
+                put_string(b, &e->name);
+            else
+                buf_puts(b, e->name.value);
+            if (e->has_at) {
+                buf_puts(b, " @");
+                put_duration(b, &e->at);
+            }
+        }
+    } else {
+        buf_puts(b, "expect ");
+        buf_puts(b, fields[ti->field]);
+        if (ti->field == EXP_STAGE) {
+            buf_putc(b, ' ');
+            buf_puts(b, ti->stage.name);
+        } else {
+            if (ti->field == EXP_POINTS) {
+                buf_putc(b, ' ');
+                buf_puts(b, ast_behaviour_name(ti->b.b));
+            }
+            buf_putc(b, ' ');
+            put_int(b, ti->value.value);
+        }
+    }
+    buf_putc(b, ';');
+}
+
+/* `test "NAME" [for X] { ... }`: a block whose items are one a line. */
+static void put_test(fmt *F, const ast_test *t, pos next, gap g)
+{
+    buf *b = &F->out;
+    open_line(F, t->sp, span_start(t->lbrace), 0, g);
+    buf_puts(b, "test ");
+    put_string(b, &t->name);
+    if (t->experience) {
+        buf_puts(b, " for ");
+        buf_puts(b, t->experience->name);
+    }
+    if (block_is_bare(F, t->items, t->rbrace)) {
+        buf_puts(b, " {}");
+        close_line(F, t->rbrace.end_line, next);
+        return;
+    }
+    buf_puts(b, " {");
+    close_line(F, t->lbrace.end_line,
+               t->items ? span_start(t->items->sp) : span_start(t->rbrace));
+    F->fresh = true;
+    for (const ast_test_item *ti = t->items; ti; ti = ti->next) {
+        open_line(F, ti->sp, span_end(ti->sp), 1, GAP_KEEP);
+        put_test_item(b, ti);
+        close_line(F, ti->sp.end_line,
+                   ti->next ? span_start(ti->next->sp) : span_start(t->rbrace));
+    }
+    close_block(F, t->rbrace, next, 0);
+}
+
+/* The file's items and its tests (kept on a list of their own), merged in
+ * source order: the next one from either list, or NULLs at the end. */
+static void next_top(const ast_item **it, const ast_test **t, const ast_item *ni,
+                     const ast_test *nt)
+{
+    *it = NULL;
+    *t = NULL;
+    if (ni && (!nt || pos_lt(span_start(ni->sp), span_start(nt->sp))))
+        *it = ni;
+    else
+        *t = nt;
+}
+
 char *fmt_format(arena *a, const ast_file *f)
 {
     fmt F = { 0 };
@@ -592,9 +767,29 @@ char *fmt_format(arena *a, const ast_file *f)
     for (const ast_comment *c = f->comments; c; c = c->next)
         F.cm[k++] = c;
 
-    const ast_item *prev = NULL;
-    for (const ast_item *it = f->items; it; prev = it, it = it->next)
-        put_item(&F, it, it->next ? span_start(it->next->sp) : POS_END, item_gap(prev, it));
+    /* ni, nt: what is left of each list; it or t: the one printed now. */
+    const ast_item *prev = NULL, *ni = f->items, *it;
+    const ast_test *nt = f->tests, *t;
+    bool first = true;
+    for (next_top(&it, &t, ni, nt); it || t; first = false) {
+        if (it)
+            ni = it->next;
+        else
+            nt = t->next;
+        const ast_item *it2;
+        const ast_test *t2;
+        next_top(&it2, &t2, ni, nt);
+        pos next = it2 ? span_start(it2->sp) : t2 ? span_start(t2->sp) : POS_END;
+        if (it) {
+            put_item(&F, it, next, item_gap(first ? NULL : prev, it));
+            prev = it;
+        } else {
+            put_test(&F, t, next, GAP_ONE);
+            prev = NULL;
+        }
+        it = it2;
+        t = t2;
+    }
     /* Whatever is left: comments after the last item. */
     leading(&F, POS_END, INT_MAX, 0, GAP_KEEP);
 

@@ -128,6 +128,34 @@ static void put_cell(FILE *out, const char *bg, const char *fg, const char *alig
     fputs("</TD>", out);
 }
 
+/* The event's cell: its name, and under it the log names it also answers
+ * to (docs/language.md, Events and aliases), dimmed; a script without
+ * aliases gets put_cell's cell, unchanged. */
+static void put_event_cell(FILE *out, const ir_machine *m, const ir_event *e, const char *bg,
+                           const char *fg)
+{
+    if (e->n_aliases == 0) {
+        put_cell(out, bg, fg, "LEFT", e->name);
+        return;
+    }
+    fprintf(out, "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\"");
+    if (bg)
+        fprintf(out, " BGCOLOR=\"%s\"", bg);
+    fputc('>', out);
+    if (fg)
+        fprintf(out, "<FONT COLOR=\"%s\">", fg);
+    put_html(out, e->name);
+    if (fg)
+        fputs("</FONT>", out);
+    fputs("<BR ALIGN=\"LEFT\"/><FONT COLOR=\"" C_DIM "\" POINT-SIZE=\"9\">as ", out);
+    for (size_t j = 0; j < e->n_aliases; j++) {
+        fputs(j ? ", &quot;" : "&quot;", out);
+        put_html(out, m->aliases[e->first_alias + j].name);
+        fputs("&quot;", out);
+    }
+    fputs("</FONT></TD>", out);
+}
+
 static void put_note(FILE *out, const ir_machine *m, int32_t k)
 {
     const ir_note *n = &m->notes[k];
@@ -173,7 +201,7 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
         else if (early_risk(e))
             bg = C_EARLY_BG, fg = C_EARLY_FG;
         fputs("      <TR>", out);
-        put_cell(out, bg, fg, "LEFT", e->name);
+        put_event_cell(out, m, e, bg, fg);
         put_cell(out, bg, fg, "LEFT", e->emotion);
         put_cell(out, bg, fg, "LEFT",
                  e->via == M_NONE ? NULL : ast_medium_name((ast_medium)e->via));

@@ -17,7 +17,7 @@
 
 struct interp {
     const ir_machine *m;
-    int32_t *slots;    /* event id + 1, 0 empty */
+    uint32_t *slots;   /* ir_event_table_build's: a name's number + 1, 0 empty */
     size_t mask;
 };
 
@@ -52,19 +52,11 @@ interp *interp_new(const ir_machine *m)
 {
     interp *it = xmalloc(sizeof *it);
     it->m = m;
-    size_t cap = 16;
-    while (cap < 2 * m->n_events + 2)
-        cap *= 2;
-    it->slots = calloc(cap, sizeof *it->slots);
-    if (!it->slots)
-        xoom();
-    it->mask = cap - 1;
-    for (size_t i = 0; i < m->n_events; i++) {
-        size_t h = hash_fnv1a(m->events[i].name, m->events[i].len) & it->mask;
-        while (it->slots[h])
-            h = (h + 1) & it->mask;
-        it->slots[h] = (int32_t)i + 1;
-    }
+    /* The table the backends put in data: declared names and aliases. */
+    ir_event_table t;
+    ir_event_table_build(m, &t);
+    it->slots = t.slots;
+    it->mask = t.cap - 1;
     return it;
 }
 
@@ -80,10 +72,10 @@ static int32_t event_id(void *ctx, const char *name, size_t len)
 {
     interp *it = ctx;
     size_t h = hash_fnv1a(name, len) & it->mask;
-    for (int32_t s; (s = it->slots[h]); h = (h + 1) & it->mask) {
-        const ir_event *e = &it->m->events[s - 1];
-        if (e->len == len && memcmp(e->name, name, len) == 0)
-            return s - 1;
+    for (uint32_t s; (s = it->slots[h]); h = (h + 1) & it->mask) {
+        ir_name e = ir_name_at(it->m, s - 1);
+        if (e.len == len && memcmp(e.name, name, len) == 0)
+            return e.event;
     }
     return -1;
 }

@@ -21,21 +21,34 @@ const char *ir_stage_name(const ir_machine *m, int32_t stage)
     return stage == m->n_notes ? "ENGAGED" : "?";
 }
 
+size_t ir_name_count(const ir_machine *m)
+{
+    return m->n_events + m->n_aliases;
+}
+
+ir_name ir_name_at(const ir_machine *m, size_t i)
+{
+    if (i < m->n_events)
+        return (ir_name){ m->events[i].name, m->events[i].len, (int32_t)i };
+    const ir_alias *al = &m->aliases[i - m->n_events];
+    return (ir_name){ al->name, al->len, al->event };
+}
+
 void ir_event_table_build(const ir_machine *m, ir_event_table *t)
 {
-    size_t n = m->n_events, cap = 16;
+    size_t n = ir_name_count(m), cap = 16;
     while (cap < 2 * n)
         cap *= 2;
     uint32_t *slot = calloc(cap, sizeof *slot);
     if (!slot)
         xoom();
     for (size_t i = 0; i < n; i++) {
-        const ir_event *e = &m->events[i];
-        size_t h = hash_fnv1a(e->name, e->len) & (cap - 1);
+        ir_name e = ir_name_at(m, i);
+        size_t h = hash_fnv1a(e.name, e.len) & (cap - 1);
         bool dup = false;
         while (slot[h]) {
-            const ir_event *o = &m->events[slot[h] - 1];
-            dup |= o->len == e->len && memcmp(o->name, e->name, e->len) == 0;
+            ir_name o = ir_name_at(m, slot[h] - 1);
+            dup |= o.len == e.len && memcmp(o.name, e.name, e.len) == 0;
             h = (h + 1) & (cap - 1);
         }
         if (!dup) /* declaration order: the first of two equal names wins */
@@ -63,6 +76,20 @@ static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
+}
+
+/* The aliases of the event about to be m->events[m->n_events]. */
+static void lower_aliases(ir_machine *m, const ast_member *mem)
+{
+    ir_event *e = &m->events[m->n_events];
+    e->first_alias = m->n_aliases;
+    for (const ast_alias *al = mem->aliases; al; al = al->next) {
+        ir_alias *x = &m->aliases[m->n_aliases++];
+        x->name = al->name.value;
+        x->len = al->name.len;
+        x->event = (int32_t)m->n_events;
+    }
+    e->n_aliases = m->n_aliases - e->first_alias;
 }
 
 ir_machine *ir_lower(arena *a, const ast_item *exp)
@@ -113,9 +140,15 @@ ir_machine *ir_lower(arena *a, const ast_item *exp)
     }
 
     m->events = arena_alloc(a, (n_events ? n_events : 1) * sizeof *m->events);
+    size_t n_aliases = 0;
+    for (const ast_member *mem = exp->members; mem; mem = mem->next)
+        for (const ast_alias *al = mem->kind == MEM_EVENT ? mem->aliases : NULL; al; al = al->next)
+            n_aliases++;
+    m->aliases = arena_alloc(a, (n_aliases ? n_aliases : 1) * sizeof *m->aliases);
     for (const ast_member *mem = exp->members; mem; mem = mem->next) {
         if (mem->kind != MEM_EVENT)
             continue;
+        lower_aliases(m, mem);
         ir_event *e = &m->events[m->n_events++];
         e->name = mem->name.name;
         e->len = strlen(mem->name.name);

@@ -919,6 +919,7 @@ typedef struct exp_check {
     const ast_member *note[B_COUNT]; /* the first note of each behaviour */
     bool positive[B_COUNT];          /* some event with positive points plays it */
     htab events;                     /* event name -> its first member */
+    htab lognames;                   /* name or alias -> the span of its first claim */
     bool uses_at, bad_at, touched[N_TOUCH];
 } exp_check;
 
@@ -1053,9 +1054,69 @@ static void check_event_points(sema *S, exp_check *X, const ast_member *m)
         X->positive[m->event_b.b] = true;
 }
 
+/* E0206: a log name (an event's name or alias) claims a line of the log
+ * for its event, so a second claim of it, in source order, is reported at
+ * the later one (docs/language.md, Events and aliases).  Two event names
+ * are E0201's, reported by declare_event. */
+static void claim_log_name(sema *S, exp_check *X, const char *name, const span *sp,
+                           bool is_event_name)
+{
+    const span *first = ht_get(&X->lognames, name);
+    if (!first) {
+        ht_put(S->a, &X->lognames, name, (void *)sp);
+        return;
+    }
+    if (is_event_name && ht_get(&X->events, name) != NULL)
+        return;
+    diagnostic *dg = diag_report(S->d, "E0206", *sp,
+                                 "log name \"%s\" is claimed twice in experience `%s`", name,
+                                 X->ename);
+    diag_add_note(S->d, dg, *first, "first claimed here");
+}
+
+/* E0207: why an alias cannot be a log name, or NULL when it can. */
+static const char *alias_fault(const ast_alias *al)
+{
+    if (al->name.len == 0)
+        return "is empty";
+    if (al->name.len > 255)
+        return "is longer than 255 bytes";
+    for (size_t i = 0; i < al->name.len; i++) {
+        unsigned char c = (unsigned char)al->name.value[i];
+        if (c < 0x20 || c == 0x7f)
+            return "holds a control character";
+    }
+    return NULL;
+}
+
+/* An event's aliases: each well-formed one is claimed after the event's
+ * own name. */
+static void check_aliases(sema *S, exp_check *X, const ast_member *m)
+{
+    for (const ast_alias *al = m->aliases; al; al = al->next) {
+        const char *why = alias_fault(al);
+        if (why)
+            diag_report(S->d, "E0207", al->name.sp, "an alias of event `%s` %s", m->name.name,
+                        why);
+        else
+            claim_log_name(S, X, al->name.value, &al->name.sp, false);
+    }
+}
+
+/* E0001 at the keyword of a construct this build parses but does not
+ * implement yet, so that no script is silently scored without it. */
+static void refuse_unsupported(sema *S, span kw, const char *word)
+{
+    diag_report(S->d, "E0001", kw, "`%s` is not supported by this version of expc yet", word);
+}
+
 static void check_event(sema *S, exp_check *X, const ast_member *m)
 {
+    claim_log_name(S, X, m->name.name, &m->name.sp, true);
     declare_event(S, X, m);
+    check_aliases(S, X, m);
+    if (m->cap)
+        refuse_unsupported(S, m->cap->kw_sp, "cap");
     check_event_emotion(S, m);
     check_touch_point(S, X, m);
     check_event_points(S, X, m);
@@ -1137,8 +1198,11 @@ static void check_experience(sema *S, const ast_item *e)
     for (const ast_member *m = e->members; m; m = m->next)
         n_events += m->kind == MEM_EVENT;
     ht_init(S->a, &X.events, n_events);
+    ht_init(S->a, &X.lognames, n_events);
 
     resolve_industry(S, &X);
+    for (const ast_time_rule *t = e->time_rules; t; t = t->next)
+        refuse_unsupported(S, t->kw_sp, t->kind == TIME_WITHIN ? "within" : "reset after");
     for (const ast_member *m = e->members; m; m = m->next) {
         switch (m->kind) {
         case MEM_PATH:
@@ -1195,6 +1259,9 @@ int sema_check(arena *a, diag_ctx *d, program *prog)
      * the first ones this pass happened to find. */
     for (size_t i = 0; i < prog->n_experiences; i++)
         check_experience(&S, prog->experiences[i]);
+    for (size_t i = 0; i < prog->n_files; i++)
+        for (const ast_test *t = prog->files[i]->tests; t; t = t->next)
+            refuse_unsupported(&S, t->kw_sp, "test");
     check_unused(&S);
     return d->errors - errors_before;
 }

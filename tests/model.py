@@ -110,8 +110,13 @@ def parse_script(text):
             threshold[b] = int(t.group(1))
     p = re.search(r"\bpenalty\s+early\s+(\d+)\s*;", text)
     events = {}
-    for name, b, rest in re.findall(r"\bevent\s+(\w+)\s*:\s*(\w+)([^;]*);", text):
+    # `event NAME [as "ALIAS", ...] : B ... POINTS;` (aliases without
+    # escapes): an alias scores as its event.
+    for name, al, b, rest in re.findall(
+            r'\bevent\s+(\w+)\s*(?:as\s+((?:"[^"\\]*"\s*,?\s*)+))?:\s*(\w+)([^;]*);', text):
         events[name] = (b, int(rest.split()[-1]))
+        for a in re.findall(r'"([^"]*)"', al):
+            events[a] = events[name]
     return Machine(path, threshold, int(p.group(1)) if p else 0, events)
 
 

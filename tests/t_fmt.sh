@@ -3,8 +3,9 @@
 # idempotent, every comment kept; -w and --check).
 #
 # Golden files: tests/golden/fmt/NAME.expected is `expc fmt` of
-# examples/NAME.exp, and messy.expected that of tests/golden/fmt/messy.exp
-# (a comment-heavy, untidy script).  For each of them, and for every case of
+# examples/NAME.exp, and NAME.expected that of tests/golden/fmt/NAME.exp
+# (messy.exp: a comment-heavy, untidy script; time_and_tests.exp: the 0.2
+# syntax).  For each of them, and for every case of
 # tests/golden/diag that parses, the suite also checks the properties that
 # make the formatter safe to run on anything:
 #   - fmt of the output is the output (a fixed point);
@@ -78,9 +79,9 @@ properties() {
         fail "$name: same codes" "check gives [$got], the original [$want]"; fi
 }
 
-# ---- golden files: every example, and the messy script -----------------
+# ---- golden files: every example, and every script of tests/golden/fmt --
 n_golden=0
-for src in "$ROOT"/examples/*.exp "$G"/messy.exp; do
+for src in "$ROOT"/examples/*.exp "$G"/*.exp; do
     [ -f "$src" ] || continue
     n_golden=$((n_golden + 1))
     name=$(basename "$src" .exp)

@@ -60,6 +60,16 @@ done
 "$EXPC" graph "$G/hotel.exp" >"$TMPDIR_T/hotel.dot" 2>/dev/null
 golden "hotel: golden DOT" "$G/hotel.dot" "$TMPDIR_T/hotel.dot"
 
+# Aliases: under the event's name, escaped; a script without (hotel) is
+# drawn as before.
+"$EXPC" graph "$G/aliases.exp" >"$TMPDIR_T/aliases.dot" 2>/dev/null
+golden "aliases: golden DOT" "$G/aliases.dot" "$TMPDIR_T/aliases.dot"
+if grep -q 'as &quot;review&quot;, &quot;&lt;b&gt;R&amp;D&lt;/b&gt; &quot;5&quot;&quot;</FONT>' \
+    "$TMPDIR_T/aliases.dot"; then pass "aliases: shown, escaped"; else
+    fail "aliases: shown, escaped" "$(grep review "$TMPDIR_T/aliases.dot")"; fi
+grep -q 'as &quot;' "$TMPDIR_T/hotel.dot" && fail "hotel: no aliases" "an alias line" ||
+    pass "hotel: no aliases"
+
 # Negative events and early-penalised events are drawn apart.
 if grep -q 'BGCOLOR="#f8d7da"><FONT COLOR="#9b1c2c">complaint<' "$TMPDIR_T/hotel.dot"; then
     pass "hotel: negative event marked"; else fail "hotel: negative event marked" "complaint"; fi

@@ -283,8 +283,8 @@ run 5 "$EXPC" check "$T/list.exp"
 expect_code list-100k 0 $RC
 in_time list-100k-time
 
-# 100,000 lexical errors: stop at --max-errors, at once.
-awk 'BEGIN { for (i = 0; i < 100000; i++) print "@" }' >"$T/errs.exp"
+# 100,000 lexical errors (`$`, which starts no token): stop at --max-errors, at once.
+awk 'BEGIN { for (i = 0; i < 100000; i++) print "$" }' >"$T/errs.exp"
 run 5 "$EXPC" check "$T/errs.exp"
 expect_code errors-100k 1 $RC
 count errors-100k-20 "$T/err" 'error\[E0101\]' 20

@@ -193,7 +193,8 @@ for f in examples/*.exp; do
     [ -f "examples/$n.csv" ] && NAMES="$NAMES $n"
 done
 # big: grand_hotel's machine over a generated log; caps: clinic's under a
-# prefix with capitals, whose SQL names are quoted; odd: awkward text.
+# prefix with capitals, whose SQL names are quoted; odd: awkward text;
+# aliases: a log naming events by their aliases (P_event_id, shared with C).
 prefix() {
     case $1 in
     caps) echo "ExpTest${TAG}_Caps" ;;
@@ -205,12 +206,13 @@ script() {
     big) echo "$GH" ;;
     caps) echo examples/clinic.exp ;;
     odd) echo tests/pg/odd.exp ;;
+    aliases) echo tests/golden/run/aliases.exp ;;
     *) echo "examples/$1.exp" ;;
     esac
 }
 mkdir "$T/ext"
 BUILT=
-for n in $NAMES big caps odd; do
+for n in $NAMES big caps odd aliases; do
     p=$(prefix "$n")
     d=$T/ext/$n
     if ! "$EXPC" build "$(script "$n")" --emit=pg --prefix "$p" -o "$d" 2>"$T/err"; then
@@ -254,6 +256,7 @@ log_of() {
     case $1 in
     big) echo "$T/big.csv" ;;
     caps) echo examples/clinic.csv ;;
+    aliases) echo tests/golden/run/aliases.csv ;;
     *) echo "examples/$1.csv" ;;
     esac
 }

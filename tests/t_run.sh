@@ -57,6 +57,13 @@ for e in $engines; do
     expect_same "$e-strict-err" mixed.strict.expected.err "$T/err"
     [ -s "$T/out" ] && fail "$e-strict-no-output" "$(cat "$T/out")" || pass "$e-strict-no-output"
 
+    # Aliases: a log line names an event by its name or any alias; a
+    # near miss ("spa.book.", "Review": case counts) stays undeclared.
+    "$EXPC" run aliases.exp aliases.csv --engine=$e >"$T/out" 2>"$T/err"
+    expect_code "$e-aliases" 0 $?
+    expect_same "$e-aliases-csv" aliases.expected.csv "$T/out"
+    expect_same "$e-aliases-err" aliases.expected.err "$T/err"
+
     # NDJSON, by extension and by --input.
     "$EXPC" run hotel.exp events.ndjson --engine=$e --format=json >"$T/out" 2>"$T/err"
     expect_code "$e-ndjson" 0 $?

@@ -44,7 +44,25 @@ typedef struct ir_event {
      * for negative points, the note's index otherwise.  An engine's test
      * is `counts_from <= stage`, a compare against a per-event constant. */
     int32_t counts_from;
+    /* Its aliases (docs/language.md, Events and aliases): the log names
+     * m->aliases[first_alias .. first_alias + n_aliases), in source order. */
+    size_t first_alias, n_aliases;
 } ir_event;
+
+/* A log name that is not an event's declared name: it finds `event`.  The
+ * trace, the tables and the output always say the declared name. */
+typedef struct ir_alias {
+    const char *name;
+    size_t len;
+    int32_t event;
+} ir_alias;
+
+/* A name the log may use: a declared name or an alias, and its event. */
+typedef struct ir_name {
+    const char *name;
+    size_t len;
+    int32_t event;
+} ir_name;
 
 typedef struct ir_machine {
     const char *name;         /* experience name */
@@ -55,7 +73,14 @@ typedef struct ir_machine {
     int64_t penalty_early;
     size_t n_events;
     ir_event *events;
+    size_t n_aliases;         /* every event's aliases, event by event */
+    ir_alias *aliases;
 } ir_machine;
+
+/* The names P_event_id matches, numbered: 0 .. n_events-1 are the events'
+ * declared names (name i is event i), then the aliases in order. */
+size_t ir_name_count(const ir_machine *m);
+ir_name ir_name_at(const ir_machine *m, size_t i);
 
 /* Sets the fields of the scoring rule (ir_event.counts_from) from the
  * script's facts (note, points).  ir_lower calls it; so must code that
@@ -72,10 +97,11 @@ static inline bool ir_counts_at(const ir_event *e, int32_t stage)
 const char *ir_stage_name(const ir_machine *m, int32_t stage);
 
 /* The event lookup table the C and LLVM backends put in data when a script
- * has too many events for a dispatch tree: open addressing on hash_fnv1a of
- * the name with linear probing; slots[h] is an event id + 1, 0 when empty;
- * cap is a power of two >= 2 * n_events (at least 16), so a probe ends at
- * an empty slot.  A name declared twice keeps its first id.  The generated
+ * has too many names for a dispatch tree: open addressing on hash_fnv1a of
+ * the name with linear probing; slots[h] is a name's number (ir_name_at) +
+ * 1, 0 when empty, so without aliases it is the event id + 1; cap is a
+ * power of two >= 2 * ir_name_count (at least 16), so a probe ends at an
+ * empty slot.  A name given twice keeps its first number.  The generated
  * P_event_id hashes with the same function and probes the same way. */
 typedef struct ir_event_table {
     uint32_t *slots;          /* cap entries, malloc'd: free(slots) */

@@ -2,6 +2,8 @@
  * share: the per-file scanner state kept in flex's `extra` slot. */
 #ifndef EXPC_LEX_H
 #define EXPC_LEX_H
+#include <stdbool.h>
+
 #include "expc/arena.h"
 #include "expc/ast.h"
 #include "expc/diag.h"
@@ -16,6 +18,10 @@ typedef struct lex_extra {
     int tok_line, tok_col; /* just past the last token */
     int errors;           /* lexical + syntax errors in this file */
     int err_line, err_col; /* the token a syntax error was reported at */
+    bool uses_02;         /* a 0.2 token (keyword, duration, `@`) was read */
+    bool last_expect;     /* the last token read was `expect` */
+    bool after_expect;    /* the token being read follows `expect`: there
+                           * `score` and `points` are field names */
 } lex_extra;
 
 /* Keep scanning after an error, or stop (over --max-errors). */

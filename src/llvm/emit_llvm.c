@@ -502,29 +502,46 @@ static int cmp_by_len(const void *x, const void *y)
  * code is the same size for any script, the names living in data:
  *   P_names   every name, concatenated
  *   P_noff    [n x i32] where name i starts;  P_nlen  [n x i32] its length
- *   P_slots   [cap x i32] id + 1, 0 when empty (cap a power of two >= 2n) */
+ *   P_slots   [cap x i32] name number + 1, 0 when empty (cap a power of
+ *             two >= 2n; n counts the aliases, ir_event_table_build) */
+/* P_nid [n x i32]: the event of each name (the declared names by id, then
+ * the aliases), for a machine with aliases; without, a name's number is
+ * its event id and the table is left out. */
+static LLVMValueRef build_name_ids(gen *g)
+{
+    const ir_machine *m = g->m;
+    size_t n = ir_name_count(m);
+    LLVMValueRef *ids = xmalloc(n * sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = LLVMConstInt(g->i32, (uint64_t)ir_name_at(m, i).event, 0);
+    LLVMValueRef gv = add_private(g, "_nid", LLVMConstArray(g->i32, ids, (unsigned)n));
+    free(ids);
+    return gv;
+}
+
 static void build_event_id_table(gen *g, LLVMValueRef fn, LLVMValueRef name, LLVMValueRef len,
                                  LLVMBasicBlockRef entry, LLVMBasicBlockRef none)
 {
     const ir_machine *m = g->m;
     LLVMBuilderRef b = g->b;
-    size_t n = m->n_events, total = 0;
+    size_t n = ir_name_count(m), total = 0;
     ir_event_table t;
     ir_event_table_build(m, &t);
     size_t cap = t.cap;
     const uint32_t *slot = t.slots;
     for (size_t i = 0; i < n; i++)
-        total += m->events[i].len;
+        total += ir_name_at(m, i).len;
     char *blob = xmalloc(total ? total : 1);
     LLVMValueRef *off = xmalloc(n * sizeof *off), *lens = xmalloc(n * sizeof *lens);
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-        const ir_event *e = &m->events[i];
-        memcpy(blob + at, e->name, e->len);
+        ir_name e = ir_name_at(m, i);
+        memcpy(blob + at, e.name, e.len);
         off[i] = LLVMConstInt(g->i32, at, 0);
-        lens[i] = LLVMConstInt(g->i32, e->len, 0);
-        at += e->len;
+        lens[i] = LLVMConstInt(g->i32, e.len, 0);
+        at += e.len;
     }
+    LLVMValueRef nid = m->n_aliases ? build_name_ids(g) : NULL;
     LLVMValueRef *slots = xmalloc(cap * sizeof *slots);
     for (size_t i = 0; i < cap; i++)
         slots[i] = LLVMConstInt(g->i32, slot[i], 0);
@@ -602,7 +619,7 @@ static void build_event_id_table(gen *g, LLVMValueRef fn, LLVMValueRef name, LLV
     LLVMBasicBlockRef jb[2] = {cmp, cbody};
     LLVMAddIncoming(j, jv, jb, 2);
     LLVMPositionBuilderAtEnd(b, found);
-    LLVMBuildRet(b, id);
+    LLVMBuildRet(b, nid ? table_load(g, off_ty, g->i32, nid, id64, "event") : id);
     LLVMPositionBuilderAtEnd(b, next);
     LLVMValueRef idx2 = LLVMBuildAnd(b, LLVMBuildAdd(b, idx, ci64(g, 1), ""), mask, "");
     LLVMBuildBr(b, probe);
@@ -628,16 +645,17 @@ static void build_event_id(gen *g)
     LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(g->ctx, fn, "unknown");
     LLVMPositionBuilderAtEnd(b, none);
     LLVMBuildRet(b, ci32(g, -1));
-    if (m->n_events > EVENT_ID_SWITCH_MAX) {
+    if (ir_name_count(m) > EVENT_ID_SWITCH_MAX) { /* names, aliases included */
         build_event_id_table(g, fn, name, len, entry, none);
         return;
     }
 
-    /* Events grouped by length, each group in declaration order. */
-    size_t n = m->n_events, n_lens = 0;
+    /* Names (declared, then aliases) grouped by length, each group in
+     * their order. */
+    size_t n = ir_name_count(m), n_lens = 0;
     by_len *order = xmalloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++)
-        order[i] = (by_len){m->events[i].len, i};
+        order[i] = (by_len){ir_name_at(m, i).len, i};
     qsort(order, n, sizeof *order, cmp_by_len);
     for (size_t i = 0; i < n; i++)
         if (i == 0 || order[i].len != order[i - 1].len)
@@ -651,14 +669,15 @@ static void build_event_id(gen *g)
         LLVMAddCase(sw, LLVMConstInt(g->size, L, 0), test);
         for (; i < n && order[i].len == L; i++) {
             LLVMPositionBuilderAtEnd(b, test);
-            LLVMValueRef eq = build_bytes_eq(g, name, m->events[order[i].id].name, L);
+            ir_name e = ir_name_at(m, order[i].id);
+            LLVMValueRef eq = build_bytes_eq(g, name, e.name, L);
             LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(g->ctx, fn, "found");
             bool last = i + 1 == n || order[i + 1].len != L;
             LLVMBasicBlockRef miss =
                 last ? none : LLVMAppendBasicBlockInContext(g->ctx, fn, "len");
             LLVMBuildCondBr(b, eq, found, miss);
             LLVMPositionBuilderAtEnd(b, found);
-            LLVMBuildRet(b, ci32(g, (int64_t)order[i].id));
+            LLVMBuildRet(b, ci32(g, (int64_t)e.event));
             test = miss;
         }
     }

@@ -79,6 +79,12 @@ static void machines_equal(const ir_machine *a, const ir_machine *b)
         FZ_CHECK(x->len == y->len && str_eq(x->name, y->name));
         FZ_CHECK(x->note == y->note && x->points == y->points);
         FZ_CHECK(str_eq(x->emotion, y->emotion) && x->via == y->via && str_eq(x->at, y->at));
+        FZ_CHECK(x->first_alias == y->first_alias && x->n_aliases == y->n_aliases);
+    }
+    FZ_CHECK(a->n_aliases == b->n_aliases);
+    for (size_t i = 0; i < a->n_aliases; i++) {
+        const ir_alias *x = &a->aliases[i], *y = &b->aliases[i];
+        FZ_CHECK(x->len == y->len && str_eq(x->name, y->name) && x->event == y->event);
     }
 }
 
@@ -138,6 +144,11 @@ static void machine_key(const ir_machine *m, int opt, fz_mem *k)
     for (size_t i = 0; i < m->n_events; i++)
         fprintf(k->f, "%s:%d:%" PRId64 "|", m->events[i].name, m->events[i].note,
                 m->events[i].points);
+    /* Aliases are any text: each with its length, so no two lists collide. */
+    for (size_t i = 0; i < m->n_aliases; i++) {
+        fprintf(k->f, "a%zu:%" PRId32 ":", m->aliases[i].len, m->aliases[i].event);
+        fwrite(m->aliases[i].name, 1, m->aliases[i].len, k->f);
+    }
     fz_mem_close(k);
 }
 
@@ -194,6 +205,11 @@ static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_en
     for (size_t i = 0; i < m->n_events; i++) {
         FZ_CHECK(x->event_id(x->ctx, m->events[i].name, m->events[i].len) == (int32_t)i);
         FZ_CHECK(y->event_id(y->ctx, m->events[i].name, m->events[i].len) == (int32_t)i);
+    }
+    for (size_t i = 0; i < m->n_aliases; i++) {
+        const ir_alias *al = &m->aliases[i];
+        FZ_CHECK(x->event_id(x->ctx, al->name, al->len) == al->event);
+        FZ_CHECK(y->event_id(y->ctx, al->name, al->len) == al->event);
     }
     /* Every run of identifier bytes in the events, and every line: unknown
      * names, prefixes of names, names with a suffix. */
@@ -277,6 +293,10 @@ static int32_t me_event_id(void *ctx, const char *name, size_t len)
     for (size_t i = 0; i < mc->m->n_events; i++)
         if (mc->m->events[i].len == len && memcmp(mc->m->events[i].name, name, len) == 0)
             return (int32_t)i;
+    /* docs/language.md, Events and aliases: an alias is its event. */
+    for (size_t i = 0; i < mc->m->n_aliases; i++)
+        if (mc->m->aliases[i].len == len && memcmp(mc->m->aliases[i].name, name, len) == 0)
+            return mc->m->aliases[i].event;
     return -1;
 }
 

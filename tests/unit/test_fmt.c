@@ -100,6 +100,12 @@ static void put_str(dump *d, const ast_string *s)
     put(d, "\"");
 }
 
+static void put_dur(dump *d, const char *what, long long n, const ast_duration *dur)
+{
+    put(d, "%s %lld %lld%s=%lld\n", what, n, (long long)dur->count, ast_unit_name(dur->unit),
+        (long long)dur->ms);
+}
+
 static char *tree(const ast_file *f)
 {
     dump d = { 0 };
@@ -129,6 +135,13 @@ static char *tree(const ast_file *f)
                     m->at ? m->at->name : "-");
             if (m->kind == MEM_EVENT || m->kind == MEM_PENALTY)
                 put(&d, " %lld", (long long)m->points.value);
+            for (const ast_alias *al = m->kind == MEM_EVENT ? m->aliases : NULL; al;
+                 al = al->next) {
+                put(&d, " as");
+                put_str(&d, &al->name);
+            }
+            if (m->kind == MEM_EVENT && m->cap)
+                put_dur(&d, " cap", m->cap->count.value, &m->cap->per);
             if (m->kind == MEM_NOTE) {
                 put(&d, " %d\n", (int)m->note_b.b);
                 for (const ast_note_item *n = m->items; n; n = n->next) {
@@ -143,6 +156,26 @@ static char *tree(const ast_file *f)
                         put(&d, " %lld", (long long)n->threshold.value);
                     put(&d, "\n");
                 }
+            }
+            put(&d, "\n");
+        }
+        for (const ast_time_rule *t = it->kind == ITEM_EXPERIENCE ? it->time_rules : NULL; t;
+             t = t->next)
+            put_dur(&d, "  time", t->kind, &t->d);
+    }
+    for (const ast_test *t = f->tests; t; t = t->next) {
+        put(&d, "test");
+        put_str(&d, &t->name);
+        put(&d, " for %s\n", t->experience ? t->experience->name : "-");
+        for (const ast_test_item *ti = t->items; ti; ti = ti->next) {
+            put(&d, "  ti %d %d %s %d %d %lld", (int)ti->kind, (int)ti->field,
+                ti->stage.name ? ti->stage.name : "-", (int)ti->stage_is_b, (int)ti->b.b,
+                (long long)ti->value.value);
+            for (const ast_test_event *e = ti->events; e; e = e->next) {
+                put(&d, " %d", (int)e->quoted);
+                put_str(&d, &e->name);
+                if (e->has_at)
+                    put_dur(&d, " @", 0, &e->at);
             }
             put(&d, "\n");
         }
@@ -405,10 +438,84 @@ static void test_strings(void **state)
     free(out);
 }
 
+static const char v02_example[] =
+    "emotion calm evokes STAY;\n"
+    "experience e {\n"
+    "    path STAY -> SAY -> SPEND;\n"
+    "    within 30d;\n"
+    "    reset after 12h;\n"
+    "    event a as \"web.a\", \"app.a\" : STAY calm via system at sales +8 cap 3 per 1d;\n"
+    "    event b : SAY -2 cap 1 per 500ms;\n"
+    "}\n"
+    "test \"t\" for e {\n"
+    "    events a, \"web.a\" @ 2h, b @0s;\n"
+    "    events;\n"
+    "    expect score 14;\n"
+    "    expect stage ENGAGED;\n"
+    "    expect points STAY 8;\n"
+    "}\n"
+    "test \"u\" { expect stage SAY; expect events 1; expect early 0; }\n";
+
+/* The 0.2 constructs: log names join the name column, a cap follows the
+ * points, the time rules stay in the experience's header, a test is a
+ * block of one-line items, and durations print as written. */
+static void test_v02_layout(void **state)
+{
+    (void)state;
+    char *out = format(v02_example);
+    assert_string_equal(out,
+        "emotion calm evokes STAY;\n"
+        "\n"
+        "experience e {\n"
+        "    path STAY -> SAY -> SPEND;\n"
+        "    within 30d;\n"
+        "    reset after 12h;\n"
+        "\n"
+        "    event a as \"web.a\", \"app.a\" : STAY calm via system at sales +8 cap 3 per 1d;\n"
+        "    event b                     : SAY                           -2 cap 1 per 500ms;\n"
+        "}\n"
+        "\n"
+        "test \"t\" for e {\n"
+        "    events a, \"web.a\" @2h, b @0s;\n"
+        "    events;\n"
+        "    expect score 14;\n"
+        "    expect stage ENGAGED;\n"
+        "    expect points STAY 8;\n"
+        "}\n"
+        "\n"
+        "test \"u\" {\n"
+        "    expect stage SAY;\n"
+        "    expect events 1;\n"
+        "    expect early 0;\n"
+        "}\n");
+    free(out);
+}
+
+/* Every unit, as written; a test with nothing in it; an experience with
+ * only a time rule. */
+static void test_v02_durations(void **state)
+{
+    (void)state;
+    char *out = format("experience e{within 1000000w;}\n"
+                       "test \"x\"{}test \"y\"{events a@1ms,a@2s,a@3m,a@4h,a@5d,a@6w,a@007s;}");
+    assert_string_equal(out,
+        "experience e {\n"
+        "    within 1000000w;\n"
+        "}\n"
+        "\n"
+        "test \"x\" {}\n"
+        "\n"
+        "test \"y\" {\n"
+        "    events a @1ms, a @2s, a @3m, a @4h, a @5d, a @6w, a @7s;\n"
+        "}\n");
+    free(out);
+}
+
 /* ---- properties over injected comments ---------------------------------- */
 
 static const char *const bases[] = {
     spec_example,
+    v02_example,
     "import \"emotions\";\n"
     "emotion calm, cosy evokes STAY;\n"
     "industry spa { first STAY; key SPEND; SAY before SPEND; }\n"
@@ -505,6 +612,8 @@ int main(void)
         cmocka_unit_test(test_comment_placement),
         cmocka_unit_test(test_empty_and_comment_only),
         cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_v02_layout),
+        cmocka_unit_test(test_v02_durations),
         cmocka_unit_test(test_injected_comments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@
 
 /* ---- machines -------------------------------------------------------- */
 
-#define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL, 0} /* ir_decide_rules sets the 0 */
+#define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL, 0, 0, 0} /* ir_decide_rules sets the 0 */
 
 /* The grand hotel of docs/language.md plus events chosen to be awkward for
  * P_event_id (prefixes, equal lengths, 1, 8, 16 and 26 bytes) and for the

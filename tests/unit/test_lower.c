@@ -182,10 +182,10 @@ static void test_decide_rules_by_hand(void **state)
 {
     (void)state;
     ir_event ev[] = {
-        { "a", 1, 2, 1, NULL, -1, NULL, 99 },
-        { "b", 1, 2, -1, NULL, -1, NULL, 99 },
-        { "c", 1, 1, 0, NULL, -1, NULL, 99 },
-        { "d", 1, 0, INT64_MIN, NULL, -1, NULL, 99 },
+        { "a", 1, 2, 1, NULL, -1, NULL, 99, 0, 0 },
+        { "b", 1, 2, -1, NULL, -1, NULL, 99, 0, 0 },
+        { "c", 1, 1, 0, NULL, -1, NULL, 99, 0, 0 },
+        { "d", 1, 0, INT64_MIN, NULL, -1, NULL, 99, 0, 0 },
     };
     ir_machine m;
     memset(&m, 0, sizeof m);
@@ -226,6 +226,61 @@ static void test_event_table(void **state)
     free(t.slots);
 }
 
+/* Aliases: each event keeps its own, in source order, after the declared
+ * names in the numbering; the table holds every name, and each alias found
+ * by probing names its event. */
+static const char aliased[] =
+    "experience c {\n"
+    "    path SAY -> STAY -> SPEND;\n"
+    "    note SAY { stage \"a\"; system \"b\"; service \"c\"; }\n"
+    "    note STAY { stage \"a\"; system \"b\"; service \"c\"; }\n"
+    "    note SPEND { stage \"a\"; system \"b\"; service \"c\"; }\n"
+    "    event asked as \"web.ask\", \"app ask\" : SAY +10;\n"
+    "    event stayed : STAY +10;\n"
+    "    event bought as \"pos.sale\" : SPEND +10;\n"
+    "}\n";
+
+/* The name number a probe for `name` ends at, or -1. */
+static int32_t probe(const ir_machine *m, const ir_event_table *t, const char *name)
+{
+    size_t len = strlen(name), h = hash_fnv1a(name, len) & (t->cap - 1);
+    for (; t->slots[h]; h = (h + 1) & (t->cap - 1)) {
+        ir_name e = ir_name_at(m, t->slots[h] - 1);
+        if (e.len == len && memcmp(e.name, name, len) == 0)
+            return (int32_t)t->slots[h] - 1;
+    }
+    return -1;
+}
+
+static void test_event_table_aliases(void **state)
+{
+    (void)state;
+    ir_machine *m = lower(aliased);
+    assert_int_equal(m->n_events, 3);
+    assert_int_equal(m->n_aliases, 3);
+    assert_int_equal(ir_name_count(m), 6);
+    assert_int_equal(m->events[0].first_alias, 0);
+    assert_int_equal(m->events[0].n_aliases, 2);
+    assert_int_equal(m->events[1].n_aliases, 0);
+    assert_int_equal(m->events[2].first_alias, 2);
+    assert_int_equal(m->events[2].n_aliases, 1);
+    assert_string_equal(m->aliases[1].name, "app ask");
+    assert_string_equal(ir_name_at(m, 1).name, "stayed"); /* name i is event i */
+    ir_event_table t;
+    ir_event_table_build(m, &t);
+    assert_int_equal(t.cap, 16);
+    const char *names[] = {"asked", "stayed", "bought", "web.ask", "app ask", "pos.sale"};
+    const int32_t want[] = {0, 1, 2, 0, 0, 2};
+    for (int i = 0; i < 6; i++) {
+        int32_t k = probe(m, &t, names[i]);
+        assert_int_equal(k, i);
+        assert_int_equal(ir_name_at(m, (size_t)k).event, want[i]);
+    }
+    assert_int_equal(probe(m, &t, "web.ask."), -1);
+    assert_int_equal(probe(m, &t, "Asked"), -1);
+    free(t.slots);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +291,7 @@ int main(void)
         cmocka_unit_test_teardown(test_counts_from_on_each_note, teardown),
         cmocka_unit_test(test_decide_rules_by_hand),
         cmocka_unit_test_teardown(test_event_table, teardown),
+        cmocka_unit_test_teardown(test_event_table_aliases, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,9 +111,9 @@ static rt_engine fk_engine(void)
 /* ---- the interpreter over the same hotel, lowered by hand ------------------ */
 
 static ir_event hotel_events[] = {
-    {"fast_checkin", 12, 0, 8, NULL, 1, NULL, 0}, {"greeted", 7, 0, 6, NULL, 2, NULL, 0},
-    {"review_left", 11, 1, 8, NULL, 1, NULL, 0},  {"spa_booked", 10, 2, 5, NULL, 1, NULL, 0},
-    {"complaint", 9, 0, -10, NULL, -1, NULL, 0},
+    {"fast_checkin", 12, 0, 8, NULL, 1, NULL, 0, 0, 0}, {"greeted", 7, 0, 6, NULL, 2, NULL, 0, 0, 0},
+    {"review_left", 11, 1, 8, NULL, 1, NULL, 0, 0, 0},  {"spa_booked", 10, 2, 5, NULL, 1, NULL, 0, 0, 0},
+    {"complaint", 9, 0, -10, NULL, -1, NULL, 0, 0, 0},
 };
 static ir_machine hotel_machine;
 static interp *hotel_interp;
