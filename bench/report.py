@@ -164,6 +164,19 @@ ratio_row("JIT time / compiled C time", tj, tc, "<= 1.15", lambda r: r <= 1.15,
 ratio_row("interp time / compiled C time", ti, tc, "<= 2.5", lambda r: r <= 2.5,
           cnum=ci, cden=cc)
 
+# ---- --time (section 5b of run.sh) --------------------------------------------
+TIME = bench("time")
+if TIME:
+    tt = TIME.get("jit_time", {}).get("median")
+    tn = TIME.get("jit", {}).get("median")
+    ratio_row("JIT --time on a log in time order / without --time", tt, tn, "<= 1.3",
+              lambda r: r <= 1.3, cnum=cpu(TIME.get("jit_time")), cden=cpu(TIME.get("jit")))
+for n, label in (("jit_time_shuf", "JIT --time, shuffled log (default --memory)"),
+                 ("jit_time_spill_shuf", "JIT --time, shuffled log, --memory=64M (spills)")):
+    r = bench("time_shuf").get(n)
+    if r:
+        row(label, fmt_s(r["median"]))
+
 # ---- step_batch ------------------------------------------------------------
 SB = {}
 for v, label in (("c", "generated C, cc -O2"), ("llvm", "LLVM --emit=obj")):
