@@ -31,21 +31,25 @@ static int64_t wsub(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a - (uint64_t)b);
 }
 
-void interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
+int interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
 {
     if (event_id < 0 || (size_t)event_id >= m->n_events)
-        return;
+        return IR_NONE;
     const ir_event *e = &m->events[event_id];
+    int effect;
     s->events += 1;
     if (ir_counts_at(e, s->stage)) {
         s->score = wadd(s->score, e->points);
         s->points[e->note] = wadd(s->points[e->note], e->points);
+        effect = IR_COUNTED;
     } else {
         s->score = wsub(s->score, m->penalty_early); /* no -INT64_MIN */
         s->early += 1;
+        effect = IR_EARLY;
     }
     while (s->stage < m->n_notes && s->points[s->stage] >= m->notes[s->stage].threshold)
         s->stage += 1;
+    return effect;
 }
 
 interp *interp_new(const ir_machine *m)

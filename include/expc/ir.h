@@ -93,6 +93,20 @@ static inline bool ir_counts_at(const ir_event *e, int32_t stage)
     return e->counts_from <= stage;
 }
 
+/* What one event did to a customer (docs/language.md, Scoring): the trace
+ * lines, the report's event table and test coverage all read this, so it is
+ * decided in one place, the reference interpreter (interp_step returns it).
+ * IR_RESTART is a flag or'ed onto the effect: the journey restarted before
+ * the event (time rules). */
+typedef enum ir_effect {
+    IR_NONE = 0,      /* not a declared event: nothing happened */
+    IR_COUNTED = 1,   /* its points counted (negative points included) */
+    IR_EARLY = 2,     /* played too early: the penalty instead */
+    IR_CAPPED = 3,    /* over its cap: counted as an event, nothing else */
+    IR_EFFECT_MASK = 3,
+    IR_RESTART = 4
+} ir_effect;
+
 /* The stage names: notes[k].name for k < n_notes, "ENGAGED" for n_notes. */
 const char *ir_stage_name(const ir_machine *m, int32_t stage);
 

@@ -65,7 +65,7 @@ static void test_counted(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    interp_step(&m, &s, HELLO);
+    assert_int_equal(interp_step(&m, &s, HELLO), IR_COUNTED);
     assert_int_equal(s.score, 6);
     assert_int_equal(s.points[0], 6);
     assert_int_equal(s.stage, 0);
@@ -85,7 +85,7 @@ static void test_negative_on_future_note(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    interp_step(&m, &s, REFUND);
+    assert_int_equal(interp_step(&m, &s, REFUND), IR_COUNTED);
     assert_int_equal(s.score, -9);
     assert_int_equal(s.points[2], -9);
     assert_int_equal(s.early, 0);
@@ -100,7 +100,7 @@ static void test_early_penalty(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    interp_step(&m, &s, BUY);
+    assert_int_equal(interp_step(&m, &s, BUY), IR_EARLY);
     assert_int_equal(s.score, -2);
     assert_int_equal(s.points[2], 0);
     assert_int_equal(s.early, 1);
@@ -169,9 +169,9 @@ static void test_ids_out_of_range(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    interp_step(&m, &s, -1);
-    interp_step(&m, &s, N_EVENTS);
-    interp_step(&m, &s, INT32_MAX);
+    assert_int_equal(interp_step(&m, &s, -1), IR_NONE);
+    assert_int_equal(interp_step(&m, &s, N_EVENTS), IR_NONE);
+    assert_int_equal(interp_step(&m, &s, INT32_MAX), IR_NONE);
     rt_state zero = fresh();
     assert_memory_equal(&s, &zero, sizeof s);
 }
