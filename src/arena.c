@@ -95,6 +95,11 @@ void *arena_alloc(arena *a, size_t size)
     return p;
 }
 
+void *arena_copy(arena *a, const void *p, size_t size)
+{
+    return memcpy(arena_alloc(a, size), p, size);
+}
+
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
     char *p = arena_alloc(a, n + 1);

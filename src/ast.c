@@ -49,29 +49,17 @@ ast_list ast_list_append(ast_list l, void *node)
 
 ast_ident *ast_ident_new(arena *a, const char *name, span sp)
 {
-    ast_ident *i = arena_alloc(a, sizeof *i);
-    i->name = name;
-    i->sp = sp;
-    return i;
+    return ARENA_NEW(a, ast_ident, .name = name, .sp = sp);
 }
 
 ast_rule *ast_rule_new(arena *a, ast_rule_kind k, ast_bref x, ast_bref y, span sp)
 {
-    ast_rule *r = arena_alloc(a, sizeof *r);
-    r->kind = k;
-    r->a = x;
-    r->b = y;
-    r->sp = sp;
-    return r;
+    return ARENA_NEW(a, ast_rule, .kind = k, .a = x, .b = y, .sp = sp);
 }
 
 static ast_note_item *note_item_new(arena *a, ast_note_item_kind k, span sp)
 {
-    ast_note_item *n = arena_alloc(a, sizeof *n);
-    n->kind = k;
-    n->medium = M_NONE;
-    n->sp = sp;
-    return n;
+    return ARENA_NEW(a, ast_note_item, .kind = k, .medium = M_NONE, .sp = sp);
 }
 
 ast_note_item *ast_evoke_new(arena *a, ast_ident *emotions, span sp)
@@ -99,19 +87,12 @@ ast_note_item *ast_threshold_new(arena *a, ast_int v, span sp)
 
 ast_bseq *ast_bseq_new(arena *a, ast_bref b)
 {
-    ast_bseq *s = arena_alloc(a, sizeof *s);
-    s->b = b;
-    return s;
+    return ARENA_NEW(a, ast_bseq, .b = b);
 }
 
 static ast_member *member_new(arena *a, ast_member_kind k, span kw, span sp)
 {
-    ast_member *m = arena_alloc(a, sizeof *m);
-    m->kind = k;
-    m->kw_sp = kw;
-    m->sp = sp;
-    m->via = M_NONE;
-    return m;
+    return ARENA_NEW(a, ast_member, .kind = k, .kw_sp = kw, .sp = sp, .via = M_NONE);
 }
 
 ast_member *ast_path_new(arena *a, ast_bseq *path, span kw, span sp)
@@ -133,15 +114,9 @@ ast_member *ast_event_new(arena *a, ast_ident name, ast_bref b, ast_ident *emoti
                           ast_medium via, span via_sp, ast_ident *at, ast_int points,
                           span kw, span sp)
 {
-    ast_member *m = member_new(a, MEM_EVENT, kw, sp);
-    m->name = name;
-    m->event_b = b;
-    m->emotion = emotion;
-    m->via = via;
-    m->via_sp = via_sp;
-    m->at = at;
-    m->points = points;
-    return m;
+    return ARENA_NEW(a, ast_member, .kind = MEM_EVENT, .kw_sp = kw, .sp = sp, .name = name,
+                     .event_b = b, .emotion = emotion, .via = via, .via_sp = via_sp, .at = at,
+                     .points = points);
 }
 
 ast_member *ast_event_more(ast_member *m, ast_alias *aliases, span as_sp, ast_cap *cap)
@@ -154,29 +129,17 @@ ast_member *ast_event_more(ast_member *m, ast_alias *aliases, span as_sp, ast_ca
 
 ast_alias *ast_alias_new(arena *a, ast_string name)
 {
-    ast_alias *al = arena_alloc(a, sizeof *al);
-    al->name = name;
-    return al;
+    return ARENA_NEW(a, ast_alias, .name = name);
 }
 
 ast_cap *ast_cap_new(arena *a, ast_int count, ast_duration per, span kw, span sp)
 {
-    ast_cap *c = arena_alloc(a, sizeof *c);
-    c->count = count;
-    c->per = per;
-    c->kw_sp = kw;
-    c->sp = sp;
-    return c;
+    return ARENA_NEW(a, ast_cap, .count = count, .per = per, .kw_sp = kw, .sp = sp);
 }
 
 ast_time_rule *ast_time_rule_new(arena *a, ast_time_kind k, ast_duration d, span kw, span sp)
 {
-    ast_time_rule *t = arena_alloc(a, sizeof *t);
-    t->kind = k;
-    t->d = d;
-    t->kw_sp = kw;
-    t->sp = sp;
-    return t;
+    return ARENA_NEW(a, ast_time_rule, .kind = k, .d = d, .kw_sp = kw, .sp = sp);
 }
 
 ast_member *ast_penalty_new(arena *a, ast_int v, span kw, span sp)
@@ -188,10 +151,7 @@ ast_member *ast_penalty_new(arena *a, ast_int v, span kw, span sp)
 
 static ast_item *item_new(arena *a, ast_item_kind k, span sp)
 {
-    ast_item *i = arena_alloc(a, sizeof *i);
-    i->kind = k;
-    i->sp = sp;
-    return i;
+    return ARENA_NEW(a, ast_item, .kind = k, .sp = sp);
 }
 
 ast_item *ast_import_new(arena *a, ast_string path, span sp)
@@ -212,24 +172,15 @@ ast_item *ast_emotion_new(arena *a, ast_ident *names, ast_bref b, span sp)
 
 ast_item *ast_industry_new(arena *a, ast_ident name, ast_rule *rules, span lb, span rb, span sp)
 {
-    ast_item *i = item_new(a, ITEM_INDUSTRY, sp);
-    i->name = name;
-    i->rules = rules;
-    i->lbrace = lb;
-    i->rbrace = rb;
-    return i;
+    return ARENA_NEW(a, ast_item, .kind = ITEM_INDUSTRY, .sp = sp, .name = name, .rules = rules,
+                     .lbrace = lb, .rbrace = rb);
 }
 
 ast_item *ast_experience_new(arena *a, ast_ident name, ast_ident *industry,
                              ast_member *members, span lb, span rb, span sp)
 {
-    ast_item *i = item_new(a, ITEM_EXPERIENCE, sp);
-    i->name = name;
-    i->industry = industry;
-    i->members = members;
-    i->lbrace = lb;
-    i->rbrace = rb;
-    return i;
+    return ARENA_NEW(a, ast_item, .kind = ITEM_EXPERIENCE, .sp = sp, .name = name,
+                     .industry = industry, .members = members, .lbrace = lb, .rbrace = rb);
 }
 
 ast_body ast_body_new(void)
@@ -260,36 +211,19 @@ ast_item *ast_experience_body(ast_item *it, ast_body b)
 ast_test_event *ast_test_event_new(arena *a, ast_string name, bool quoted,
                                    const ast_duration *at, span sp)
 {
-    ast_test_event *e = arena_alloc(a, sizeof *e);
-    e->name = name;
-    e->quoted = quoted;
-    if (at) {
-        e->has_at = true;
-        e->at = *at;
-    }
-    e->sp = sp;
-    return e;
+    return ARENA_NEW(a, ast_test_event, .name = name, .quoted = quoted, .has_at = at != NULL,
+                     .at = at ? *at : (ast_duration){ 0 }, .sp = sp);
 }
 
 ast_test_item *ast_test_events_new(arena *a, ast_test_event *events, span kw, span sp)
 {
-    ast_test_item *t = arena_alloc(a, sizeof *t);
-    t->kind = TI_EVENTS;
-    t->events = events;
-    t->kw_sp = kw;
-    t->sp = sp;
-    return t;
+    return ARENA_NEW(a, ast_test_item, .kind = TI_EVENTS, .events = events, .kw_sp = kw, .sp = sp);
 }
 
 ast_test_item *ast_expect_new(arena *a, ast_expect_field f, span fsp, span kw, span sp)
 {
-    ast_test_item *t = arena_alloc(a, sizeof *t);
-    t->kind = TI_EXPECT;
-    t->field = f;
-    t->field_sp = fsp;
-    t->kw_sp = kw;
-    t->sp = sp;
-    return t;
+    return ARENA_NEW(a, ast_test_item, .kind = TI_EXPECT, .field = f, .field_sp = fsp,
+                     .kw_sp = kw, .sp = sp);
 }
 
 ast_test_item *ast_expect_int(ast_test_item *t, ast_int v)
@@ -321,15 +255,8 @@ ast_test_item *ast_expect_stage(ast_test_item *t, const char *name, span sp)
 ast_test *ast_test_new(arena *a, ast_string name, ast_ident *experience,
                        ast_test_item *items, span kw, span lb, span rb, span sp)
 {
-    ast_test *t = arena_alloc(a, sizeof *t);
-    t->name = name;
-    t->experience = experience;
-    t->items = items;
-    t->kw_sp = kw;
-    t->lbrace = lb;
-    t->rbrace = rb;
-    t->sp = sp;
-    return t;
+    return ARENA_NEW(a, ast_test, .name = name, .experience = experience, .items = items,
+                     .kw_sp = kw, .lbrace = lb, .rbrace = rb, .sp = sp);
 }
 
 void ast_test_add(ast_file *f, ast_test *t)
@@ -345,11 +272,7 @@ void ast_test_add(ast_file *f, ast_test *t)
 
 void ast_comment_add(arena *a, ast_file *f, const char *text, size_t len, bool block, span sp)
 {
-    ast_comment *c = arena_alloc(a, sizeof *c);
-    c->text = text;
-    c->len = len;
-    c->block = block;
-    c->sp = sp;
+    ast_comment *c = ARENA_NEW(a, ast_comment, .text = text, .len = len, .block = block, .sp = sp);
     /* Comments arrive in source order; keep a tail pointer in the file. */
     if (!f->comments)
         f->comments = c;

@@ -13,6 +13,7 @@ extern const emit_backend pg_backend;
 
 #if EXPC_LLVM
 #include "expc/llvm_plugin.h"
+#include "expc/rt.h" /* rt_basename: also the runtime's */
 #else
 static const emit_backend llvm_ir_lazy = { "llvm-ir", ".ll", true, NULL, NULL };
 static const emit_backend llvm_bc_lazy = { "llvm-bc", ".bc", true, NULL, NULL };
@@ -80,15 +81,9 @@ char *emit_upper(const char *p)
     return up;
 }
 
-const char *emit_base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 const char *emit_default_out(arena *a, const char *script, const char *ext)
 {
-    const char *base = emit_base_name(script);
+    const char *base = rt_basename(script);
     size_t n = strlen(base);
     if (n > 4 && strcmp(base + n - 4, ".exp") == 0)
         n -= 4;

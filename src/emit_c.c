@@ -150,7 +150,7 @@ static bool include_name_ok(const char *s)
 char *cgen_header_path(arena *a, const char *out)
 {
     size_t n = strlen(out);
-    const char *base = emit_base_name(out);
+    const char *base = rt_basename(out);
     /* Replace a final ".c" only when something precedes it in the base
      * name: "dir/.c" is a hidden file called ".c", not an extension. */
     if (strlen(base) > 2 && strcmp(out + n - 2, ".c") == 0)
@@ -176,7 +176,7 @@ enum {
     T_SOURCE_INTRO, T_EXTERNAL_OPEN, T_EXTERNAL_CLOSE,
     T_NOTE_OF, T_POINTS, T_REACH, T_THRESHOLD, T_STAGE_NAMES, T_EARLY_DELTA,
     T_INCLUDES, T_INIT, T_INIT_END, T_EVENT_ID_SWITCH, T_EVENT_ID_NONE, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
-    T_EVENT_NAME_ID, T_EVENT_ID_PROBE, T_EVENT_ID_PROBE_ALIAS, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
+    T_EVENT_NAME_ID, T_EVENT_ID_PROBE, T_HIT_ID, T_HIT_ALIAS, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
     T_STEP, T_STEP_BATCH, T_STAGE_NAME, T_EVENT_COUNT, T_PROGRAM, T_ENGINE,
     T_ENGINE_ID, T_ENGINE_STEP, T_ENGINE_REST, T_COPY_STATE,
     T_COUNT
@@ -291,7 +291,8 @@ static const char *const cgen_text[T_COUNT] = {
         "\n};\n\n"
         "/* Open addressing on FNV-1a of the name: id + 1, 0 when empty. */\n"
         "static const uint32_t @P@_slots[@CAP@] = {",
-    /* hash_fnv1a and the probing of ir_event_table_build, in C. */
+    /* hash_fnv1a and the probing of ir_event_table_build, in C; @HIT@ is
+     * the id of name s - 1 (T_HIT_ID or T_HIT_ALIAS). */
     [T_EVENT_ID_PROBE] =
         "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
         "int32_t @P@_event_id(const char *name, size_t len)\n{\n"
@@ -303,7 +304,7 @@ static const char *const cgen_text[T_COUNT] = {
         "        if (s == 0)\n"
         "            return -1;\n"
         "        if (@P@_name_len[s - 1] == len && memcmp(@P@_name[s - 1], name, len) == 0)\n"
-        "            return (int32_t)(s - 1);\n"
+        "            return @HIT@;\n"
         "    }\n"
         "}\n",
     /* With aliases the names outnumber the events: past the declared
@@ -311,20 +312,8 @@ static const char *const cgen_text[T_COUNT] = {
     [T_EVENT_NAME_ID] =
         "/* The event of each name: the declared names by id, then the aliases. */\n"
         "static const int32_t @P@_name_id[@NN@] = {",
-    [T_EVENT_ID_PROBE_ALIAS] =
-        "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
-        "int32_t @P@_event_id(const char *name, size_t len)\n{\n"
-        "    uint32_t h = 2166136261u;\n"
-        "    for (size_t i = 0; i < len; i++)\n"
-        "        h = (h ^ (unsigned char)name[i]) * 16777619u;\n"
-        "    for (size_t i = h & @CAP1@u;; i = (i + 1) & @CAP1@u) {\n"
-        "        uint32_t s = @P@_slots[i];\n"
-        "        if (s == 0)\n"
-        "            return -1;\n"
-        "        if (@P@_name_len[s - 1] == len && memcmp(@P@_name[s - 1], name, len) == 0)\n"
-        "            return @P@_name_id[s - 1];\n"
-        "    }\n"
-        "}\n",
+    [T_HIT_ID] = "(int32_t)(s - 1)",
+    [T_HIT_ALIAS] = "@P@_name_id[s - 1]",
     [T_ADVANCE] =
         "/* One event (docs/language.md, Scoring).  Steps 2-4 are one compare against\n"
         " * @P@_reach and two adds, without branches; sums are done in uint64_t\n"
@@ -472,6 +461,7 @@ typedef struct cgen {
     char *pad;                /* malloc'd */
     char n[24], nn[24], dim[24], cap[24], cap1[24];
     const char *dst, *src, *in; /* @D@ @S@ @IN@ of T_COPY_STATE */
+    int hit;                  /* @HIT@ of T_EVENT_ID_PROBE: T_HIT_ID or T_HIT_ALIAS */
     uint64_t used;            /* bit t: template t was written */
 } cgen;
 
@@ -490,6 +480,7 @@ static void cgen_init(cgen *g, FILE *f, const ir_machine *m, const char *P)
     snprintf(g->dim, sizeof g->dim, "%zu", m->n_events ? m->n_events : 1);
     g->cap[0] = g->cap1[0] = 0;
     g->dst = g->src = g->in = "";
+    g->hit = T_HIT_ID;
     g->used = 0;
 }
 
@@ -497,6 +488,19 @@ static void cgen_fini(cgen *g)
 {
     free(g->UP);
     free(g->pad);
+}
+
+static void put(cgen *g, int t);
+
+/* @HIT@: a template (it names @P@_name_id), so written through put. */
+static bool put_named(FILE *f, const char *name, size_t n, const void *ctx)
+{
+    (void)f;
+    if (n != 3 || memcmp(name, "HIT", 3) != 0)
+        return false;
+    cgen *g = (cgen *)ctx;
+    put(g, g->hit);
+    return true;
 }
 
 /* Writes template t of cgen_text. */
@@ -508,7 +512,7 @@ static void put(cgen *g, int t)
         { "D", g->dst }, { "S", g->src }, { "IN", g->in },
         { "X", g->m->name }, /* an identifier: safe between C quotes */
     };
-    const tmpl_env env = { vars, sizeof vars / sizeof *vars, NULL, NULL };
+    const tmpl_env env = { vars, sizeof vars / sizeof *vars, put_named, g };
     tmpl_put(g->f, cgen_text[t], &env);
     g->used |= (uint64_t)1 << t;
 }
@@ -520,7 +524,7 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
 {
     fputs("/* ", f);
     if (o->file_name) {
-        put_comment_str(f, emit_base_name(o->file_name));
+        put_comment_str(f, rt_basename(o->file_name));
         fputs(" - ", f);
     }
     fprintf(f, "%s for experience ", what);
@@ -533,7 +537,7 @@ static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const 
     fputs(".\n *\n * Generated by expc " EXPC_VERSION, f);
     if (m->script) {
         fputs(" from ", f);
-        put_comment_str(f, emit_base_name(m->script));
+        put_comment_str(f, rt_basename(m->script));
     }
     fputs("; do not edit: change the script\n"
           " * and build again.\n", f);
@@ -800,15 +804,16 @@ static void put_event_id_table(cgen *g)
         fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", t.slots[i]);
     fputs("\n};\n\n", f);
     free(t.slots);
-    if (m->n_aliases == 0) {
-        put(g, T_EVENT_ID_PROBE);
-        return;
+    g->hit = T_HIT_ID;
+    if (m->n_aliases > 0) {
+        put(g, T_EVENT_NAME_ID);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ",
+                    ir_name_at(m, i).event);
+        fputs("\n};\n\n", f);
+        g->hit = T_HIT_ALIAS;
     }
-    put(g, T_EVENT_NAME_ID);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ", ir_name_at(m, i).event);
-    fputs("\n};\n\n", f);
-    put(g, T_EVENT_ID_PROBE_ALIAS);
+    put(g, T_EVENT_ID_PROBE);
 }
 
 /* The distinct log names (declared names and aliases), sorted by length
@@ -1174,13 +1179,13 @@ int cgen_emit(arena *a, const ir_machine *m, const emit_opts *o)
     }
 
     const char *out = o->out ? o->out : emit_default_out(a, emit_script_name(m), ".c");
-    const char *ob = emit_base_name(out);
+    const char *ob = rt_basename(out);
     if (!*ob || strcmp(ob, ".") == 0 || strcmp(ob, "..") == 0) {
         fprintf(stderr, "expc: -o '%s': not a file name\n", out);
         return RT_EXIT_USAGE;
     }
     const char *hpath = cgen_header_path(a, out);
-    const char *hbase = emit_base_name(hpath);
+    const char *hbase = rt_basename(hpath);
     if (!include_name_ok(hbase)) {
         fprintf(stderr, "expc: -o '%s': the header's name cannot be written in "
                         "#include \"...\"\n", out);

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@
 #include "expc/emit_c.h"
 #include "expc/exitcode.h"
 #include "expc/ir.h"
+#include "expc/rt.h" /* rt_basename: also the runtime's */
 #include "expc/tmpl.h"
 
 #ifndef EXPC_VERSION
@@ -137,6 +139,17 @@ static void put_tmpl(FILE *f, const char *t, const char *P, const char *UP)
     const tmpl_var vars[] = { { "P", P }, { "UP", UP }, { "SIZE", size } };
     const tmpl_env env = { vars, sizeof vars / sizeof *vars, put_sql_name, P };
     tmpl_put(f, t, &env);
+}
+
+/* put_tmpl for each template given, up to a NULL: a file is mostly a run
+ * of fixed parts. */
+static void put_tmpls(FILE *f, const char *P, const char *UP, ...)
+{
+    va_list ap;
+    va_start(ap, UP);
+    for (const char *t; (t = va_arg(ap, const char *)) != NULL;)
+        put_tmpl(f, t, P, UP);
+    va_end(ap);
 }
 
 /* ---- P.c: the fmgr glue ------------------------------------------------ */
@@ -549,18 +562,24 @@ static const char glue_result[] =
     "/* The final functions only read the state (FINALFUNC_MODIFY = READ_ONLY),\n"
     " * so the aggregate also works as a running window aggregate.  No rows (or\n"
     " * only NULLs) give the fresh state, as count() gives 0. */\n"
+    "static const @P@_state *\n"
+    "@P@_final_state(FunctionCallInfo fcinfo, @P@_state *fresh)\n"
+    "{\n"
+    "\tif (PG_ARGISNULL(0))\n"
+    "\t{\n"
+    "\t\t@P@_init(fresh);\n"
+    "\t\treturn fresh;\n"
+    "\t}\n"
+    "\treturn (const @P@_state *) PG_GETARG_POINTER(0);\n"
+    "}\n"
+    "\n"
     "PG_FUNCTION_INFO_V1(@P@_pg_score_final);\n"
     "Datum\n"
     "@P@_pg_score_final(PG_FUNCTION_ARGS)\n"
     "{\n"
     "\t@P@_state\tfresh;\n"
     "\n"
-    "\tif (PG_ARGISNULL(0))\n"
-    "\t{\n"
-    "\t\t@P@_init(&fresh);\n"
-    "\t\tPG_RETURN_DATUM(@P@_result_datum(fcinfo, &fresh));\n"
-    "\t}\n"
-    "\tPG_RETURN_DATUM(@P@_result_datum(fcinfo, (const @P@_state *) PG_GETARG_POINTER(0)));\n"
+    "\tPG_RETURN_DATUM(@P@_result_datum(fcinfo, @P@_final_state(fcinfo, &fresh)));\n"
     "}\n"
     "\n"
     "PG_FUNCTION_INFO_V1(@P@_pg_fold_final);\n"
@@ -569,12 +588,7 @@ static const char glue_result[] =
     "{\n"
     "\t@P@_state\tfresh;\n"
     "\n"
-    "\tif (PG_ARGISNULL(0))\n"
-    "\t{\n"
-    "\t\t@P@_init(&fresh);\n"
-    "\t\tPG_RETURN_DATUM(@P@_store(&fresh));\n"
-    "\t}\n"
-    "\tPG_RETURN_DATUM(@P@_store((const @P@_state *) PG_GETARG_POINTER(0)));\n"
+    "\tPG_RETURN_DATUM(@P@_store(@P@_final_state(fcinfo, &fresh)));\n"
     "}\n"
     "\n";
 
@@ -838,26 +852,25 @@ static void put_head(FILE *f, const ir_machine *m, const comment_style *cs, cons
     put_generated(f, m, cs->cont);
 }
 
+/* What the glue file does, after its head. */
+static const char glue_intro[] =
+    " *\n"
+    " * The scoring is the machine's (@P@_machine.c, the C backend's code\n"
+    " * unchanged); this file only moves values between PostgreSQL and it:\n"
+    " *   @P@_score(event ORDER BY ts)   aggregate -> @P@_result\n"
+    " *   @P@_fold(event ORDER BY ts)    aggregate -> @P@_state\n"
+    " *   @P@_init() @P@_step(state, event) @P@_result(state) @P@_stage(state)\n"
+    " *                                  incremental scoring on a stored state\n"
+    " *   @P@_event_id(event)            the event's id, NULL when undeclared\n"
+    " *   @P@_events() @P@_stages() @P@_about()   reporting\n"
+    " * (the SQL is in @P@--1.0.sql; docs/scale.md of expc explains it). */\n";
+
 static void write_glue(FILE *f, const ir_machine *m, const char *P, const char *UP)
 {
     put_head(f, m, &C_COMMENT, P, ".c", "PostgreSQL functions");
-    put_tmpl(f,
-             " *\n"
-             " * The scoring is the machine's (@P@_machine.c, the C backend's code\n"
-             " * unchanged); this file only moves values between PostgreSQL and it:\n"
-             " *   @P@_score(event ORDER BY ts)   aggregate -> @P@_result\n"
-             " *   @P@_fold(event ORDER BY ts)    aggregate -> @P@_state\n"
-             " *   @P@_init() @P@_step(state, event) @P@_result(state) @P@_stage(state)\n"
-             " *                                  incremental scoring on a stored state\n"
-             " *   @P@_event_id(event)            the event's id, NULL when undeclared\n"
-             " *   @P@_events() @P@_stages() @P@_about()   reporting\n"
-             " * (the SQL is in @P@--1.0.sql; docs/scale.md of expc explains it). */\n",
-             P, UP);
-    put_tmpl(f, glue_includes, P, UP);
+    put_tmpls(f, P, UP, glue_intro, glue_includes, (char *)NULL);
     put_glue_tables(f, m, P, UP);
-    put_tmpl(f, glue_state, P, UP);
-    put_tmpl(f, glue_result, P, UP);
-    put_tmpl(f, glue_reports, P, UP);
+    put_tmpls(f, P, UP, glue_state, glue_result, glue_reports, (char *)NULL);
 }
 
 /* ---- P--1.0.sql -------------------------------------------------------- */
@@ -1001,31 +1014,32 @@ static const char sql_reports[] =
     "    LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"
     "COMMENT ON FUNCTION @P_about@() IS 'The experience this extension scores, and the expc that built it';\n";
 
+/* What the SQL file holds, after its head. */
+static const char sql_intro[] =
+    "--\n"
+    "-- Every function is C over the scoring machine built into @P@.so (the\n"
+    "-- C backend's code, so the numbers are those of `expc run`).  Nothing\n"
+    "-- here but the names and ROWS hints depends on the script: the events,\n"
+    "-- the notes and the step are all in the library.\n"
+    "\n";
+
+static const char sql_events[] =
+    "CREATE FUNCTION @P_events@()\n"
+    "    RETURNS TABLE (id integer, name text, note text, points bigint,\n"
+    "                   emotion text, medium text, touch_point text)\n"
+    "    AS 'MODULE_PATHNAME', '@P@_pg_events'\n";
+
+static const char sql_events_comment[] =
+    "COMMENT ON FUNCTION @P_events@() IS\n"
+    "    'The declared events: id (declaration order), name, the note it plays, points, emotion, medium, touch point';\n"
+    "\n";
+
 static void write_sql(FILE *f, const ir_machine *m, const char *P, const char *UP)
 {
     put_head(f, m, &SQL_COMMENT, P, "--1.0.sql", "the SQL objects of the PostgreSQL extension");
-    put_tmpl(f,
-             "--\n"
-             "-- Every function is C over the scoring machine built into @P@.so (the\n"
-             "-- C backend's code, so the numbers are those of `expc run`).  Nothing\n"
-             "-- here but the names and ROWS hints depends on the script: the events,\n"
-             "-- the notes and the step are all in the library.\n"
-             "\n",
-             P, UP);
-    put_tmpl(f, sql_body, P, UP);
-    put_tmpl(f,
-             "CREATE FUNCTION @P_events@()\n"
-             "    RETURNS TABLE (id integer, name text, note text, points bigint,\n"
-             "                   emotion text, medium text, touch_point text)\n"
-             "    AS 'MODULE_PATHNAME', '@P@_pg_events'\n",
-             P, UP);
+    put_tmpls(f, P, UP, sql_intro, sql_body, sql_events, (char *)NULL);
     fprintf(f, "    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS %zu;\n", m->n_events ? m->n_events : 1);
-    put_tmpl(f,
-             "COMMENT ON FUNCTION @P_events@() IS\n"
-             "    'The declared events: id (declaration order), name, the note it plays, points, emotion, medium, touch point';\n"
-             "\n",
-             P, UP);
-    put_tmpl(f, sql_reports, P, UP);
+    put_tmpls(f, P, UP, sql_events_comment, sql_reports, (char *)NULL);
 }
 
 /* ---- P.control and Makefile ---------------------------------------------- */
@@ -1285,7 +1299,7 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
     while (n > 1 && out[n - 1] == '/')
         n--;
     out = arena_strndup(a, out, n);
-    const char *base = emit_base_name(out);
+    const char *base = rt_basename(out);
     if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
         fprintf(stderr, "expc: -o '%s': not a folder name expc can create\n", out);
         return RT_EXIT_USAGE;

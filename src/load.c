@@ -162,12 +162,8 @@ static int seen_add(arena *a, seen *s, const char *key, int index)
 static src_file *new_src(arena *a, const char *path, const char *real, char *text, size_t len,
                          int id)
 {
-    src_file *f = arena_alloc(a, sizeof *f);
-    f->path = path;
-    f->real = real;
-    f->text = text;
-    f->len = len;
-    f->id = id;
+    src_file *f = ARENA_NEW(a, src_file, .path = path, .real = real, .text = text, .len = len,
+                            .id = id);
     src_index(a, f);
     return f;
 }

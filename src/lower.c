@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "expc/hash.h"
+#include "expc/rt.h" /* rt_basename: also the runtime's */
 
 const char *ir_stage_name(const ir_machine *m, int32_t stage)
 {
@@ -72,12 +73,6 @@ void ir_decide_rules(ir_machine *m)
         m->events[i].counts_from = counts_from(&m->events[i]);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 /* The aliases of the event about to be m->events[m->n_events]. */
 static void lower_aliases(ir_machine *m, const ast_member *mem)
 {
@@ -97,7 +92,7 @@ ir_machine *ir_lower(arena *a, const ast_item *exp)
     ir_machine *m = arena_alloc(a, sizeof *m);
     m->name = exp->name.name;
     m->industry = exp->industry ? exp->industry->name : NULL;
-    m->script = base_name(exp->name.sp.file ? exp->name.sp.file->path : "");
+    m->script = rt_basename(exp->name.sp.file ? exp->name.sp.file->path : "");
 
     int index_of[B_COUNT] = { -1, -1, -1 };
     size_t n_events = 0;

@@ -13,6 +13,12 @@ arena *arena_new(void);
 void   arena_free(arena *a);
 /* Zeroed, aligned for any type.  Aborts on out-of-memory (exit 70). */
 void  *arena_alloc(arena *a, size_t size);
+/* A copy of `size` bytes at p, in the arena. */
+void  *arena_copy(arena *a, const void *p, size_t size);
+/* A node of type T from a compound literal: ARENA_NEW(a, ast_cap, .count = c,
+ * .sp = sp) allocates it and sets the fields named (the rest zero), so a
+ * constructor says only which fields it sets. */
+#define ARENA_NEW(a, T, ...) ((T *)arena_copy((a), &(T){ __VA_ARGS__ }, sizeof(T)))
 char  *arena_strndup(arena *a, const char *s, size_t n);
 char  *arena_strdup(arena *a, const char *s);
 char  *arena_printf(arena *a, const char *fmt, ...)

@@ -55,9 +55,6 @@ bool emit_prefix_ok(const char *prefix);
  * generated macros.  malloc'd; the caller frees it. */
 char *emit_upper(const char *prefix);
 
-/* The part of `path` after its last '/'. */
-const char *emit_base_name(const char *path);
-
 /* The output when -o is not given: the base name of `script` without a
  * final ".exp", then `ext` (hotel/grand.exp -> grand.c for ".c"). */
 const char *emit_default_out(arena *a, const char *script, const char *ext);

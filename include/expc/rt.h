@@ -145,8 +145,9 @@ void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width);
  * but its value is missing. */
 int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
                  const char **v);
-/* What follows the last `/` of path (all of it when none): the standalone
- * program's messages start with this name of argv[0]. */
+/* What follows the last `/` of path (all of it when none; "" when path ends
+ * in `/`): the standalone program's messages start with this name of
+ * argv[0], and the compiler names files by it. */
 const char *rt_basename(const char *path);
 /* `BASE: ` fmt (with %s arg), then `Try `PROG --help`.`; returns 2.  BASE
  * is rt_basename(PROG): `expc` for expc, the program's own name else. */

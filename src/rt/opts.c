@@ -165,7 +165,7 @@ static int opt_word(const char *v, const char *words)
 const char *rt_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    return slash && slash[1] ? slash + 1 : path;
+    return slash ? slash + 1 : path;
 }
 
 int rt_usage_error(const char *prog, const char *fmt, const char *arg)
