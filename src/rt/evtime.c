@@ -153,15 +153,38 @@ static int evt_clock(const char *s, size_t n, int64_t *ms)
     return 1;
 }
 
+/* The last date read and its day in ms: a log's events come a day at a
+ * time, so most dates are the one before (per thread: the runtime may
+ * parse in several). */
+static _Thread_local struct {
+    char date[10];
+    int64_t day_ms;
+} evt_last = { "", 0 };
+
+/* `YYYY-MM-DD` as ms at its midnight UTC in *day_ms; 0 when bad. */
+static int evt_date(const char *s, int64_t *day_ms)
+{
+    unsigned yh, yl, m, d;
+    if (memcmp(s, evt_last.date, 10) == 0) {
+        *day_ms = evt_last.day_ms;
+        return 1;
+    }
+    if (!evt_2(s, &yh) || !evt_2(s + 2, &yl) || !evt_2(s + 5, &m) || s[7] != '-' ||
+        !evt_2(s + 8, &d))
+        return 0;
+    if (m < 1 || m > 12 || d < 1 || d > evt_month_days(yh * 100 + yl, m))
+        return 0;
+    *day_ms = evt_days(yh * 100 + yl, m, d) * EVT_MS_PER_DAY;
+    memcpy(evt_last.date, s, 10);
+    evt_last.day_ms = *day_ms;
+    return 1;
+}
+
 /* `YYYY-MM-DD` and what may follow it (len >= 10, s[4] == '-'). */
 static int evt_iso(const char *s, size_t len, int64_t *ms)
 {
-    unsigned yh, yl, m, d;
-    int64_t clock = 0;
-    if (!evt_2(s, &yh) || !evt_2(s + 2, &yl) || !evt_2(s + 5, &m) || s[7] != '-' ||
-        !evt_2(s + 8, &d))
-        return -1;
-    if (m < 1 || m > 12 || d < 1 || d > evt_month_days(yh * 100 + yl, m))
+    int64_t day_ms, clock = 0;
+    if (!evt_date(s, &day_ms))
         return -1;
     if (len > 10) {
         if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
@@ -169,7 +192,7 @@ static int evt_iso(const char *s, size_t len, int64_t *ms)
         if (!evt_clock(s + 11, len - 11, &clock))
             return -1;
     }
-    *ms = evt_days(yh * 100 + yl, m, d) * EVT_MS_PER_DAY + clock;
+    *ms = day_ms + clock;
     return 0;
 }
 
