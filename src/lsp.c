@@ -487,12 +487,26 @@ static bool document_request(lsp_server *s, const char *method, json_t *id, json
     json_t *pos = json_object_get(params, "position"), *result = NULL;
     const lsp_analysis *an = d->an;
     switch (requests[k].r) {
-    case R_HOVER: result = lsp_hover(an, pos); break;
-    case R_DEFINITION: result = lsp_definition(an, pos); break;
-    case R_SYMBOLS: result = lsp_symbols(an); break;
-    case R_FORMATTING: result = formatting(d); if (!result) result = json_null(); break;
-    case R_COMPLETION: result = lsp_completion(an, pos); break;
-    case R_ACTIONS: result = code_actions(d, json_object_get(params, "range")); break;
+    case R_HOVER:
+        result = lsp_hover(an, pos);
+        break;
+    case R_DEFINITION:
+        result = lsp_definition(an, pos);
+        break;
+    case R_SYMBOLS:
+        result = lsp_symbols(an);
+        break;
+    case R_FORMATTING:
+        result = formatting(d);
+        if (!result)
+            result = json_null(); /* a syntax error: no edits */
+        break;
+    case R_COMPLETION:
+        result = lsp_completion(an, pos);
+        break;
+    case R_ACTIONS:
+        result = code_actions(d, json_object_get(params, "range"));
+        break;
     }
     if (!result)
         reply_error(s, id, RPC_INVALID_PARAMS, "params: a position or range is needed");

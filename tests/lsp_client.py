@@ -221,8 +221,17 @@ def t_diagnostics(s, work):
     d = s.diagnostics(uri(path))
     check("didChange (full): W0504 warning", codes(d) == ["W0504"] and
           d[0]["severity"] == 2, d)
+    # A note of the diagnostic (the industry's rule) as relatedInformation.
     s.notify("textDocument/didChange", {
         "textDocument": {"uri": uri(path), "version": 4},
+        "contentChanges": [{"text": HOTEL.replace("path STAY -> SAY", "path SAY -> STAY")}]})
+    d = s.diagnostics(uri(path))
+    rel = (d or [{}])[0].get("relatedInformation") or [{}]
+    check("E0303 with its note as relatedInformation",
+          codes(d) == ["E0303"] and rel[0].get("location", {}).get("uri", "")
+          .endswith("/industries.exp") and "first STAY" in rel[0].get("message", ""), d)
+    s.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri(path), "version": 5},
         "contentChanges": [{"text": HOTEL_TESTED}]})
     d = s.diagnostics(uri(path))
     # (E0001: `test` before `expc test` lands, issue 18: nothing else.)

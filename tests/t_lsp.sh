@@ -18,7 +18,7 @@ if command -v python3 >/dev/null 2>&1; then
     mkdir -p "$T/client"
     timeout -k 5 120 python3 tests/lsp_client.py "$EXPC" "$T/client" >"$T/client.log" 2>&1
     count_diff lsp_client "$T/client.log" $?
-    at_least "lsp_client cases" 59 "$DIFF_CASES"
+    at_least "lsp_client cases" 60 "$DIFF_CASES"
 else
     skip lsp_client "python3 not found: the framed JSON-RPC client cannot run"
 fi
