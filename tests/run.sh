@@ -34,7 +34,7 @@ min_cases() {
     t_cli) echo 75 ;;
     t_depfile) echo 20 ;;
     t_diag) echo 150 ;;
-    t_editors) echo 14 ;;
+    t_editors) echo 15 ;;
     t_emit_c) echo 800 ;;
     t_engines) echo 8 ;;
     t_fmt) echo 150 ;;

@@ -11,7 +11,9 @@
 #    once per build folder.  Skipped, with a line, without node and npm.
 # 2. Vim/Neovim: editors/vim's ftdetect and syntax as headless Neovim applies
 #    them (tests/vim_tokens.lua) -> tests/golden/grammar/NAME.vim.tokens.
-# 3. The VS Code extension's manifests parse and point at files that exist.
+# 3. The VS Code extension's manifests parse and point at files that exist;
+#    its client parses as JavaScript (node --check: the vscode modules it
+#    needs exist only inside VS Code).
 # UPDATE=1 (make bless) rewrites the goldens.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -92,6 +94,12 @@ PY
     then pass manifests; else fail manifests "$(tail -3 "$T/manifest.log")"; fi
 else
     skip manifests "python3 not found"
+fi
+if command -v node >/dev/null 2>&1; then
+    if node --check editors/vscode/extension.js >"$T/node.log" 2>&1; then pass extension.js; else
+        fail extension.js "$(head -5 "$T/node.log")"; fi
+else
+    skip extension.js "node not found: the VS Code client is not parsed"
 fi
 
 finish
