@@ -42,7 +42,7 @@ min_cases() {
     t_graph) echo 40 ;;
     t_hostile) echo 150 ;;
     t_install) echo 28 ;;
-    t_lsp) echo 71 ;;
+    t_lsp) echo 72 ;;
     t_logs) case " ${EXPC_OFF:-} " in *" llvm "*) echo 400 ;; *) echo 600 ;; esac ;;
     t_ndjson) echo 146 ;;
     t_pg) echo 30 ;;

@@ -19,6 +19,12 @@ if command -v python3 >/dev/null 2>&1; then
     timeout -k 5 120 python3 tests/lsp_client.py "$EXPC" "$T/client" >"$T/client.log" 2>&1
     count_diff lsp_client "$T/client.log" $?
     at_least "lsp_client cases" 60 "$DIFF_CASES"
+    # What the servers wrote on stderr: nothing from a sanitizer (SAN=1).
+    if grep -E 'Sanitizer|runtime error:' "$T/client/server.log" >/dev/null 2>&1; then
+        fail "server stderr" "$(grep -E -m3 'Sanitizer|runtime error:' "$T/client/server.log")"
+    else
+        pass "server stderr"
+    fi
 else
     skip lsp_client "python3 not found: the framed JSON-RPC client cannot run"
 fi
