@@ -318,46 +318,36 @@ def t_features(s, hotel):
     def line_of(needle):
         return next(i for i, x in enumerate(lines) if needle in x)
 
-    ln = line_of("event fast_checkin")
-    r = s.request("textDocument/hover", at(hotel, ln, find_col(HOTEL_TESTED, ln, "fast") + 2))
-    v = ((r or {}).get("result") or {}).get("contents", {}).get("value", "")
+    def ask(method, needle, word=None, plus=0):
+        """`method` at `word` (or `needle`) on the first line holding `needle`."""
+        ln = line_of(needle)
+        r = s.request(method, at(hotel, ln, find_col(HOTEL_TESTED, ln, word or needle) + plus))
+        res = (r or {}).get("result") or {}
+        return res.get("contents", {}).get("value", "") if method.endswith("hover") else res
+
+    v = ask("textDocument/hover", "event fast_checkin", "fast", 2)
     check("hover: event", all(k in v for k in ("note: STAY", "points: +8", "emotion: comfort",
                                                "medium: system", "touch point: service")), v)
-    ln = line_of("evoke comfort")
-    r = s.request("textDocument/hover", at(hotel, ln, find_col(HOTEL_TESTED, ln, "comfort")))
-    v = ((r or {}).get("result") or {}).get("contents", {}).get("value", "")
+    v = ask("textDocument/hover", "evoke comfort", "comfort")
     check("hover: emotion", "evokes STAY" in v and "emotions.exp" in v, v)
-    ln = line_of("note SAY {")
-    r = s.request("textDocument/hover", at(hotel, ln, find_col(HOTEL_TESTED, ln, "SAY")))
-    v = ((r or {}).get("result") or {}).get("contents", {}).get("value", "")
+    v = ask("textDocument/hover", "note SAY {", "SAY")
     check("hover: note", "threshold: 8" in v and "Concierge desk" in v, v)
     r = s.request("textDocument/hover", at(hotel, 0, 0))
     check("hover: nothing in a comment", r and r.get("result") is None, r)
 
     # Definition: an emotion into the stdlib, an event named in a test, an
     # industry, an imported file.
-    ln = line_of("evoke comfort")
-    r = s.request("textDocument/definition",
-                  at(hotel, ln, find_col(HOTEL_TESTED, ln, "comfort")))
-    loc = (r or {}).get("result") or {}
-    check("definition: emotion in the stdlib", loc.get("uri", "").endswith("/emotions.exp"), r)
-    ln = line_of("events fast_checkin")
-    r = s.request("textDocument/definition",
-                  at(hotel, ln, find_col(HOTEL_TESTED, ln, "greeted")))
-    loc = (r or {}).get("result") or {}
-    want = line_of("event greeted")
-    check("definition: event named in a test",
-          loc.get("uri") == uri(hotel) and loc["range"]["start"]["line"] == want, r)
-    ln = line_of("for hospitality")
-    r = s.request("textDocument/definition",
-                  at(hotel, ln, find_col(HOTEL_TESTED, ln, "hospitality")))
-    loc = (r or {}).get("result") or {}
-    check("definition: industry", loc.get("uri", "").endswith("/industries.exp"), r)
-    ln = line_of('import "emotions"')
-    r = s.request("textDocument/definition", at(hotel, ln, 10))
-    loc = (r or {}).get("result") or {}
+    loc = ask("textDocument/definition", "evoke comfort", "comfort")
+    check("definition: emotion in the stdlib", loc.get("uri", "").endswith("/emotions.exp"),
+          loc)
+    loc = ask("textDocument/definition", "events fast_checkin", "greeted")
+    check("definition: event named in a test", loc.get("uri") == uri(hotel) and
+          loc["range"]["start"]["line"] == line_of("event greeted"), loc)
+    loc = ask("textDocument/definition", "for hospitality", "hospitality")
+    check("definition: industry", loc.get("uri", "").endswith("/industries.exp"), loc)
+    loc = ask("textDocument/definition", 'import "emotions"', "emotions")
     check("definition: imported file", loc.get("uri", "").endswith("/emotions.exp")
-          and loc["range"]["start"] == pos(0, 0), r)
+          and loc["range"]["start"] == pos(0, 0), loc)
 
     r = s.request("textDocument/documentSymbol", td(hotel))
     syms = (r or {}).get("result") or []

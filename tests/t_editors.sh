@@ -22,6 +22,17 @@ G=tests/golden/grammar
 FILES="$(ls examples/*.exp) tests/grammar/all_syntax.exp"
 N_FILES=$(echo "$FILES" | wc -w)
 
+# goldens TOOL DIR SUFFIX: DIR/NAME.SUFFIX against $G/NAME.SUFFIX, each file.
+goldens() {
+    n=0
+    for f in $FILES; do
+        name=$(basename "$f" .exp)
+        golden "$1 $name" "$G/$name.$3" "$2/$name.$3"
+        n=$((n + 1))
+    done
+    at_least "$1 files" "$N_FILES" "$n"
+}
+
 # ---- VS Code: TextMate grammar ----------------------------------------------
 MODS=$B/npm/node_modules
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -39,13 +50,7 @@ else
         if (cd "$T/tm" && node "$ROOT/tests/tm_tokens.js" "$MODS" \
             "$ROOT/editors/vscode/syntaxes/exp.tmLanguage.json" $(for f in $FILES; do
                 echo "$ROOT/$f"; done)) >"$T/tm.log" 2>&1; then
-            n=0
-            for f in $FILES; do
-                name=$(basename "$f" .exp)
-                golden "textmate $name" "$G/$name.tokens" "$T/tm/$name.tokens"
-                n=$((n + 1))
-            done
-            at_least "textmate files" "$N_FILES" "$n"
+            goldens textmate "$T/tm" tokens
         else
             fail textmate "tm_tokens.js failed: $(head -5 "$T/tm.log")"
         fi
@@ -65,13 +70,7 @@ if command -v nvim >/dev/null 2>&1; then
         -c 'filetype on' -c 'syntax on' -c "luafile $ROOT/tests/vim_tokens.lua" \
         </dev/null >"$T/vim/log" 2>&1)
     expect_code "nvim syntax run" 0 $?
-    n=0
-    for f in $FILES; do
-        name=$(basename "$f" .exp)
-        golden "vim $name" "$G/$name.vim.tokens" "$T/vim/$name.vim.tokens"
-        n=$((n + 1))
-    done
-    at_least "vim files" "$N_FILES" "$n"
+    goldens vim "$T/vim" vim.tokens
 else
     skip vim "nvim not found: the Vim syntax is not tried (tools/setup.sh installs neovim)"
 fi
