@@ -159,11 +159,11 @@ check: $(B)/expc $(PLUGIN) $(B)/stdlib $(UNIT_BINS)
 	@$(if $(LLVM_OFF),echo "N/A unit test_llvm: not run (this build is without llvm)")
 	EXPC_OFF='$(EXPC_OFF)' sh tests/run.sh $(CHECK_BINS)
 
-# The goldens of t_diag, t_fmt, t_emit_c and t_graph rewritten from the
+# The goldens of t_diag, t_fmt, t_emit_c, t_graph and t_editors rewritten from the
 # current output (UPDATE=1; tests/run.sh ignores UPDATE): nothing is
 # checked or counted as passed.  Review `git diff tests/golden` by hand.
 bless: $(B)/expc $(PLUGIN) $(B)/stdlib
-	@for t in diag fmt emit_c graph; do \
+	@for t in diag fmt emit_c graph editors; do \
 	  UPDATE=1 sh tests/t_$$t.sh 2>&1 | grep -E '^(blessed|FAIL) ' || :; done; \
 	  git status --short tests/golden
 
@@ -201,7 +201,7 @@ clean:
 FUZZ_CC        ?= clang-14
 FUZZ_TIME      ?= 60
 FUZZ_FLAGS     ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
-FUZZ_HARNESSES := frontend csv ndjson diff
+FUZZ_HARNESSES := frontend csv ndjson diff lsp
 FUZZ_TARGETS   ?= $(FUZZ_HARNESSES)
 FUZZ_B         := $(B)/fuzz
 FUZZ_HDRS      := $(wildcard tests/fuzz/*.h)

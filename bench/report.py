@@ -220,6 +220,14 @@ if len(CHECK) >= 2:
     row(f"expc check time per line, {l2} vs {l1} lines", f"{g:.2f}x",
         "<= 1.25x (linear)", g <= 1.25)
 
+# ---- expc lsp (section 5c of run.sh) ------------------------------------------
+m = re.search(r"RESULT lines=(\d+) runs=(\d+) median_ms=([0-9.]+) p95_ms=([0-9.]+) max_ms=([0-9.]+)",
+              read("raw/lsp.txt", "") or "")
+if m:
+    lines, runs, med, p95, mx = int(m[1]), int(m[2]), float(m[3]), float(m[4]), float(m[5])
+    row(f"expc lsp: diagnostics after a change, {lines} lines (p95 of {runs}; median, max)",
+        f"{p95:.1f} ms ({med:.1f}, {mx:.1f})", "<= 100 ms", p95 <= 100)
+
 # ---- memory ------------------------------------------------------------------------
 RSS = {}
 for name in ("jit", "interp", "compiled", "baseline_c"):

@@ -22,6 +22,7 @@
 #                           in the table); skip: not at all
 #   BENCH_SCALING=1         0 skips the event/customer scaling series
 #   BENCH_SCRIPT_LINES="10000 100000 1000000"   sizes for `expc check`
+#                           (`expc lsp` is timed on a 2,000-line script)
 #   EXPC=build/expc  CC=cc  PYTHON=python3  (the default build/expc is
 #                           copied first, so a rebuild during the run does
 #                           not break it; a given EXPC is used in place)
@@ -292,6 +293,14 @@ for L in $SCRIPT_LINES; do
         fail "expc check $f exits non-zero (see $W/raw/check-$L.err)"
     fi
 done
+
+# ---- 5c. expc lsp: diagnostics after a change to a 2,000-line script ---------------------
+# Wall-clock at the client, from the write of an incremental didChange to the
+# read of its publishDiagnostics (bench/lsp_bench.py; target within 100 ms).
+f=$(script_file 2000)
+if ! "$PYTHON" "$ROOT/bench/lsp_bench.py" "$EXPC" "$f" 100 >"$W/raw/lsp.txt" 2>&1; then
+    fail "expc lsp latency (see $W/raw/lsp.txt)"
+fi
 
 # ---- 5b. time order: --time on the main log (already in time order) and shuffled ---------
 # The generated log is in time order, so --time only checks it and scores as

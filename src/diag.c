@@ -319,7 +319,7 @@ static void print_text(diag_ctx *d, const diagnostic *dg)
 
 /* JSON strings must be UTF-8, but a file name or a quoted source text may
  * not be: each byte that does not start a valid sequence becomes U+FFFD. */
-static char *utf8_clean(arena *a, const char *s)
+char *diag_utf8_clean(arena *a, const char *s)
 {
     size_t n = strlen(s);
     char *out = arena_alloc(a, 3 * n + 1);
@@ -346,7 +346,7 @@ static void json_place(diag_ctx *d, json_t *o, const span *sp)
 {
     if (!sp->file)
         return;
-    json_object_set_new(o, "file", json_string(utf8_clean(d->a, sp->file->path)));
+    json_object_set_new(o, "file", json_string(diag_utf8_clean(d->a, sp->file->path)));
     json_object_set_new(o, "line", json_integer(sp->line));
     json_object_set_new(o, "column", json_integer(sp->col));
     json_object_set_new(o, "end_line", json_integer(sp->end_line));
@@ -360,7 +360,7 @@ static json_t *json_span(diag_ctx *d, const span *sp, const char *sev, const cha
     json_place(d, o, sp);
     json_object_set_new(o, "severity", json_string(sev));
     json_object_set_new(o, "code", json_string(code));
-    json_object_set_new(o, "message", json_string(utf8_clean(d->a, msg)));
+    json_object_set_new(o, "message", json_string(diag_utf8_clean(d->a, msg)));
     return o;
 }
 
@@ -373,11 +373,11 @@ static json_t *json_fixes(diag_ctx *d, const diagnostic *dg)
         for (size_t k = 0; k < f->n_edits; k++) {
             json_t *e = json_object();
             json_place(d, e, &f->edits[k].sp);
-            json_object_set_new(e, "text", json_string(utf8_clean(d->a, f->edits[k].text)));
+            json_object_set_new(e, "text", json_string(diag_utf8_clean(d->a, f->edits[k].text)));
             json_array_append_new(edits, e);
         }
         json_array_append_new(fixes, json_pack("{s:s, s:o}", "message",
-                                               utf8_clean(d->a, f->message), "edits", edits));
+                                               diag_utf8_clean(d->a, f->message), "edits", edits));
     }
     return fixes;
 }
@@ -437,7 +437,7 @@ int diag_column_cp(const src_file *f, int line, int col)
 
 /* A path as a URI reference: relative as it is shown, absolute as a file:
  * URI; unreserved characters and `/` stay, the rest is percent-encoded. */
-static char *sarif_uri(arena *a, const char *path)
+char *diag_path_uri(arena *a, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     char *out = arena_alloc(a, 3 * strlen(path) + 8), *o = out;
@@ -459,7 +459,7 @@ static char *sarif_uri(arena *a, const char *path)
 
 static json_t *sarif_text(diag_ctx *d, const char *msg)
 {
-    return json_pack("{s:s}", "text", utf8_clean(d->a, msg));
+    return json_pack("{s:s}", "text", diag_utf8_clean(d->a, msg));
 }
 
 static json_t *sarif_region(const span *sp)
@@ -471,7 +471,7 @@ static json_t *sarif_region(const span *sp)
 
 static json_t *sarif_artifact(diag_ctx *d, const span *sp)
 {
-    return json_pack("{s:s}", "uri", sarif_uri(d->a, sp->file->path));
+    return json_pack("{s:s}", "uri", diag_path_uri(d->a, sp->file->path));
 }
 
 /* A location: message (notes), and a physical place when there is one. */
@@ -497,7 +497,7 @@ static json_t *sarif_fix(diag_ctx *d, const diag_fix *f)
         if (!e->sp.file)
             continue;
         json_t *rep = json_pack("{s:o, s:{s:s}}", "deletedRegion", sarif_region(&e->sp),
-                                "insertedContent", "text", utf8_clean(d->a, e->text));
+                                "insertedContent", "text", diag_utf8_clean(d->a, e->text));
         json_array_append_new(changes, json_pack("{s:o, s:[o]}", "artifactLocation",
                                                  sarif_artifact(d, &e->sp), "replacements",
                                                  rep));

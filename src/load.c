@@ -183,6 +183,34 @@ static bool is_file(const char *path)
     return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+/* An editor's buffer for `path` (load_opts.overlay), or NULL. */
+static const char *overlay_text(const load_opts *o, const char *path, size_t *len)
+{
+    return o->overlay ? o->overlay(o->overlay_ctx, path, len) : NULL;
+}
+
+/* The text of `path`: an open buffer before the disk. */
+static char *read_source(arena *a, const load_opts *o, const char *path, size_t *len)
+{
+    const char *t = overlay_text(o, path, len);
+    return t ? arena_strndup(a, t, *len) : load_read_file(a, path, len);
+}
+
+/* The load-once key of `path`: its real path; a buffer not yet saved has
+ * none, and is known by the path it was found at. */
+static const char *source_key(arena *a, const load_opts *o, const char *path)
+{
+    char real[PATH_MAX];
+    size_t len;
+    if (realpath(path, real))
+        return arena_strdup(a, real);
+    int e = errno; /* for the caller's message */
+    if (overlay_text(o, path, &len))
+        return path;
+    errno = e;
+    return NULL;
+}
+
 /* Shows a path relative to the current folder when it is below it, so
  * diagnostics stay short and tests stay independent of where they run. */
 static const char *display_path(arena *a, const char *path)
@@ -353,12 +381,14 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
         if (len == 0 || strlen(name) != len) {
             found = NULL;
         } else if (file[0] == '/') {
-            if (is_file(file))
+            size_t olen;
+            if (is_file(file) || overlay_text(o, file, &olen))
                 found = file;
         } else {
             for (size_t i = 0; i < nd && !found; i++) {
                 const char *cand = arena_printf(a, "%s/%s", dirs[i], file);
-                if (is_file(cand))
+                size_t olen;
+                if (is_file(cand) || overlay_text(o, cand, &olen))
                     found = strcmp(dirs[i], ".") == 0 ? file : cand;
             }
         }
@@ -374,20 +404,19 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
             p->missing = ms;
             continue;
         }
-        char real[PATH_MAX];
-        if (!realpath(found, real)) {
+        const char *key = source_key(a, o, found);
+        if (!key) {
             diag_report(d, "E0205", it->import.sp, "cannot read import `%s`: %s: %s", name,
                         found, strerror(errno));
             continue;
         }
-        const char *key = arena_strdup(a, real);
         int before = seen_add(a, s, key, (int)p->n_files);
         if (before >= 0) {
             it->import_file = before; /* loaded already: repeated or cyclic */
             continue;
         }
         size_t tlen;
-        char *text = load_read_file(a, found, &tlen);
+        char *text = read_source(a, o, found, &tlen);
         if (!text) {
             diag_report(d, "E0205", it->import.sp, "cannot read import `%s`: %s: %s", name,
                         found, strerror(errno));
@@ -402,13 +431,14 @@ static void load_imports(arena *a, diag_ctx *d, const load_opts *o, program *p, 
 program *load_program(arena *a, diag_ctx *d, const load_opts *o, const char *path)
 {
     size_t len;
-    char *text = load_read_file(a, path, &len);
+    char *text = read_source(a, o, path, &len);
     if (!text) {
         fprintf(stderr, "expc: %s: %s\n", path, strerror(errno));
         return NULL;
     }
-    char real[PATH_MAX];
-    const char *key = realpath(path, real) ? arena_strdup(a, real) : path;
+    const char *key = source_key(a, o, path);
+    if (!key)
+        key = path;
     program *p = arena_alloc(a, sizeof *p);
     p->stdlib_dir = o->stdlib_dir;
     seen s = { 0 };

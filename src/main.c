@@ -30,6 +30,7 @@
 #include "expc/llvm_plugin.h"
 #include "expc/load.h"
 #include "expc/lower.h"
+#include "expc/lsp.h"
 #include "expc/outfile.h"
 #include "expc/rt.h"
 #include "expc/sema.h"
@@ -132,6 +133,7 @@ static const char *const usage_head =
     "  fmt     FILE.exp...                print or rewrite in the canonical layout\n"
     "  graph   FILE.exp                   Graphviz DOT of the scoring machine\n"
     "  explain CODE                       what a diagnostic code means, with an example\n"
+    "  lsp                                language server for editors (stdin/stdout)\n"
     "\n"
     "common options (before or after the command):\n";
 
@@ -193,6 +195,13 @@ static const char *command_help(const char *cmd)
                "\n"
                "Explains a diagnostic code (E0303, W0404, ...) with a wrong example and\n"
                "its fix. `expc explain --list` lists every code.\n";
+    if (!strcmp(cmd, "lsp"))
+        return "usage: expc lsp [-I DIR]...\n"
+               "\n"
+               "The language server (LSP 3.17) for editors, on standard input and output:\n"
+               "diagnostics as you type, hover, go to definition, symbols, formatting,\n"
+               "completion and quick fixes.  docs/editors.md sets up Neovim and VS Code.\n"
+               "  --stdio   accepted, and the default (what some clients pass)\n";
     return NULL;
 }
 
@@ -308,6 +317,8 @@ static int parse_command_opt(cli *c, rt_args *av)
         c->check = true;
     } else if (!strcmp(a, "-w")) {
         c->write = true;
+    } else if (!strcmp(a, "--stdio") && !strcmp(c->cmd, "lsp")) {
+        /* the only transport */
     } else if (!strcmp(a, "--list") && !strcmp(c->cmd, "explain")) {
         c->args[c->n_args++] = a;
     } else if (!err) {
@@ -382,9 +393,8 @@ static void unit_init(unit *u, const cli *c, const char *argv0)
     } else {
         u->d.color = c->color == 1;
     }
-    u->lo.include_dirs = c->includes;
-    u->lo.n_include = c->n_includes;
-    u->lo.stdlib_dir = load_find_stdlib(u->a, argv0);
+    u->lo = (load_opts){ .include_dirs = c->includes, .n_include = c->n_includes,
+                         .stdlib_dir = load_find_stdlib(u->a, argv0) };
 }
 
 /* Loads and checks `path`.  Returns 0 when it is clean (warnings allowed),
@@ -805,6 +815,18 @@ static int cmd_explain_main(const cli *c, const char *argv0)
     return cmd_explain(c);
 }
 
+/* The language server on stdin/stdout, with -I and the stdlib. */
+static int cmd_lsp(const cli *c, const char *argv0)
+{
+    if (c->n_args)
+        return usage_error("lsp takes no file (the editor sends them), not `%s`", c->args[0]);
+    unit u;
+    unit_init(&u, c, argv0);
+    int rc = lsp_main(&u.lo);
+    arena_free(u.a);
+    return rc;
+}
+
 static const command commands[] = {
     { "check", check_help, cmd_check },
     { "build", NULL, cmd_build },
@@ -812,6 +834,7 @@ static const command commands[] = {
     { "fmt", NULL, cmd_fmt },
     { "graph", NULL, cmd_graph },
     { "explain", NULL, cmd_explain_main },
+    { "lsp", NULL, cmd_lsp },
 };
 
 static const command *find_command(const char *name)
@@ -829,7 +852,7 @@ int main(int argc, char **argv)
         return RT_EXIT_USAGE;
     }
     if (!command_first(argc, argv))
-        return usage_error("no command (check, build, run, fmt, graph, explain) after `%s`",
+        return usage_error("no command (check, build, run, fmt, graph, explain, lsp) after `%s`",
                            argv[argc - 1]);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

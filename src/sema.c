@@ -48,8 +48,10 @@
 
 
 /* The customer life cycle, in its order (docs/language.md: touch points). */
-#define N_TOUCH 4
-static const char *const TOUCH[N_TOUCH] = {"marketing", "sales", "service", "support"};
+const char *const sema_touch_points[SEMA_N_TOUCH] = {"marketing", "sales", "service",
+                                                     "support"};
+#define N_TOUCH SEMA_N_TOUCH
+#define TOUCH sema_touch_points
 
 /* ---- hash table: name -> pointer ----------------------------------------
  *

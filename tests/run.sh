@@ -34,6 +34,7 @@ min_cases() {
     t_cli) echo 75 ;;
     t_depfile) echo 20 ;;
     t_diag) echo 150 ;;
+    t_editors) echo 15 ;;
     t_emit_c) echo 800 ;;
     t_engines) echo 8 ;;
     t_fmt) echo 150 ;;
@@ -41,6 +42,7 @@ min_cases() {
     t_graph) echo 40 ;;
     t_hostile) echo 150 ;;
     t_install) echo 28 ;;
+    t_lsp) echo 72 ;;
     t_logs) case " ${EXPC_OFF:-} " in *" llvm "*) echo 400 ;; *) echo 600 ;; esac ;;
     t_ndjson) echo 146 ;;
     t_pg) echo 30 ;;

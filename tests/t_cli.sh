@@ -10,7 +10,7 @@ T=$TMPDIR_T
 # --help and --version exit 0 and say something useful.
 "$EXPC" --help >"$T/out" 2>&1; expect_code help 0 $?
 grep -q "^usage: expc COMMAND" "$T/out" && pass help-text || fail help-text "no usage line"
-for c in check build run fmt graph explain; do
+for c in check build run fmt graph explain lsp; do
     "$EXPC" $c --help >"$T/out" 2>&1; expect_code "help-$c" 0 $?
     grep -q "^usage: expc $c" "$T/out" && pass "help-$c-text" || fail "help-$c-text" "$(cat "$T/out")"
 done
@@ -172,7 +172,7 @@ expect_code opts-first-version 0 $?
 grep -q '^expc [0-9]' "$T/out" && pass opts-first-version-out || fail opts-first-version-out "$(cat "$T/out")"
 "$EXPC" -Werror -I 2>"$T/err"
 expect_code opts-no-command 2 $?
-grep -q '^expc: no command (check, build, run, fmt, graph, explain) after `-I`$' "$T/err" &&
+grep -q '^expc: no command (check, build, run, fmt, graph, explain, lsp) after `-I`$' "$T/err" &&
     pass opts-no-command-msg || fail opts-no-command-msg "$(cat "$T/err")"
 "$EXPC" --bogus check "$W" 2>"$T/err"
 expect_code opts-first-unknown 2 $?

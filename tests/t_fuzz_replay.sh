@@ -63,13 +63,14 @@ replay_dir() {
     done
 }
 
-for h in frontend csv ndjson diff; do
+for h in frontend csv ndjson diff lsp; do
     replay_dir "$h" "tests/fuzz/regressions/$h" 0
 done
 replay_dir frontend tests/fuzz/corpus/frontend 40
 replay_dir csv tests/fuzz/corpus/csv 10
 replay_dir ndjson tests/fuzz/corpus/ndjson 5
 replay_dir diff tests/fuzz/corpus/diff 6
+replay_dir lsp tests/fuzz/corpus/lsp 10
 if command -v python3 >/dev/null 2>&1; then
     python3 tests/gen_script.py fuzz --seed 1 --scripts 60 --out "$T/gen-diff" >"$T/log" 2>&1 ||
         { fail gen-diff "$(cat "$T/log")"; }

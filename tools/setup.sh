@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 PKGS="make gcc flex bison pkg-config libcmocka-dev libjansson-dev llvm-14-dev clang-14
       graphviz postgresql-15 postgresql-server-dev-15 man-db groff-base valgrind python3
       python3-jsonschema libxml2-utils curl
-      libmicrohttpd-dev liblmdb-dev lmdb-utils wrk neovim tmux libgraphviz-dev chromium"
+      libmicrohttpd-dev liblmdb-dev lmdb-utils wrk neovim tmux libgraphviz-dev chromium
+      nodejs"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

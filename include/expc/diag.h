@@ -153,6 +153,15 @@ int diag_suggest_limit(const char *name);
 /* The whole source line `line` of `f` (without its newline). */
 const char *diag_line_text(const src_file *f, int line, size_t *len);
 
+/* `s` as valid UTF-8 (JSON needs it): each byte that starts no valid
+ * sequence becomes U+FFFD. */
+char *diag_utf8_clean(arena *a, const char *s);
+
+/* A path as a URI reference (SARIF's artifact, LSP's document): relative
+ * as it is, absolute as a file: URI; unreserved characters and `/` stay,
+ * the rest is percent-encoded. */
+char *diag_path_uri(arena *a, const char *path);
+
 /* A span covering a..b. */
 span span_join(span a, span b);
 #endif

@@ -14,10 +14,17 @@
 #include "expc/ast.h"
 #include "expc/diag.h"
 
+/* An editor's open buffers (`expc lsp`): the unsaved text of `path` (as
+ * the loader is about to open it), or NULL to read the disk.  The text
+ * need not be NUL-terminated; the loader copies it. */
+typedef const char *load_overlay_fn(void *ctx, const char *path, size_t *len);
+
 typedef struct load_opts {
     const char **include_dirs;  /* -I, in order */
     size_t n_include;
     const char *stdlib_dir;     /* bundled stdlib, found from the binary */
+    load_overlay_fn *overlay;   /* open buffers before the disk; NULL: none */
+    void *overlay_ctx;
 } load_opts;
 
 typedef struct missing missing;

@@ -228,6 +228,8 @@ typedef struct rt_rec {
  * all n bytes are valid UTF-8. */
 size_t rt_utf8_len(const unsigned char *s, size_t n);
 bool rt_utf8_valid(const char *p, size_t n);
+/* json.c: the value of a hex digit, or -1 (also for URI escapes). */
+int rt_hex(unsigned char c);
 
 /* CSV reader (csv.c).  rt_csv_next returns RT_NEXT_NOCOL when a column
  * named by an option is not in the header: want[bad] names it, and

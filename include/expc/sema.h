@@ -11,6 +11,10 @@
 #include "expc/diag.h"
 #include "expc/load.h"
 
+/* The touch points of the customer life cycle, in its order. */
+#define SEMA_N_TOUCH 4
+extern const char *const sema_touch_points[SEMA_N_TOUCH];
+
 /* Reports into `d`; fills prog->experiences.  Returns the number of errors
  * it reported. */
 int sema_check(arena *a, diag_ctx *d, program *prog);

@@ -65,7 +65,7 @@ static void json_ws(json_cur *c)
         c->p++;
 }
 
-static int json_hex(unsigned char c)
+int rt_hex(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -89,7 +89,7 @@ static bool json_escape(json_cur *c)
         if (c->e - c->p < 4)
             return false;
         for (i = 0; i < 4; i++)
-            if (json_hex(c->p[i]) < 0)
+            if (rt_hex(c->p[i]) < 0)
                 return false;
         c->p += 4;
         return true;
@@ -449,8 +449,8 @@ rt_json_status rt_json_scan(rt_json *j, const char *p, size_t n)
 
 static uint32_t json_hex4(const char *p)
 {
-    return (uint32_t)(json_hex((unsigned char)p[0]) << 12 | json_hex((unsigned char)p[1]) << 8
-                      | json_hex((unsigned char)p[2]) << 4 | json_hex((unsigned char)p[3]));
+    return (uint32_t)(rt_hex((unsigned char)p[0]) << 12 | rt_hex((unsigned char)p[1]) << 8
+                      | rt_hex((unsigned char)p[2]) << 4 | rt_hex((unsigned char)p[3]));
 }
 
 static size_t json_utf8(uint32_t u, char *out)

@@ -8,7 +8,8 @@
  * importing file's folder, each -I folder in order, each EXP_PATH folder,
  * then the stdlib; each file is loaded once by its real path, so repeated,
  * aliased and cyclic imports are harmless; an import found nowhere is E0205,
- * reported only when every file parsed. */
+ * reported only when every file parsed; an open editor buffer
+ * (load_opts.overlay) is read before the disk. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -242,6 +243,62 @@ static void test_root_and_read_file(void **st)
     ufs_rmtree(t);
 }
 
+/* The editor's buffers (load_opts.overlay, `expc lsp`): an open buffer is
+ * read before the disk, for the root and for an import, and a buffer never
+ * saved can be imported; the others come from the disk. */
+typedef struct buffers {
+    const char *path[2], *text[2];
+} buffers;
+
+static const char *overlay(void *ctx, const char *path, size_t *len)
+{
+    const buffers *b = ctx;
+    for (int i = 0; i < 2; i++)
+        if (b->path[i] && !strcmp(b->path[i], path)) {
+            *len = strlen(b->text[i]);
+            return b->text[i];
+        }
+    return NULL;
+}
+
+static void test_overlay(void **st)
+{
+    (void)st;
+    char *t = ufs_tmpdir("load");
+    ufs_write(t, "root.exp", "import \"a\";\n");
+    ufs_write(t, "a.exp", LIB("disk_a"));
+    ufs_write(t, "b.exp", LIB("disk_b"));
+    buffers b = { { 0 }, { 0 } };
+    char *root = strdup(ufs_path(t, "root.exp"));
+    b.path[0] = root;
+    b.text[0] = "import \"a\";\nimport \"b\";\nimport \"new\";\n";
+    char *pa = strdup(ufs_path(t, "a.exp")), *pn = strdup(ufs_path(t, "new.exp"));
+    b.path[1] = pa;
+    b.text[1] = LIB("buffer_a");
+    reset();
+    load_opts o = {.overlay = overlay, .overlay_ctx = &b};
+    program *p = load_program(A, &D, &o, b.path[0]);
+    assert_non_null(p);
+    assert_int_equal(p->n_files, 3); /* root, a, b; `new` is nowhere yet */
+    assert_string_equal(p->files[1]->items->names->name, "from_buffer_a");
+    assert_string_equal(p->files[2]->items->names->name, "from_disk_b");
+    assert_int_equal(D.n, 1);
+    assert_string_equal(D.list[0]->code_name, "E0205");
+    /* A buffer that was never saved: found, known by its path. */
+    b.path[1] = pn;
+    b.text[1] = LIB("never_saved");
+    reset();
+    p = load_program(A, &D, &o, b.path[0]);
+    assert_int_equal(p->n_files, 4);
+    assert_int_equal(D.n, 0);
+    assert_string_equal(p->files[3]->items->names->name, "from_never_saved");
+    assert_string_equal(p->files[3]->src->real, pn);
+    free(root);
+    free(pa);
+    free(pn);
+    ufs_rmtree(t);
+}
+
 /* The bundled stdlib is found from a binary in the build tree. */
 static void test_find_stdlib(void **st)
 {
@@ -265,6 +322,7 @@ int main(void)
         cmocka_unit_test_teardown(test_missing_import, teardown),
         cmocka_unit_test_teardown(test_missing_import_after_syntax_error, teardown),
         cmocka_unit_test_teardown(test_root_and_read_file, teardown),
+        cmocka_unit_test_teardown(test_overlay, teardown),
         cmocka_unit_test_teardown(test_find_stdlib, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
