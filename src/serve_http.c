@@ -605,6 +605,17 @@ static void h_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_sub(&h->active, 1);
 }
 
+/* libmicrohttpd's own complaints (a request line too long, ...), on one
+ * line each, said to be its. */
+static void h_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = 0;
+    fprintf(stderr, "expc serve: libmicrohttpd: %s\n", msg);
+}
+
 /* The raw URL, undecoded (see the top of the file). */
 static size_t h_no_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
@@ -634,8 +645,8 @@ serve_http *serve_http_start(const serve_cfg *cfg)
         (uint16_t)cfg->port, NULL, NULL, h_handler, h, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)H_POOL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout, MHD_OPTION_NOTIFY_COMPLETED, h_completed,
-        h, MHD_OPTION_UNESCAPE_CALLBACK, h_no_unescape, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        1u, MHD_OPTION_END);
+        h, MHD_OPTION_UNESCAPE_CALLBACK, h_no_unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+        h_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!h->d) {
         fprintf(stderr, "expc: cannot listen on %s:%u (in use, or not an address of this "
                         "machine)\n", cfg->host, cfg->port);
