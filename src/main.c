@@ -866,7 +866,7 @@ int main(int argc, char **argv)
         return RT_EXIT_USAGE;
     }
     if (!command_first(argc, argv))
-        return usage_error("no command (check, build, run, serve, fmt, graph, explain) after `%s`",
+        return usage_error("no command (check, build, run, fmt, graph, explain) after `%s`",
                            argv[argc - 1]);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

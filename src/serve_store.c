@@ -300,6 +300,16 @@ static int store_find(serve_store *s, MDB_txn *txn, const char *id, size_t n, ui
     unsigned char kb[STORE_KEY_MAX];
     MDB_val k = id_key(id, n, kb), v;
     MDB_cursor *c;
+    if (n <= STORE_KEY_MAX) {
+        /* The key is the id: one customer at most, no cursor needed (the
+         * common case, on every event of a body). */
+        int rc = mdb_get(txn, s->ids, &k, &v);
+        if (rc)
+            return rc;
+        *seq = get_be64(v.mv_data);
+        MDB_val key = { 8, v.mv_data };
+        return mdb_get(txn, s->cust, &key, rec);
+    }
     int rc = mdb_cursor_open(txn, s->ids, &c);
     if (rc)
         return rc;
