@@ -134,6 +134,7 @@ rps() { sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p' "$1"; }
 non2xx() { sed -n 's/.*Non-2xx or 3xx responses:[[:space:]]*\([0-9]*\).*/\1/p' "$1"; }
 {
     echo "secs=$SECS"
+    echo "load_end=$(cut -d" " -f1-3 /proc/loadavg)"
     echo "post_rps=$(rps "$W/serve_post.wrk")"
     echo "post_non2xx=$(non2xx "$W/serve_post.wrk")"
     echo "events_per_s=$(awk -v r="$(rps "$W/serve_post.wrk")" 'BEGIN { printf "%.0f", r * 1000 }')"

@@ -88,6 +88,7 @@ void serve_opts_init(serve_opts *o)
 void serve_help(FILE *f)
 {
     rt_opt_help(f, serve_options, SERVE_OPT, 22);
+    fputs("  and the common options (see expc --help); docs/service.md has the routes\n", f);
 }
 
 #if !EXPC_SERVE
