@@ -251,6 +251,10 @@ int serve_store_open(serve_store **sp, const char *dir, const char *name, const 
         return store_fail(dir, m == MDB_INVALID || m == MDB_VERSION_MISMATCH
                                    ? "not an LMDB environment"
                                    : "cannot open", m);
+    /* A service killed with reads under way left reader slots behind:
+     * free them, or LMDB could never reuse the pages they pinned. */
+    int dead = 0;
+    mdb_reader_check(s->env, &dead);
     if ((rc = store_dbs(s, dir, name, fp)))
         return rc;
     if (pthread_create(&s->thr, NULL, store_committer, s) != 0)
