@@ -3,6 +3,8 @@
 #   make            build/expc (LLVM backends when llvm-config is found)
 #   make LLVM=0     without LLVM: the llvm emit kinds and --engine=jit exit 2
 #   make SAN=1      everything under -fsanitize=address,undefined
+#   make SERVE=0    without `expc serve` (it then exits 2); built by default
+#                   when libmicrohttpd and LMDB are found
 #   make check      unit tests (cmocka) and the end-to-end suites in tests/
 #   make bench      benchmarks (bench/)
 #   make bless      rewrite the test goldens from the current output
@@ -52,6 +54,24 @@ LLVM_VERSION := $(shell $(LLVM_CONFIG) --version)
 ALL_CFLAGS   += -DEXPC_LLVM=1 -DEXPC_LLVM_VERSION='"$(LLVM_VERSION)"'
 else
 ALL_CFLAGS   += -DEXPC_LLVM=0
+endif
+
+# `expc serve` needs libmicrohttpd and LMDB (Debian: libmicrohttpd-dev,
+# liblmdb-dev).  liblmdb-dev may ship no .pc file: then its header will do.
+SERVE_FOUND := $(shell pkg-config --exists libmicrohttpd 2>/dev/null && \
+                 { pkg-config --exists lmdb 2>/dev/null || test -f /usr/include/lmdb.h; } && echo 1)
+ifeq ($(SERVE_FOUND),)
+SERVE := 0
+endif
+SERVE ?= 1
+ifeq ($(SERVE),1)
+SERVE_CFLAGS := $(filter -I% -D%,$(shell pkg-config --cflags libmicrohttpd))
+SERVE_LIBS   := $(shell pkg-config --libs libmicrohttpd) \
+                $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb) -lpthread
+ALL_CFLAGS   += -DEXPC_SERVE=1 $(SERVE_CFLAGS)
+LDLIBS       += $(SERVE_LIBS)
+else
+ALL_CFLAGS   += -DEXPC_SERVE=0
 endif
 
 # Sources: every src/*.c and src/rt/*.c go into libexpc.a and expc.  The
@@ -152,7 +172,9 @@ check: $(B)/tests/time_driver
 # SAN=1 rules out valgrind and RSS readings): tests/run.sh lists those cases as N/A instead
 # of skipped.  LLVM missing because llvm-config was not found is a skip.
 LLVM_OFF  := $(if $(filter command line environment override,$(origin LLVM)),$(filter 0,$(LLVM)))
-EXPC_OFF  := $(strip $(if $(LLVM_OFF),llvm) $(if $(filter 1,$(SAN)),valgrind rss))
+SERVE_OFF := $(if $(filter command line environment override,$(origin SERVE)),$(filter 0,$(SERVE)))
+EXPC_OFF  := $(strip $(if $(LLVM_OFF),llvm) $(if $(SERVE_OFF),serve) \
+               $(if $(filter 1,$(SAN)),valgrind rss))
 CHECK_BINS := $(if $(LLVM_OFF),$(filter-out %/test_llvm,$(UNIT_BINS)),$(UNIT_BINS))
 
 check: $(B)/expc $(PLUGIN) $(B)/stdlib $(UNIT_BINS)

@@ -270,6 +270,31 @@ if pg is not None:
     if not pg_rows:
         row("PostgreSQL (bench/pg_bench.sh)", (pg.strip().splitlines() or ["no result"])[-1][:60])
 
+# ---- expc serve (optional) -----------------------------------------------------------------
+sv = read("raw/serve.txt")
+if sv is not None and "=" in sv:
+    v = dict(l.split("=", 1) for l in sv.splitlines() if "=" in l)
+    def num(k):
+        try:
+            return float(v.get(k, ""))
+        except ValueError:
+            return None
+    ev, p99, ev8 = num("events_per_s"), num("get_load_p99_ms"), num("post8_events_per_s")
+    row("serve: durable ingestion, 2 clients, 1,000-event NDJSON bodies",
+        f"{ev:,.0f} events/s" if ev is not None else "?", ">= 100,000 events/s",
+        ev is not None and ev >= 100000)
+    row("serve: the same with 8 clients (group commit)",
+        f"{ev8:,.0f} events/s" if ev8 is not None else "?")
+    row("serve: GET /v1/customers/{id} p99 during that ingestion",
+        f"{p99:.2f} ms (p50 {v.get('get_load_p50_ms', '?')} ms)" if p99 is not None else "?",
+        "< 5 ms", p99 is not None and p99 < 5)
+    row("serve: small GETs alone (8 connections)", f"{num('get_rps') or 0:,.0f} requests/s")
+    rss = num("rss_1m_kb")
+    row(f"serve: peak RSS, {v.get('rows_1m', '?')} customers stored, after GET /v1/scores",
+        f"{rss / 1024:.0f} MiB" if rss else "?")
+elif sv is not None:
+    row("serve (bench/serve_bench.sh)", (sv.strip().splitlines() or ["no result"])[-1][:60])
+
 
 # ---- output ------------------------------------------------------------------------------
 def text_table(rows):

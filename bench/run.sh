@@ -366,6 +366,17 @@ if [ -f "$ROOT/bench/pg_bench.sh" ]; then
     fi
 fi
 
+# ---- 8. the service ------------------------------------------------------------------------
+# bench/serve_bench.sh: `expc serve` under wrk (ingestion, GETs, RSS with
+# 1M customers); skipped when expc has no service or wrk is missing.
+if "$EXPC" serve --help 2>/dev/null | grep -q -e '--data'; then
+    say "expc serve (bench/serve_bench.sh)"
+    if ! EXPC=$EXPC PYTHON=$PYTHON sh "$ROOT/bench/serve_bench.sh" "$W/raw/serve.txt" \
+        >/dev/null 2>"$W/raw/serve.err"; then
+        fail "bench/serve_bench.sh (see $W/raw/serve.err)"
+    fi
+fi
+
 # ---- the report ---------------------------------------------------------------------------
 {
     echo "events=$EVENTS"

@@ -34,6 +34,7 @@
 #include "expc/outfile.h"
 #include "expc/rt.h"
 #include "expc/sema.h"
+#include "expc/serve.h"
 #include "expc/tools.h"
 
 typedef struct cli {
@@ -59,6 +60,7 @@ typedef struct cli {
     /* run */
     const char *engine;
     rt_opts run;                /* rt_run_options; path unset */
+    serve_opts serve;           /* serve_options */
     /* fmt */
     bool check, write;
 } cli;
@@ -130,6 +132,7 @@ static const char *const usage_head =
     "  check   FILE.exp...                check scripts, report every mistake\n"
     "  build   FILE.exp --emit=KIND       compile an experience (c, llvm-ir, llvm-bc, obj, pg)\n"
     "  run     FILE.exp [EVENTS]          score a CSV or NDJSON event log\n"
+    "  serve   FILE.exp --data=DIR        the scoring service over HTTP (docs/service.md)\n"
     "  fmt     FILE.exp...                print or rewrite in the canonical layout\n"
     "  graph   FILE.exp                   Graphviz DOT of the scoring machine\n"
     "  explain CODE                       what a diagnostic code means, with an example\n"
@@ -178,6 +181,17 @@ static const char *command_help(const char *cmd)
                "row per customer. EVENTS absent or `-` reads standard input.\n"
                "\n"
                "  --experience NAME      which experience (needed when the file has several)\n";
+    if (!strcmp(cmd, "serve"))
+        return "usage: expc serve FILE.exp --data=DIR [OPTIONS]\n"
+               "\n"
+               "Runs the experience as an HTTP service: POST /v1/events, GET and DELETE\n"
+               "/v1/customers/ID, GET /v1/scores, /v1/funnel, /healthz, /metrics. State\n"
+               "lives in DIR (LMDB); a 200 is sent once the events are on disk.\n"
+               "\n"
+               "  --experience NAME      which experience (needed when the file has several)\n"
+               "  --engine=interp|jit    engine (default jit when built with LLVM)\n"
+               "  --customer=COL --event=COL --time=COL --input=csv|ndjson\n"
+               "                         how bodies are read, as for `expc run`\n";
     if (!strcmp(cmd, "fmt"))
         return "usage: expc fmt [--check | -w] FILE.exp...\n"
                "\n"
@@ -356,6 +370,8 @@ static int parse_cli(cli *c, int argc, char **argv)
         rc = rt_opt_parse(common_opts, CLI_ALL, c, &av);
         if (rc == RT_OPT_UNKNOWN)
             rc = rt_opt_parse(rt_run_options, RT_OPT_RUN, &c->run, &av);
+        if (rc == RT_OPT_UNKNOWN && !strcmp(c->cmd, "serve"))
+            rc = rt_opt_parse(serve_options, SERVE_OPT, &c->serve, &av);
         if (rc == RT_OPT_UNKNOWN)
             rc = parse_command_opt(c, &av);
         if (rc == RT_OPT_UNKNOWN)
@@ -638,6 +654,26 @@ static int cmd_run(const cli *c, const char *argv0)
     return with_machine(c, argv0, run_machine, en ? en : engine_default());
 }
 
+/* serve's last step: the service over the machine with engine `arg`. */
+static int serve_machine(unit *u, const cli *c, const ir_machine *m, const void *arg)
+{
+    (void)u;
+    return serve_main(m, arg, c->opt, &c->run, &c->serve);
+}
+
+static int cmd_serve(const cli *c, const char *argv0)
+{
+    int rc = need_one_script(c);
+    if (rc)
+        return rc;
+    if (c->n_args > 1)
+        return usage_error("serve takes one script, not also `%s`", c->args[1]);
+    const engine *en = c->engine ? engine_find(c->engine) : NULL;
+    if (en && !engine_built(en))
+        return usage_error("--engine=jit needs LLVM, and this expc was built without it%s", "");
+    return with_machine(c, argv0, serve_machine, en ? en : engine_default());
+}
+
 /* graph's last step: the machine as DOT, on -o FILE or standard output. */
 static int graph_machine(unit *u, const cli *c, const ir_machine *m, const void *arg)
 {
@@ -831,6 +867,7 @@ static const command commands[] = {
     { "check", check_help, cmd_check },
     { "build", NULL, cmd_build },
     { "run", run_help, cmd_run },
+    { "serve", serve_help, cmd_serve },
     { "fmt", NULL, cmd_fmt },
     { "graph", NULL, cmd_graph },
     { "explain", NULL, cmd_explain_main },
@@ -872,6 +909,7 @@ int main(int argc, char **argv)
     c.color = -1;
     c.opt = 2;
     rt_opts_init(&c.run);
+    serve_opts_init(&c.serve);
     int rc = parse_cli(&c, argc, argv);
     /* SARIF is one document: every script's results go into one log,
      * written when the command ends (`explain` reports nothing). */

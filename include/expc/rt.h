@@ -145,6 +145,9 @@ void rt_opt_help(FILE *f, const rt_optdef *defs, unsigned who, int width);
  * but its value is missing. */
 int rt_opt_value(const char *name, bool takes_value, int argc, char **argv, int *i,
                  const char **v);
+/* SIZE: digits, then optionally K, M or G (powers of 1024); 0 for a bad or
+ * overflowing one (--memory, and serve's --max-body). */
+size_t rt_opt_size(const char *v);
 /* What follows the last `/` of path (all of it when none; "" when path ends
  * in `/`): the standalone program's messages start with this name of
  * argv[0], and the compiler names files by it. */
@@ -376,6 +379,11 @@ bool rt_out_flush(rt_out *w);
  * memory. */
 int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
                     const rt_engine *e, rt_format format);
+/* The table's CSV header line (nothing for JSON), and one row as
+ * rt_write_scores writes it (the service writes its tables with these). */
+void rt_out_score_header(rt_out *w, rt_format format);
+void rt_out_score_row(rt_out *w, const rt_engine *e, const char *id, size_t idn,
+                      const rt_state *st, rt_format format);
 /* The --summary funnel on `err`. */
 void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e);
 #endif

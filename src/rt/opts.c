@@ -60,7 +60,7 @@ static const char *opt_time(void *dst, const char *v, int k)
 
 /* SIZE: digits, then optionally K, M or G (powers of 1024); 0 on a bad or
  * overflowing one. */
-static size_t opt_size(const char *v)
+size_t rt_opt_size(const char *v)
 {
     size_t n = 0, mul = 1;
     const char *p = v;
@@ -82,7 +82,7 @@ static size_t opt_size(const char *v)
 static const char *opt_memory(void *dst, const char *v, int k)
 {
     static char small[80];
-    size_t n = opt_size(v);
+    size_t n = rt_opt_size(v);
     (void)k;
     if (n == 0)
         return "--memory is a size such as 512M or 2G (K, M, G: powers of 1024), not `%s`";

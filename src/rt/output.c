@@ -215,13 +215,65 @@ static void out_stage(rt_out *w, const out_names *nm, const rt_engine *e, int32_
         rt_out_csv_field(w, s, n);
 }
 
+/* One row (CSV, or a JSON line with its newline). */
+static void out_row(rt_out *w, const out_names *nm, const rt_engine *e, const char *id,
+                    size_t idn, const rt_state *st, rt_format format)
+{
+    int32_t k;
+    if (format == RT_FORMAT_CSV) {
+        rt_out_csv_field(w, id, idn);
+        out_byte(w, ',');
+        rt_out_i64(w, st->score);
+        out_byte(w, ',');
+        out_stage(w, nm, e, st->stage, false);
+        out_byte(w, ',');
+        rt_out_u64(w, st->events);
+        out_byte(w, ',');
+        rt_out_u64(w, st->early);
+        out_byte(w, '\n');
+        return;
+    }
+    rt_out_put(w, "{\"customer\":", 12);
+    rt_out_json_string(w, id, idn);
+    rt_out_put(w, ",\"score\":", 9);
+    rt_out_i64(w, st->score);
+    rt_out_put(w, ",\"stage\":", 9);
+    out_stage(w, nm, e, st->stage, true);
+    rt_out_put(w, ",\"events\":", 10);
+    rt_out_u64(w, st->events);
+    rt_out_put(w, ",\"early\":", 9);
+    rt_out_u64(w, st->early);
+    rt_out_put(w, ",\"points\":{", 11);
+    for (k = 0; k < nm->n_notes; k++) {
+        if (k > 0)
+            out_byte(w, ',');
+        rt_out_json_string(w, nm->name[k], nm->len[k]);
+        out_byte(w, ':');
+        rt_out_i64(w, st->points[k]);
+    }
+    rt_out_put(w, "}}\n", 3);
+}
+
+void rt_out_score_header(rt_out *w, rt_format format)
+{
+    if (format == RT_FORMAT_CSV)
+        rt_out_put(w, "customer,score,stage,events,early\n", 34);
+}
+
+void rt_out_score_row(rt_out *w, const rt_engine *e, const char *id, size_t idn,
+                      const rt_state *st, rt_format format)
+{
+    out_names nm;
+    out_names_init(&nm, e);
+    out_row(w, &nm, e, id, idn, st, format);
+}
+
 int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
                     const rt_engine *e, rt_format format)
 {
     rt_out w;
     out_names nm;
     uint32_t i;
-    int32_t k;
     size_t pos = 0;
     int rc;
     if (!rt_out_init(&w, out)) {
@@ -229,44 +281,11 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
         return RT_EXIT_SOFTWARE;
     }
     out_names_init(&nm, e);
-    if (format == RT_FORMAT_CSV)
-        rt_out_put(&w, "customer,score,stage,events,early\n", 34);
+    rt_out_score_header(&w, format);
     for (i = 0; i < t->n && !w.failed; i++) {
-        const rt_state *st = &t->states[i];
         size_t idn;
         const char *id = rt_table_next_id(t, &pos, &idn);
-        if (format == RT_FORMAT_CSV) {
-            rt_out_csv_field(&w, id, idn);
-            out_byte(&w, ',');
-            rt_out_i64(&w, st->score);
-            out_byte(&w, ',');
-            out_stage(&w, &nm, e, st->stage, false);
-            out_byte(&w, ',');
-            rt_out_u64(&w, st->events);
-            out_byte(&w, ',');
-            rt_out_u64(&w, st->early);
-            out_byte(&w, '\n');
-        } else {
-            rt_out_put(&w, "{\"customer\":", 12);
-            rt_out_json_string(&w, id, idn);
-            rt_out_put(&w, ",\"score\":", 9);
-            rt_out_i64(&w, st->score);
-            rt_out_put(&w, ",\"stage\":", 9);
-            out_stage(&w, &nm, e, st->stage, true);
-            rt_out_put(&w, ",\"events\":", 10);
-            rt_out_u64(&w, st->events);
-            rt_out_put(&w, ",\"early\":", 9);
-            rt_out_u64(&w, st->early);
-            rt_out_put(&w, ",\"points\":{", 11);
-            for (k = 0; k < nm.n_notes; k++) {
-                if (k > 0)
-                    out_byte(&w, ',');
-                rt_out_json_string(&w, nm.name[k], nm.len[k]);
-                out_byte(&w, ':');
-                rt_out_i64(&w, st->points[k]);
-            }
-            rt_out_put(&w, "}}\n", 3);
-        }
+        out_row(&w, &nm, e, id, idn, &t->states[i], format);
     }
     if (rt_out_flush(&w)) {
         rc = RT_EXIT_OK;
