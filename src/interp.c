@@ -52,16 +52,6 @@ int interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
     return effect;
 }
 
-int interp_effect(const ir_machine *m, int32_t event_id, const rt_state *before,
-                  const rt_state *after)
-{
-    if (event_id < 0 || (size_t)event_id >= m->n_events || after->events == before->events)
-        return IR_NONE;
-    if (after->early != before->early)
-        return IR_EARLY;
-    return IR_COUNTED;
-}
-
 interp *interp_new(const ir_machine *m)
 {
     interp *it = xmalloc(sizeof *it);

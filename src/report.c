@@ -493,12 +493,21 @@ static const char *count_stage_name(void *ctx, int32_t stage)
 }
 
 /* One event at a time through the engine, so that what each did can be
- * read off its customer's state (interp_effect). */
+ * read off its customer's state (interp_effect).  Stepped one by one, the
+ * engine's own prefetching (src/llvm/emit_llvm.c) sees no events ahead, so
+ * the counter fetches the state COUNT_AHEAD events ahead itself: without
+ * it, a million customers' states in DRAM made a JIT run ~1.4x slower. */
+enum { COUNT_AHEAD = 32 };
 static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
                              const int32_t *ids, size_t n)
 {
     report_run *r = ctx;
     for (size_t i = 0; i < n; i++) {
+        if (i + COUNT_AHEAD < n) {
+            const char *p = (const char *)&states[customer[i + COUNT_AHEAD]];
+            __builtin_prefetch(p, 1, 3);
+            __builtin_prefetch(p + sizeof *states - 1, 1, 3);
+        }
         rt_state *s = &states[customer[i]];
         rt_state before = *s;
         r->inner.step_batch(r->inner.ctx, states, customer + i, ids + i, 1);

@@ -20,7 +20,12 @@ int interp_step(const ir_machine *m, rt_state *s, int32_t event_id);
  * else did for an event over its cap, counted otherwise (a unit test holds
  * it equal to interp_step's answer).  Time rules: capped will be `events`
  * up with no cap_count up, once rt_state has the cap slots; until then no
- * event is ever capped. */
-int interp_effect(const ir_machine *m, int32_t event_id, const rt_state *before,
-                  const rt_state *after);
+ * event is ever capped.  Inline: the report's counter calls it per event. */
+static inline int interp_effect(const ir_machine *m, int32_t event_id,
+                                const rt_state *before, const rt_state *after)
+{
+    if (event_id < 0 || (size_t)event_id >= m->n_events || after->events == before->events)
+        return IR_NONE;
+    return after->early != before->early ? IR_EARLY : IR_COUNTED;
+}
 #endif
