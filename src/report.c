@@ -334,23 +334,22 @@ bool report_has_picture(void)
     return true;
 }
 
-/* `expc graph`'s DOT laid out and drawn by libgvc, written as inline SVG
- * (the XML prolog and DOCTYPE, which name URLs, left out); false when
- * Graphviz cannot draw it. */
-static bool put_picture(FILE *f, const ir_machine *m)
+/* `expc graph`'s DOT laid out and drawn by libgvc: the SVG from its <svg>
+ * on (the XML prolog and DOCTYPE, which name URLs, left out), malloc'd;
+ * NULL when Graphviz cannot draw it. */
+static char *draw_picture(const ir_machine *m)
 {
-    char *dot = NULL, *svg = NULL;
+    char *dot = NULL, *svg = NULL, *out = NULL;
     size_t dot_len = 0;
     unsigned svg_len = 0;
     FILE *mem = open_memstream(&dot, &dot_len);
     if (!mem)
-        return false;
+        return NULL;
     int w = graph_write(mem, m);
     if (fclose(mem) != 0 || w != 0) {
         free(dot);
-        return false;
+        return NULL;
     }
-    bool ok = false;
     agseterr(AGMAX); /* its messages would reach the user's terminal */
     GVC_t *gvc = gvContext();
     Agraph_t *g = gvc ? agmemread(dot) : NULL;
@@ -358,8 +357,10 @@ static bool put_picture(FILE *f, const ir_machine *m)
         if (gvRenderData(gvc, g, "svg", &svg, &svg_len) == 0 && svg) {
             const char *start = strstr(svg, "<svg");
             if (start) {
-                fwrite(start, 1, svg_len - (size_t)(start - svg), f);
-                ok = true;
+                size_t n = svg_len - (size_t)(start - svg);
+                out = xmalloc(n + 1);
+                memcpy(out, start, n);
+                out[n] = 0;
             }
             gvFreeRenderData(svg);
         }
@@ -370,7 +371,7 @@ static bool put_picture(FILE *f, const ir_machine *m)
     if (gvc)
         gvFreeContext(gvc);
     free(dot);
-    return ok;
+    return out;
 }
 #else
 bool report_has_picture(void)
@@ -378,28 +379,28 @@ bool report_has_picture(void)
     return false;
 }
 
-static bool put_picture(FILE *f, const ir_machine *m)
+static char *draw_picture(const ir_machine *m)
 {
-    (void)f;
     (void)m;
-    return false;
+    return NULL;
 }
 #endif
 
 static void put_machine(FILE *f, const report_data *d)
 {
+    char *svg = draw_picture(d->m);
     fputs("<section id=\"machine\">\n<h2>The machine</h2>\n", f);
-    if (!report_has_picture())
+    if (svg)
+        fprintf(f, "<div class=\"picture\" data-picture=\"svg\">\n%s</div>\n", svg);
+    else if (!report_has_picture())
         fputs("<p class=\"note\" data-picture=\"none\">No picture: this expc was built without "
               "Graphviz's library (libgvc). <code>expc graph</code> prints the machine as DOT "
               "for <code>dot -Tsvg</code>.</p>\n", f);
-    else if (fputs("<div class=\"picture\" data-picture=\"svg\">\n", f) >= 0 &&
-             put_picture(f, d->m))
-        fputs("</div>\n", f);
     else
-        fputs("</div>\n<p class=\"note\" data-picture=\"none\">Graphviz could not draw the "
+        fputs("<p class=\"note\" data-picture=\"none\">Graphviz could not draw the "
               "machine.</p>\n", f);
     fputs("</section>\n", f);
+    free(svg);
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -467,11 +468,20 @@ int report_write_file(const char *path, const report_data *d)
 
 /* ---- the counter (expc run --report) ------------------------------------- */
 
+enum {
+    COUNT_AHEAD = 64,         /* states fetched this many events ahead */
+    COUNT_RUN = 1024,         /* the longest run stepped in one call */
+    COUNT_SLOTS_LOG2 = 12     /* the table of a run's customers: 4096 slots */
+};
+
 struct report_run {
     const ir_machine *m;
     rt_engine inner;          /* the engine of the run */
     const char *path;         /* --report */
     report_counts *counts;    /* per event */
+    uint32_t run;             /* stamps the slots of the run at hand */
+    uint64_t slot[1u << COUNT_SLOTS_LOG2]; /* run << 32 | customer */
+    rt_state before[COUNT_RUN]; /* the run's customers' states before it */
 };
 
 static void count_init(void *ctx, rt_state *s)
@@ -492,28 +502,42 @@ static const char *count_stage_name(void *ctx, int32_t stage)
     return r->inner.stage_name(r->inner.ctx, stage);
 }
 
-/* One event at a time through the engine, so that what each did can be
- * read off its customer's state (interp_effect).  Stepped one by one, the
- * engine's own prefetching (src/llvm/emit_llvm.c) sees no events ahead, so
- * the counter fetches the state COUNT_AHEAD events ahead itself: without
- * it, a million customers' states in DRAM made a JIT run ~1.4x slower. */
-enum { COUNT_AHEAD = 32 };
+/* What each event did is read off its customer's state before and after
+ * it (interp_effect), which is exact when the engine steps a run of events
+ * whose customers are all different: so each batch is cut into such runs
+ * (a repeat - or two customers in one slot of a small table stamped per
+ * run - ends one), the states before are copied, the engine steps the run
+ * in one call, and the states after are compared.  With many customers the
+ * runs are long and the engine keeps its speed; with few, they shrink
+ * towards one event a call, still exact.  The copy fetches the states
+ * COUNT_AHEAD events ahead, as the engines do (src/llvm/emit_llvm.c). */
 static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
                              const int32_t *ids, size_t n)
 {
     report_run *r = ctx;
-    for (size_t i = 0; i < n; i++) {
-        if (i + COUNT_AHEAD < n) {
-            const char *p = (const char *)&states[customer[i + COUNT_AHEAD]];
-            __builtin_prefetch(p, 1, 3);
-            __builtin_prefetch(p + sizeof *states - 1, 1, 3);
+    for (size_t a = 0, b; a < n; a = b) {
+        uint64_t stamp = (uint64_t)++r->run << 32;
+        if (stamp == 0) /* 2^32 runs: old stamps could match again */
+            memset(r->slot, 0, sizeof r->slot);
+        for (b = a; b < n && b - a < COUNT_RUN; b++) {
+            if (b + COUNT_AHEAD < n) { /* both lines a state may straddle */
+                const char *p = (const char *)&states[customer[b + COUNT_AHEAD]];
+                __builtin_prefetch(p, 1, 3);
+                __builtin_prefetch(p + sizeof *states - 1, 1, 3);
+            }
+            uint32_t c = customer[b];
+            uint64_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
+            if ((*slot & ~(uint64_t)UINT32_MAX) == stamp && b > a)
+                break;
+            *slot = stamp | c;
+            r->before[b - a] = states[c];
         }
-        rt_state *s = &states[customer[i]];
-        rt_state before = *s;
-        r->inner.step_batch(r->inner.ctx, states, customer + i, ids + i, 1);
-        int fx = interp_effect(r->m, ids[i], &before, s);
-        if (fx != IR_NONE)
-            r->counts[ids[i]].n[fx]++;
+        r->inner.step_batch(r->inner.ctx, states, customer + a, ids + a, b - a);
+        for (size_t i = a; i < b; i++) {
+            int fx = interp_effect(r->m, ids[i], &r->before[i - a], &states[customer[i]]);
+            if (fx != IR_NONE)
+                r->counts[ids[i]].n[fx]++;
+        }
     }
 }
 
@@ -528,7 +552,7 @@ static int report_after_run(void *arg, const rt_run_info *ri)
 
 report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
 {
-    report_run *r = xmalloc(sizeof *r);
+    report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
     r->inner = *e;
     r->path = o->report;

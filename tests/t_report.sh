@@ -73,6 +73,24 @@ for exp in "$X"/*.exp; do
 done
 at_least "examples" 4 "$n"
 
+# The counter cuts each batch into runs of different customers (src/
+# report.c): logs with a few customers (every run short, repeats in every
+# batch) and with many, over several batches, counted by every engine as
+# the model counts.
+for shape in "12 few" "5000 many"; do
+    set -- $shape
+    awk -v k="$1" 'BEGIN { split("stayed_an_hour used_shelf_map bought_book gift_wrapped review_shared joined_group out_of_stock nope", ev, " ");
+        srand(7); print "customer,event";
+        for (i = 0; i < 20000; i++) print "c" int(rand() * k) "," ev[1 + int(rand() * 8)] }' >"$T/$2.csv"
+    python3 "$ROOT/tests/model.py" events "$X/bookshop.exp" "$T/$2.csv" >"$T/$2.ev"
+    for eng in interp jit; do
+        if [ "$eng" = jit ] && ! has_llvm; then not_built llvm "$2 customers: the JIT's counts"; continue; fi
+        "$EXPC" run "$X/bookshop.exp" "$T/$2.csv" --engine=$eng --summary --report="$T/$2.$eng.html" \
+            >/dev/null 2>"$T/$2.sum"
+        check "$2 customers, $eng" "$T/$2.$eng.html" --events="$T/$2.ev" --summary="$T/$2.sum"
+    done
+done
+
 # Worked by hand from examples/bookshop.csv (path STAY -> SPEND -> SAY,
 # thresholds 8, 10, 6): ann plays every note in order and ends ENGAGED,
 # her out_of_stock (-3) counts; ben's review_shared comes while he is on
