@@ -8,9 +8,10 @@
  * the one markup escaper.
  *
  * The per-event counts come from the counter: an rt_engine around the
- * engine of the run that steps one event at a time and asks interp_effect
- * what it did, so the rule stays in the interpreter and every engine is
- * counted alike (bench/run.sh measures what it costs).  The machine picture
+ * engine of the run that asks interp_effect what each event did, from its
+ * customer's state before and after (count_step_batch), so the rule stays
+ * in the interpreter and every engine is counted alike (bench/run.sh, 5c,
+ * measures what it costs).  The machine picture
  * is `expc graph`'s DOT laid out by Graphviz's library when expc is built
  * with it (EXPC_GVC, detected like LLVM in the Makefile). */
 #include "expc/report.h"
