@@ -574,12 +574,11 @@ static int report_after_run(void *arg, const rt_run_info *ri)
     return report_write_file(r->path, &d);
 }
 
-report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
+report_run *report_count(const ir_machine *m, rt_engine *e)
 {
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
     r->inner = *e;
-    r->path = o->report;
     size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *r->counts;
     r->counts = memset(xmalloc(bytes), 0, bytes);
     e->ctx = r;
@@ -587,6 +586,18 @@ report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
     e->event_id = count_event_id;
     e->step_batch = count_step_batch;
     e->stage_name = count_stage_name;
+    return r;
+}
+
+const report_counts *report_counts_of(const report_run *r)
+{
+    return r->counts;
+}
+
+report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
+{
+    report_run *r = report_count(m, e);
+    r->path = o->report;
     o->after = report_after_run;
     o->after_arg = r;
     return r;

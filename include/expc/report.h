@@ -2,7 +2,7 @@
  * (docs/language.md, "The report"): `expc run --report=FILE.html`, and the
  * page the service serves at GET /.
  *
- * Two parts.  The counter (report_run_start) wraps any engine in an
+ * Two parts.  The counter (report_count, report_run_start) wraps any engine in an
  * rt_engine that classifies each event as it is scored (interp_effect: the
  * ir_effect of the reference interpreter, read off the customer's state
  * before and after) into per-event counts.  The page (report_write) is
@@ -58,4 +58,11 @@ bool report_has_picture(void);
 typedef struct report_run report_run;
 report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e);
 void report_run_free(report_run *r);
+
+/* The counter alone, for a caller that drives the engine itself (`expc
+ * serve`): wraps *e as report_run_start does, without the page; the counts
+ * so far are report_counts_of's, m->n_events of them in declaration order,
+ * ready for report_data.events.  Free with report_run_free. */
+report_run *report_count(const ir_machine *m, rt_engine *e);
+const report_counts *report_counts_of(const report_run *r);
 #endif
