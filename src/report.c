@@ -227,10 +227,12 @@ static void hist_make(const report_data *d, hist *h)
     }
     uint64_t range = (uint64_t)max - (uint64_t)min;
     h->width = range < HIST_BINS ? 1 : nice_width(range / HIST_BINS + 1);
-    int64_t w = (int64_t)h->width;
-    h->lo = min / w * w;
-    if (h->lo > min) /* floor, not truncation, for negative scores */
-        h->lo -= w;
+    /* lo: min rounded down to a multiple of the width (floor, also for
+     * negative scores), or min itself where that would pass INT64_MIN. */
+    int64_t w = (int64_t)h->width, rem = min % w;
+    if (rem < 0)
+        rem += w;
+    h->lo = min < INT64_MIN + rem ? min : min - rem;
     h->n = (size_t)(((uint64_t)max - (uint64_t)h->lo) / h->width) + 1;
     for (size_t i = 0; i < d->n_customers; i++) {
         size_t k = (size_t)(((uint64_t)d->states[i].score - (uint64_t)h->lo) / h->width);
@@ -261,9 +263,12 @@ static void put_histogram(FILE *f, const report_data *d)
             top + height);
     double bw = (double)width / (double)h.n;
     size_t every = (h.n + 6) / 7; /* at most 7 labels under the axis */
+    /* Offsets from lo; the last bar stops at INT64_MAX. */
+    uint64_t span = (uint64_t)INT64_MAX - (uint64_t)h.lo;
     for (size_t k = 0; k < h.n; k++) {
-        int64_t from = (int64_t)((uint64_t)h.lo + k * h.width);
-        int64_t to = (int64_t)((uint64_t)from + h.width - 1);
+        uint64_t off = k * h.width, end = span - off < h.width - 1 ? span : off + h.width - 1;
+        int64_t from = (int64_t)((uint64_t)h.lo + off);
+        int64_t to = (int64_t)((uint64_t)h.lo + end);
         double bh = (double)height * (double)h.count[k] / (double)h.top;
         double x = left + bw * (double)k;
         fprintf(f, "<rect class=\"bin\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -351,8 +356,14 @@ static char *draw_picture(const ir_machine *m)
         free(dot);
         return NULL;
     }
+    /* One context for the process, never freed: Graphviz's Pango plugin
+     * keeps font data across contexts, and a second context after
+     * gvFreeContext reads freed memory (ASan saw it); the service draws
+     * a page per request. */
+    static GVC_t *gvc;
     agseterr(AGMAX); /* its messages would reach the user's terminal */
-    GVC_t *gvc = gvContext();
+    if (!gvc)
+        gvc = gvContext();
     Agraph_t *g = gvc ? agmemread(dot) : NULL;
     if (g && gvLayout(gvc, g, "dot") == 0) {
         if (gvRenderData(gvc, g, "svg", &svg, &svg_len) == 0 && svg) {
@@ -369,8 +380,6 @@ static char *draw_picture(const ir_machine *m)
     }
     if (g)
         agclose(g);
-    if (gvc)
-        gvFreeContext(gvc);
     free(dot);
     return out;
 }

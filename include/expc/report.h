@@ -42,7 +42,9 @@ typedef struct report_data {
     size_t n_customers;
 } report_data;
 
-/* Writes the page to f.  0, or -1 when f has a write error. */
+/* Writes the page to f.  0, or -1 when f has a write error.  Not
+ * thread-safe: the picture is drawn with one process-wide Graphviz context
+ * (Graphviz is not reentrant), so concurrent callers take turns. */
 int report_write(FILE *f, const report_data *d);
 /* Writes the page to path atomically (outfile.c): 0, or 74 after
  * `expc: PATH: REASON` on stderr, leaving nothing. */
