@@ -179,6 +179,10 @@ else fail "no temporary left" "$(ls -A "$T" | grep '^\.')"; fi
 # Usage: an empty name; the standalone program has no --report.
 "$EXPC" run "$X/bookshop.exp" "$X/bookshop.csv" --report= >/dev/null 2>"$T/empty.err"
 expect_code "--report= : usage error" 2 $?
+"$EXPC" run "$X/bookshop.exp" "$X/bookshop.csv" --report=- >"$T/dash.out" 2>/dev/null
+expect_code "--report=- (stdout holds the table): usage error" 2 $?
+if [ -s "$T/dash.out" ]; then fail "--report=-: nothing on stdout" "$(head -c 80 "$T/dash.out")"
+else pass "--report=-: nothing on stdout"; fi
 "$EXPC" build "$X/bookshop.exp" --emit=c --main -o "$T/main.c" 2>/dev/null &&
     ${CC:-cc} -O0 -o "$T/main" "$T/main.c" 2>/dev/null
 if [ -x "$T/main" ]; then

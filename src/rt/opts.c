@@ -100,7 +100,7 @@ static const char *opt_memory(void *dst, const char *v, int k)
 static const char *opt_report(void *dst, const char *v, int k)
 {
     (void)k;
-    if (!*v)
+    if (!*v || !strcmp(v, "-")) /* standard output holds the table */
         return "--report needs a file name, not `%s`";
     ((rt_opts *)dst)->report = v;
     return NULL;
