@@ -74,6 +74,20 @@ else
 ALL_CFLAGS   += -DEXPC_SERVE=0
 endif
 
+# Graphviz's library draws the report's machine picture (src/report.c) when
+# pkg-config finds libgvc; make GVC=0 leaves it out (the page says so).
+GVC_FOUND := $(shell pkg-config --exists libgvc 2>/dev/null && echo 1)
+ifneq ($(GVC_FOUND),1)
+GVC := 0
+endif
+GVC ?= 1
+ifeq ($(GVC),1)
+$(B)/src/report.o: ALL_CFLAGS += -DEXPC_GVC=1 $(shell pkg-config --cflags libgvc)
+LDLIBS += $(shell pkg-config --libs libgvc)
+else
+$(B)/src/report.o: ALL_CFLAGS += -DEXPC_GVC=0
+endif
+
 # Sources: every src/*.c and src/rt/*.c go into libexpc.a and expc.  The
 # LLVM backends and the JIT (src/llvm/) go into a plugin, expc-llvm.so,
 # that expc loads only when a command needs LLVM (see
@@ -173,7 +187,8 @@ check: $(B)/tests/time_driver
 # of skipped.  LLVM missing because llvm-config was not found is a skip.
 LLVM_OFF  := $(if $(filter command line environment override,$(origin LLVM)),$(filter 0,$(LLVM)))
 SERVE_OFF := $(if $(filter command line environment override,$(origin SERVE)),$(filter 0,$(SERVE)))
-EXPC_OFF  := $(strip $(if $(LLVM_OFF),llvm) $(if $(SERVE_OFF),serve) \
+GVC_OFF   := $(if $(filter command line environment override,$(origin GVC)),$(filter 0,$(GVC)))
+EXPC_OFF  := $(strip $(if $(LLVM_OFF),llvm) $(if $(SERVE_OFF),serve) $(if $(GVC_OFF),gvc) \
                $(if $(filter 1,$(SAN)),valgrind rss))
 CHECK_BINS := $(if $(LLVM_OFF),$(filter-out %/test_llvm,$(UNIT_BINS)),$(UNIT_BINS))
 

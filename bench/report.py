@@ -164,6 +164,14 @@ ratio_row("JIT time / compiled C time", tj, tc, "<= 1.15", lambda r: r <= 1.15,
 ratio_row("interp time / compiled C time", ti, tc, "<= 2.5", lambda r: r <= 2.5,
           cnum=ci, cden=cc)
 
+# ---- --report (section 5c of run.sh) ----------------------------------------------
+REPORT = bench("report")
+for eng in ("jit", "interp"):
+    base, rep = REPORT.get(eng), REPORT.get(eng + "_report")
+    if base and rep:
+        ratio_row(f"{eng}: run --report / run without", rep["median"], base["median"], "<= 1.05",
+                  lambda r: r <= 1.05, cnum=cpu(rep), cden=cpu(base))
+
 # ---- --time (section 5b of run.sh) --------------------------------------------
 TIME = bench("time")
 if TIME:

@@ -165,6 +165,8 @@ cmd() {
     case $1 in
     jit_time_spill*) echo "'$EXPC' run --engine=jit --time=ts --memory=64M '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     jit_time*) echo "'$EXPC' run --engine=jit --time=ts '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
+    jit_report*) echo "'$EXPC' run --engine=jit --report='$W/out/$1.html' '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
+    interp_report*) echo "'$EXPC' run --engine=interp --report='$W/out/$1.html' '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     jit*) echo "'$EXPC' run --engine=jit '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     interp*) echo "'$EXPC' run --engine=interp '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     compiled_time*) echo "'$W/bin/hotel_main' --time=ts '$2' >'$o' 2>'$e'" ;;
@@ -333,6 +335,23 @@ if [ "$HAVE_LLVM" = 1 ]; then
         done
     fi
 fi
+
+# ---- 5c. --report: the per-event counts and the page, on the main log ---------------------
+# The counter steps every event through the engine one at a time
+# (src/report.c); the target is a run within 1.05x of the same run without
+# --report, for the interpreter and the JIT, in rounds with them.
+say "--report on the main log"
+if [ "$HAVE_LLVM" = 1 ]; then
+    validate "$MAIN" jit jit_report interp interp_report
+else
+    validate "$MAIN" interp interp_report
+fi
+LOG=$MAIN
+bench_json report "$RUNS" 1
+for n in jit_report interp_report; do
+    [ -f "$W/out/$n.csv" ] || continue
+    grep -q 'data-event=' "$W/out/$n.html" 2>/dev/null || fail "$n: no page written"
+done
 
 # ---- 6. scaling with events and customers ------------------------------------------------
 if [ "$SCALING" = 1 ]; then

@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "expc/ast.h"
-#include "expc/rt.h" /* rt_utf8_len: the one UTF-8 decoder */
+#include "expc/tmpl.h" /* tmpl_html: the one markup escaper */
 #include "expc/tools.h"
 
 /* Colours: header of a note, negative events, early-penalised events. */
@@ -39,37 +39,10 @@
 #define C_DIM "#777777"
 #define C_ENGAGED "#d8f0d8"
 
-/* Text for an HTML-like label. */
+/* Text for an HTML-like label: a newline is Graphviz's line break. */
 static void put_html(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        switch (c) {
-        case '&': fputs("&amp;", out); i++; continue;
-        case '<': fputs("&lt;", out); i++; continue;
-        case '>': fputs("&gt;", out); i++; continue;
-        case '"': fputs("&quot;", out); i++; continue;
-        case '\'': fputs("&#39;", out); i++; continue;
-        case '\n': fputs("<BR ALIGN=\"LEFT\"/>", out); i++; continue;
-        case '\t': fputc(' ', out); i++; continue;
-        default: break;
-        }
-        if (c < 0x20 || c == 0x7F) {
-            fputs("&#xFFFD;", out);
-            i++;
-            continue;
-        }
-        size_t len = rt_utf8_len(p + i, n - i);
-        if (len == 0) {
-            fputs("&#xFFFD;", out);
-            i++;
-            continue;
-        }
-        fwrite(p + i, 1, len, out);
-        i += len;
-    }
+    tmpl_html(out, s, strlen(s), "<BR ALIGN=\"LEFT\"/>");
 }
 
 /* Points with their sign: +8, -10, 0. */

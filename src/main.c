@@ -32,6 +32,7 @@
 #include "expc/lower.h"
 #include "expc/lsp.h"
 #include "expc/outfile.h"
+#include "expc/report.h"
 #include "expc/rt.h"
 #include "expc/sema.h"
 #include "expc/serve.h"
@@ -632,7 +633,9 @@ static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *a
     if (rc != RT_EXIT_OK)
         return rc;
     e.experience = m->name; /* whichever engine: named in `no event ... declared` */
+    report_run *rep = o.report ? report_run_start(m, &o, &e) : NULL; /* counts, then the page */
     rc = rt_run(&o, &e);
+    report_run_free(rep);
     en->close(h);
     return rc;
 }

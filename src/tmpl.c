@@ -109,3 +109,37 @@ void tmpl_c_string(FILE *f, const char *text, size_t n, bool utf8_only)
     }
     putc('"', f);
 }
+
+void tmpl_html(FILE *f, const char *s, size_t n, const char *newline)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        const char *ent = NULL;
+        switch (c) {
+        case '&': ent = "&amp;"; break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '"': ent = "&quot;"; break;
+        case '\'': ent = "&#39;"; break;
+        case '\n': ent = newline; break;
+        case '\t': ent = " "; break;
+        default: break;
+        }
+        if (ent) {
+            fputs(ent, f);
+            i++;
+            continue;
+        }
+        /* Control characters and bytes that are not UTF-8: U+FFFD (XML
+         * parsers, Graphviz's among them, reject them). */
+        size_t len = c < 0x20 || c == 0x7F ? 0 : rt_utf8_len(p + i, n - i);
+        if (len == 0) {
+            fputs("&#xFFFD;", f);
+            i++;
+            continue;
+        }
+        fwrite(p + i, 1, len, f);
+        i += len;
+    }
+}

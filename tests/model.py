@@ -14,6 +14,13 @@ logs only: no invalid lines).
       every customer, in order of first appearance, every field and the
       points of every note in path order.  Exit 0 when they agree, 1 (with
       the first differences) when not.
+  model.py events SCRIPT.exp LOG.csv
+      what each declared event did over LOG, one line per event in
+      declaration order: `NAME SEEN COUNTED EARLY CAPPED` (the report's
+      table; no caps in this subset, so CAPPED is 0).
+  model.py facts SCRIPT.exp LOG.csv
+      `records=N,scored=N,undeclared=N`: records of the log (not the
+      header), those with a declared event (or alias), the others.
 
 Python 3 standard library only."""
 import csv
@@ -35,17 +42,21 @@ class Machine:
     """path: [behaviour]; threshold: {behaviour: int}; penalty: int;
     events: {name: (behaviour, points)}."""
 
-    def __init__(self, path, threshold, penalty, events):
+    def __init__(self, path, threshold, penalty, events, declared=None):
         self.path = list(path)
         self.threshold = [threshold.get(b, 10) for b in self.path]
         self.penalty = penalty
         self.events = {n: (self.path.index(b), w) for n, (b, w) in events.items()}
+        # log name -> declared name, declared names in declaration order
+        self.declared = declared if declared is not None else {n: n for n in events}
+        self.order = [n for n in events if self.declared[n] == n]
 
 
-def score(m, pairs):
+def score(m, pairs, tally=None):
     """[(customer, event)] -> [[(key, value)]], the rows of --format=json
     as key/value pairs in their order.  Undeclared events are not events
-    of anybody."""
+    of anybody.  tally, when given: {declared name: [counted, early]},
+    added to."""
     state = {}
     order = []
     for cust, ev in pairs:
@@ -58,12 +69,15 @@ def score(m, pairs):
         s = state[cust]
         j, w = m.events[ev]
         s["events"] = wrap64(s["events"] + 1)
-        if w < 0 or j <= s["stage"]:
+        counts = w < 0 or j <= s["stage"]
+        if counts:
             s["score"] = wrap64(s["score"] + w)
             s["points"][j] = wrap64(s["points"][j] + w)
         else:
             s["score"] = wrap64(s["score"] - m.penalty)
             s["early"] = wrap64(s["early"] + 1)
+        if tally is not None:
+            tally.setdefault(m.declared[ev], [0, 0])[0 if counts else 1] += 1
         while s["stage"] < NOTES and s["points"][s["stage"]] >= m.threshold[s["stage"]]:
             s["stage"] += 1
     rows = []
@@ -110,14 +124,17 @@ def parse_script(text):
             threshold[b] = int(t.group(1))
     p = re.search(r"\bpenalty\s+early\s+(\d+)\s*;", text)
     events = {}
+    declared = {}
     # `event NAME [as "ALIAS", ...] : B ... POINTS;` (aliases without
     # escapes): an alias scores as its event.
     for name, al, b, rest in re.findall(
             r'\bevent\s+(\w+)\s*(?:as\s+((?:"[^"\\]*"\s*,?\s*)+))?:\s*(\w+)([^;]*);', text):
         events[name] = (b, int(rest.split()[-1]))
+        declared[name] = name
         for a in re.findall(r'"([^"]*)"', al):
             events[a] = events[name]
-    return Machine(path, threshold, int(p.group(1)) if p else 0, events)
+            declared.setdefault(a, name)
+    return Machine(path, threshold, int(p.group(1)) if p else 0, events, declared)
 
 
 def read_log(data):
@@ -130,6 +147,24 @@ def read_log(data):
 
 
 def main(argv):
+    if len(argv) == 4 and argv[1] == "facts":
+        with open(argv[2]) as f:
+            m = parse_script(f.read())
+        with open(argv[3], "rb") as f:
+            pairs = read_log(f.read())
+        scored = sum(1 for _, e in pairs if e in m.events)
+        print("records=%d,scored=%d,undeclared=%d" % (len(pairs), scored, len(pairs) - scored))
+        return 0
+    if len(argv) == 4 and argv[1] == "events":
+        with open(argv[2]) as f:
+            m = parse_script(f.read())
+        with open(argv[3], "rb") as f:
+            tally = {}
+            score(m, read_log(f.read()), tally)
+        for n in m.order:
+            c, e = tally.get(n, [0, 0])
+            print("%s %d %d %d 0" % (n, c + e, c, e))
+        return 0
     if len(argv) != 5 or argv[1] != "check":
         sys.stderr.write("usage: model.py check SCRIPT.exp LOG.csv EXPC_OUTPUT.json\n")
         return 2

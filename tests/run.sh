@@ -46,6 +46,7 @@ min_cases() {
     t_logs) case " ${EXPC_OFF:-} " in *" llvm "*) echo 400 ;; *) echo 600 ;; esac ;;
     t_ndjson) echo 146 ;;
     t_pg) echo 30 ;;
+    t_report) echo 150 ;;
     t_run) echo 30 ;;
     t_serve) case " ${EXPC_OFF:-} " in *" serve "*) echo 0 ;; *) echo 110 ;; esac ;;
     t_time) echo 8 ;;

@@ -43,6 +43,18 @@ typedef struct rt_engine {
 } rt_engine;
 
 typedef enum rt_format { RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
+
+struct rt_table;
+
+/* What a successful run read, for rt_opts.after (expc run --report). */
+typedef struct rt_run_info {
+    const char *input;        /* the input as messages name it (<stdin>) */
+    uint64_t records;         /* event records, valid or not (a header is none) */
+    uint64_t scored;          /* events of declared names, scored */
+    uint64_t undeclared;      /* lines skipped: event not declared */
+    uint64_t invalid;         /* lines skipped: invalid data (--skip-invalid) */
+    const struct rt_table *tab; /* every customer's final state */
+} rt_run_info;
 typedef enum rt_input { RT_INPUT_AUTO, RT_INPUT_CSV, RT_INPUT_NDJSON } rt_input;
 
 typedef struct rt_opts {
@@ -61,6 +73,12 @@ typedef struct rt_opts {
     size_t memory;            /* --memory: bytes of buffered events (--time) */
     FILE *out;                /* stdout normally (NULL: stdout) */
     FILE *err;                /* stderr normally (NULL: stderr) */
+    const char *report;       /* --report=FILE.html (expc run only; see after) */
+    /* Called once after a successful run, when the table, the notes and
+     * --summary are written and the customers are still there; its exit
+     * code becomes the run's.  NULL: none (the standalone program). */
+    int (*after)(void *arg, const rt_run_info *ri);
+    void *after_arg;
 } rt_opts;
 
 /* Reads all events, scores them through `e`, writes the table.  Returns the

@@ -46,4 +46,11 @@ bool tmpl_names(const char *t, const char *var,
  * way \x does.  With `utf8_only`, a byte that is not part of valid UTF-8
  * becomes '?', for consumers that reject invalid text. */
 void tmpl_c_string(FILE *f, const char *s, size_t n, bool utf8_only);
+
+/* The n bytes at s as HTML/XML text, safe in an element and in a quoted
+ * attribute: & < > " ' become entities, a tab a space, a newline `newline`
+ * (a line break of the consumer's markup, or "&#10;"), and control
+ * characters and bytes that are not UTF-8 U+FFFD.  The one escaper for
+ * markup: Graphviz's HTML labels (graph.c) and the report (report.c). */
+void tmpl_html(FILE *f, const char *s, size_t n, const char *newline);
 #endif

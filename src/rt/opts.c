@@ -96,6 +96,16 @@ static const char *opt_memory(void *dst, const char *v, int k)
     return NULL;
 }
 
+/* --report=FILE.html: kept as given; expc run writes it (src/report.c). */
+static const char *opt_report(void *dst, const char *v, int k)
+{
+    (void)k;
+    if (!*v || !strcmp(v, "-")) /* standard output holds the table */
+        return "--report needs a file name, not `%s`";
+    ((rt_opts *)dst)->report = v;
+    return NULL;
+}
+
 #define RT_OPT_BOTH (RT_OPT_RUN | RT_OPT_MAIN)
 
 /* Every row the standalone program takes too, unless marked RT_OPT_RUN
@@ -117,6 +127,8 @@ const rt_optdef rt_run_options[] = {
       "time column: each customer's events scored in time order", opt_time, 0 },
     { "--memory", "SIZE", NULL, RT_OPT_BOTH,
       "bytes of events buffered to order them by --time (default " RT_STR(RT_MEMORY_DEFAULT_G) "G)", opt_memory, 0 },
+    { "--report", "FILE.html", NULL, RT_OPT_RUN,
+      "also write an HTML page on the run: funnel, scores, events", opt_report, 0 },
     { NULL, NULL, NULL, 0, NULL, NULL, 0 },
 };
 

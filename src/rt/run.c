@@ -882,6 +882,11 @@ int rt_run(const rt_opts *o, const rt_engine *e)
         run_notes(r);
         if (o->summary)
             rt_write_summary(err, &r->tab, e);
+        if (o->after) {
+            rt_run_info ri = { r->name, r->n_lines + r->n_invalid, r->n_declared,
+                               r->n_unknown, r->n_invalid, &r->tab };
+            rc = o->after(o->after_arg, &ri);
+        }
     }
     rt_table_free(&r->tab);
     free(r->ids);

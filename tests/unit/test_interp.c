@@ -205,6 +205,30 @@ static void test_engine(void **state)
     interp_free(it);
 }
 
+/* interp_effect, read off the states before and after, agrees with what
+ * interp_step returns, on every event of a long pseudo-random run over a
+ * few customers (all stages, early, negative and wrapping events), and on
+ * ids out of range. */
+static void test_effect_from_states(void **state)
+{
+    (void)state;
+    ir_machine m = machine(10, 3, 5, 2);
+    rt_state c[4];
+    uint32_t x = 12345;
+    for (int i = 0; i < 4; i++)
+        c[i] = fresh();
+    for (int i = 0; i < 20000; i++) {
+        x = x * 1103515245u + 12345u;
+        rt_state *s = &c[(x >> 8) % 4];
+        int32_t ev = (int32_t)((x >> 16) % (N_EVENTS + 1)) - (i % 7 == 0 ? 1 : 0);
+        if (ev == JACKPOT && i % 3)
+            ev = HELLO;
+        rt_state before = *s;
+        int fx = interp_step(&m, s, ev);
+        assert_int_equal(interp_effect(&m, ev, &before, s), fx & IR_EFFECT_MASK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_wrapping_arithmetic),
         cmocka_unit_test(test_ids_out_of_range),
         cmocka_unit_test(test_engine),
+        cmocka_unit_test(test_effect_from_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
