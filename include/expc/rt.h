@@ -61,6 +61,12 @@ typedef struct rt_opts {
     size_t memory;            /* --memory: bytes of buffered events (--time) */
     FILE *out;                /* stdout normally (NULL: stdout) */
     FILE *err;                /* stderr normally (NULL: stderr) */
+    /* `expc run --trace` (expc's src/trace.c; the standalone program has no
+     * such option and leaves it NULL): called with each declared event as
+     * it is read, before it is scored. */
+    void (*trace)(void *ctx, const char *file, uint64_t line, const char *cust, size_t len,
+                  int32_t event, int64_t t);
+    void *trace_ctx;
 } rt_opts;
 
 /* Reads all events, scores them through `e`, writes the table.  Returns the
