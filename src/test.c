@@ -562,7 +562,8 @@ static void put_junit(test_session *ts)
 int test_end(test_session *ts, int rc)
 {
     size_t ran = ts->passed + ts->failed;
-    if (ts->junit_f && rc != RT_EXIT_SOFTWARE && ran)
+    /* A CI server reads the document even when nothing ran (then empty). */
+    if (ts->junit_f && rc != RT_EXIT_SOFTWARE)
         put_junit(ts);
     else if (ts->junit_f) {
         fclose(ts->junit_f);

@@ -51,6 +51,7 @@ tcase threshold_missed 1 --threshold 63 cover.exp
 tcase run_filter 0 --run='^a (spill|fire)' cover.exp
 tcase run_none 1 --run=nothing cover.exp
 tcase no_tests 1 none.exp
+tcase no_tests_junit 1 --format=junit none.exp
 tcase imports 0 --coverage two.exp
 tcase two_files 1 cover.exp results.exp
 at_least "golden cases" 12 "$n_golden"
