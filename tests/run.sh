@@ -45,7 +45,7 @@ min_cases() {
     t_ndjson) echo 146 ;;
     t_pg) echo 30 ;;
     t_run) echo 30 ;;
-    t_test) case " ${EXPC_OFF:-} " in *" llvm "*) echo 70 ;; *) echo 100 ;; esac ;;
+    t_test) case " ${EXPC_OFF:-} " in *" llvm "*) echo 60 ;; *) echo 110 ;; esac ;;
     t_time) echo 8 ;;
     t_valgrind) case " ${EXPC_OFF:-} " in *" valgrind "*) echo 0 ;; *) echo 20 ;; esac ;;
     *) echo 1 ;;
