@@ -1319,19 +1319,20 @@ static const char *suggest_experience(sema *S, const char *name)
 /* E0701: the experience a test runs on, or NULL after the error. */
 static const ast_item *test_experience(sema *S, const ast_test *t)
 {
-    const program *P = S->prog;
     const ast_ident *id = t->experience;
     if (!id) {
-        if (P->n_experiences == 1)
-            return P->experiences[0];
-        if (P->n_experiences == 0)
+        size_t n;
+        const ast_item *only = sema_test_default(S->prog, t->kw_sp.file, &n);
+        if (only)
+            return only;
+        if (n == 0)
             diag_report(S->d, "E0701", t->name.sp,
                         "test `%s` has no experience to run on: none is declared", t->name.value);
         else
             diag_report(S->d, "E0701", t->name.sp,
                         "test `%s` has no `for`, and %zu experiences are declared: say which "
                         "one with `test \"%s\" for EXPERIENCE`",
-                        t->name.value, P->n_experiences, t->name.value);
+                        t->name.value, n, t->name.value);
         return NULL;
     }
     const sym *s = ht_get(&S->names, id->name);
@@ -1506,6 +1507,39 @@ int sema_check(arena *a, diag_ctx *d, program *prog)
     check_tests(&S);
     check_unused(&S);
     return d->errors - errors_before;
+}
+
+/* The experiences of `file` and of everything it imports, transitively
+ * (iterative, over a stack of file indexes); the only one, else NULL with
+ * their number in *n. */
+const ast_item *sema_test_default(const program *prog, const src_file *file, size_t *n)
+{
+    size_t nf = prog->n_files, top = 0;
+    bool *seen = xmalloc(nf + 1);
+    size_t *stack = xmalloc((nf + 1) * sizeof *stack);
+    const ast_item *only = NULL;
+    memset(seen, 0, nf + 1);
+    *n = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (prog->files[i]->src == file) {
+            seen[i] = true;
+            stack[top++] = i;
+        }
+    while (top) {
+        for (const ast_item *it = prog->files[stack[--top]]->items; it; it = it->next) {
+            if (it->kind == ITEM_EXPERIENCE) {
+                only = it;
+                ++*n;
+            } else if (it->kind == ITEM_IMPORT && it->import_file >= 0 &&
+                       (size_t)it->import_file < nf && !seen[it->import_file]) {
+                seen[it->import_file] = true;
+                stack[top++] = (size_t)it->import_file;
+            }
+        }
+    }
+    free(seen);
+    free(stack);
+    return *n == 1 ? only : NULL;
 }
 
 ast_item *sema_find_experience(const program *prog, const char *name)

@@ -189,8 +189,9 @@ typedef struct script {
  * engine cannot be made (*rc). */
 static machine *machine_of(script *s, const ast_test *t, int *rc)
 {
+    size_t n;
     const ast_item *e = t->experience ? sema_find_experience(s->prog, t->experience->name)
-                                      : s->prog->experiences[0];
+                                      : sema_test_default(s->prog, t->kw_sp.file, &n);
     for (size_t i = 0; i < s->n_ms; i++)
         if (s->ms[i].e == e)
             return &s->ms[i];
