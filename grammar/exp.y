@@ -29,6 +29,7 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 }
 
 %code {
+#include <ctype.h>
 #include <string.h>
 #include "lex.yy.h"
 
@@ -413,6 +414,96 @@ static const char *found_why(yysymbol_kind_t tok, bool ident, char *buf, size_t 
     return "";
 }
 
+/* ---- hints for the mistakes a new user makes ------------------------------ */
+
+/* A word of the language the parser expected that the identifier at `loc`
+ * may have meant: the same word in other letter case (`stay`: STAY, written
+ * in capitals) or a near one ignoring case (`systems`: `system`); NULL when
+ * none is close.  Candidates are the expected keywords and, when a
+ * behaviour was expected, the three behaviours. */
+static const char *near_word(lex_extra *x, const span *loc, const yysymbol_kind_t *exp, int n)
+{
+    static const char *const B[] = { "SAY", "STAY", "SPEND" };
+    size_t len;
+    const char *line = diag_line_text(x->src, loc->line, &len);
+    size_t from = (size_t)(loc->col - 1), to = (size_t)(loc->end_col - 1);
+    char found[64], cand[64];
+    if (!line || loc->end_line != loc->line || to > len || to <= from || to - from >= sizeof found)
+        return NULL;
+    for (size_t i = from; i < to; i++)
+        found[i - from] = (char)tolower((unsigned char)line[i]);
+    found[to - from] = 0;
+    const char *best = NULL;
+    int best_d = diag_suggest_limit(found) + 1;
+    for (int i = 0; i < n; i++) {
+        const char *name = yysymbol_name(exp[i]);
+        const char *const *words = exp[i] == YYSYMBOL_BEHAVIOUR ? B : &name;
+        int k = exp[i] == YYSYMBOL_BEHAVIOUR ? 3 : 1;
+        for (int j = 0; j < k; j++) {
+            const char *w = words[j];
+            size_t wl = strlen(w);
+            if (*w == '`') { /* a keyword's name is "`word`" */
+                w++;
+                wl -= 2;
+            }
+            if (wl == 0 || wl >= sizeof cand || !isalpha((unsigned char)w[0]))
+                continue;
+            for (size_t c = 0; c < wl; c++)
+                cand[c] = (char)tolower((unsigned char)w[c]);
+            cand[wl] = 0;
+            int d = diag_edit_distance(found, cand, best_d - 1);
+            if (d < best_d) {
+                best_d = d;
+                best = arena_strndup(x->a, w, wl);
+            }
+        }
+    }
+    return best;
+}
+
+/* Whether the parser expected `;` (in the first n of exp). */
+static bool wants_semicolon(const yysymbol_kind_t *exp, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(yysymbol_name(exp[i]), "`;`"))
+            return true;
+    return false;
+}
+
+/* Hints appended to the message (into buf), and a fix when one is certain:
+ * a `;` missing at the end of a line is reported where it belongs, just
+ * after the statement's last token (*at moves there), and inserted by the
+ * fix; `via` after `at` says the order; a misspelt or miscased word gets a
+ * did-you-mean. */
+static const char *syntax_hint(lex_extra *x, int tok, const yysymbol_kind_t *exp, int n,
+                               span *at, const char **fix, char *buf, size_t cap)
+{
+    *fix = NULL;
+    if (tok != YYSYMBOL_YYEOF && wants_semicolon(exp, n) && x->prev_line > 0 &&
+        at->line > x->prev_line) {
+        *at = (span){ .file = at->file, .line = x->prev_line, .col = x->prev_col,
+                      .end_line = x->prev_line, .end_col = x->prev_col };
+        *fix = ";";
+        return "; a statement ends with `;`";
+    }
+    if (tok == YYSYMBOL_VIA) {
+        for (int i = 0; i < n; i++)
+            if (exp[i] == YYSYMBOL_VIA)
+                return "";
+        return "; an event names its medium before its touch point: "
+               "`via MEDIUM at TOUCHPOINT`";
+    }
+    if (tok == YYSYMBOL_IDENT) {
+        const char *w = near_word(x, at, exp, n);
+        if (w) {
+            *fix = w;
+            snprintf(buf, cap, "; did you mean `%s`?", w);
+            return buf;
+        }
+    }
+    return "";
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
 {
     lex_extra *x = X;
@@ -440,9 +531,16 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
             m += (size_t)snprintf(msg + m, sizeof msg - m, ", found %s", found);
     }
     if (m < sizeof msg)
-        snprintf(msg + m, sizeof msg - m, "%s",
-                 found_why(yypcontext_token(ctx), ident, why, sizeof why));
-    diag_report(x->d, "E0110", *loc, "%s", msg);
+        m += (size_t)snprintf(msg + m, sizeof msg - m, "%s",
+                              found_why(yypcontext_token(ctx), ident, why, sizeof why));
+    span at = *loc;
+    const char *fix = NULL;
+    const char *hint = syntax_hint(x, yypcontext_token(ctx), exp, n, &at, &fix, why, sizeof why);
+    if (m < sizeof msg)
+        snprintf(msg + m, sizeof msg - m, "%s", hint);
+    diagnostic *dg = diag_report(x->d, "E0110", at, "%s", msg);
+    if (fix)
+        diag_add_fix(x->d, dg, at, fix, "%s `%s`", *fix == ';' ? "insert" : "replace with", fix);
     x->err_line = loc->line;
     x->err_col = loc->col;
     x->errors++;

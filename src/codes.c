@@ -62,8 +62,8 @@ const diag_code diag_codes[] = {
      "not supported by this version of expc",
      "The construct is part of the language (docs/language.md, Coming in "
      "0.2) and this build parses and formats it, but does not implement its "
-     "meaning yet: `within D;`, `reset after D;`, an event's `cap C per P` "
-     "and `test` blocks.  Rather than score customers as if the construct "
+     "meaning yet: `within D;`, `reset after D;` and an event's "
+     "`cap C per P`.  Rather than score customers as if the construct "
      "were not there, the script is refused.  Remove the construct, or use "
      "a version of expc that implements it.",
      IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
@@ -444,6 +444,19 @@ const diag_code diag_codes[] = {
      END,
      CAFE_LIFE_CYCLE},
 
+    {"W0506", DIAG_WARNING,
+     "an event's emotion evokes its note's behaviour but is not among that note's `evoke` emotions",
+     "A note lists the emotions that fill it (`evoke`).  An event that names "
+     "an emotion of the right behaviour which its note does not list fills "
+     "the note with an emotion the script never planned for it: either the "
+     "note forgot the emotion, or the event names the wrong one.  Add the "
+     "emotion to the note's `evoke`, or name one the note evokes.",
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     EV_SAY EV_STAY
+     "    event bought : SPEND delight    +10;\n"
+     END,
+     CAFE_OK},
+
     /* ---- the program ----------------------------------------------- */
     {"W0601", DIAG_WARNING,
      "an emotion declared in a file that also declares an experience, and used by no experience",
@@ -473,6 +486,82 @@ const diag_code diag_codes[] = {
      IMP_EMOTIONS BLANK CAFE PATH_CAFE
      "    penalty early 2;\n"
      NOTE_SAY NOTE_STAY NOTE_SPEND EV_SAY EV_STAY EV_SPEND END},
+    /* ---- tests (`test` blocks, run by `expc test`) ---------------------- */
+    {"E0701", DIAG_ERROR,
+     "a test's experience is unknown, or the test has no `for` while several experiences are declared",
+     "A test runs one experience: the one after `for`, or, when `for` is left "
+     "out, the only experience the file and its imports declare.  The name "
+     "after `for` must be an experience; with several experiences and no "
+     "`for`, the test does not say which one it is about.",
+     CAFE_OK
+     "test \"one of each\" for caffe {\n"
+     "    events asked, stayed, bought;\n"
+     "    expect stage ENGAGED;\n"
+     END,
+     CAFE_OK
+     "test \"one of each\" for cafe {\n"
+     "    events asked, stayed, bought;\n"
+     "    expect stage ENGAGED;\n"
+     END},
+
+    {"E0702", DIAG_ERROR,
+     "a test plays an event its experience does not declare",
+     "A test's `events` are the log of one customer: each is an event of the "
+     "test's experience, by its declared name (a bare word) or by a name the "
+     "log uses (a string: the name or one of its `as` aliases).  A name the "
+     "experience does not declare would be skipped by `expc run`, so in a "
+     "test it is a mistake; when a declared name is close, the message "
+     "suggests it.",
+     CAFE_OK
+     "test \"one of each\" {\n"
+     "    events asked, stayd, bought;\n"
+     "    expect stage ENGAGED;\n"
+     END,
+     CAFE_OK
+     "test \"one of each\" {\n"
+     "    events asked, stayed, bought;\n"
+     "    expect stage ENGAGED;\n"
+     END},
+
+    {"E0703", DIAG_ERROR,
+     "an expectation that cannot hold",
+     "`expect stage` names where the customer ends: a behaviour of the path "
+     "(SAY, STAY, SPEND) or ENGAGED, in capitals.  A test expects each field "
+     "(`score`, `stage`, `events`, `early`, each note's `points`) once: a "
+     "second expectation of the same field would contradict the first or "
+     "repeat it.  `events` and `early` count, so they are never negative.",
+     CAFE_OK
+     "test \"one of each\" {\n"
+     "    events asked, stayed, bought;\n"
+     "    expect stage Engaged;\n"
+     END,
+     CAFE_OK
+     "test \"one of each\" {\n"
+     "    events asked, stayed, bought;\n"
+     "    expect stage ENGAGED;\n"
+     END},
+
+    {"E0704", DIAG_ERROR,
+     "two tests of one experience with the same name",
+     "Test results are reported by name (`PASS  cafe.exp:12: one of each`, "
+     "JUnit test cases), so the tests of one experience need different names.",
+     CAFE_OK
+     "test \"engaged\" { events asked, stayed, bought; expect stage ENGAGED; }\n"
+     "test \"engaged\" { events asked; expect stage STAY; }\n",
+     CAFE_OK
+     "test \"engaged\" { events asked, stayed, bought; expect stage ENGAGED; }\n"
+     "test \"stays at STAY\" { events asked; expect stage STAY; }\n"},
+
+    {"W0705", DIAG_WARNING,
+     "a test with no `expect`: it asserts nothing",
+     "A test without an `expect` passes whatever the experience makes of its "
+     "events, so it proves nothing.  Say what the customer's final state must "
+     "be: `expect score N;`, `expect stage B;` (or ENGAGED), `expect events "
+     "N;`, `expect early N;`, `expect points B N;`.",
+     CAFE_OK
+     "test \"engaged\" { events asked, stayed, bought; }\n",
+     CAFE_OK
+     "test \"engaged\" { events asked, stayed, bought; expect stage ENGAGED; }\n"},
 };
 
 const size_t diag_code_count = sizeof diag_codes / sizeof diag_codes[0];

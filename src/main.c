@@ -36,7 +36,9 @@
 #include "expc/rt.h"
 #include "expc/sema.h"
 #include "expc/serve.h"
+#include "expc/test.h"
 #include "expc/tools.h"
+#include "expc/trace.h"
 
 typedef struct cli {
     const char *cmd;
@@ -62,6 +64,10 @@ typedef struct cli {
     const char *engine;
     rt_opts run;                /* rt_run_options; path unset */
     serve_opts serve;           /* serve_options */
+    const char **traces;        /* --trace=ID, repeatable */
+    size_t n_traces;
+    /* test */
+    test_opts test;             /* test_options */
     /* fmt */
     bool check, write;
 } cli;
@@ -134,6 +140,7 @@ static const char *const usage_head =
     "  build   FILE.exp --emit=KIND       compile an experience (c, llvm-ir, llvm-bc, obj, pg)\n"
     "  run     FILE.exp [EVENTS]          score a CSV or NDJSON event log\n"
     "  serve   FILE.exp --data=DIR        the scoring service over HTTP (docs/service.md)\n"
+    "  test    FILE.exp...                run the scripts' `test` blocks\n"
     "  fmt     FILE.exp...                print or rewrite in the canonical layout\n"
     "  graph   FILE.exp                   Graphviz DOT of the scoring machine\n"
     "  explain CODE                       what a diagnostic code means, with an example\n"
@@ -193,6 +200,14 @@ static const char *command_help(const char *cmd)
                "  --engine=interp|jit    engine (default jit when built with LLVM)\n"
                "  --customer=COL --event=COL --time=COL --input=csv|ndjson\n"
                "                         how bodies are read, as for `expc run`\n";
+    if (!strcmp(cmd, "test"))
+        return "usage: expc test FILE.exp... [OPTIONS]\n"
+               "\n"
+               "Checks each script as `check` does and runs the `test` blocks written in\n"
+               "the scripts named (not in their imports): one fresh customer per test.\n"
+               "Exit 0 when every test passed; 1 when one failed, a script has errors,\n"
+               "coverage is below --threshold, or there is no test to run.\n"
+               "\n";
     if (!strcmp(cmd, "fmt"))
         return "usage: expc fmt [--check | -w] FILE.exp...\n"
                "\n"
@@ -234,6 +249,18 @@ static void run_help(FILE *f)
     snprintf(engine_opt, sizeof engine_opt, "--engine=%s", engine_names());
     fprintf(f, "  %-*s engine (default jit when built with LLVM)\n", HELP_WIDTH, engine_opt);
     rt_opt_help(f, rt_run_options, RT_OPT_RUN, HELP_WIDTH);
+    fprintf(f, "  %-*s one line per event of customer ID on stderr (repeatable)\n", HELP_WIDTH,
+            "--trace=ID");
+    fputs("  and the common options (see expc --help)\n", f);
+}
+
+/* `expc test --help`: its options, then the engines. */
+static void test_help(FILE *f)
+{
+    char engine_opt[128];
+    snprintf(engine_opt, sizeof engine_opt, "--engine=%s", engine_names());
+    rt_opt_help(f, test_options, TEST_OPT, HELP_WIDTH);
+    fprintf(f, "  %-*s engine (default jit when built with LLVM)\n", HELP_WIDTH, engine_opt);
     fputs("  and the common options (see expc --help)\n", f);
 }
 
@@ -328,6 +355,8 @@ static int parse_command_opt(cli *c, rt_args *av)
         if (!engine_find(v))
             return rt_bad_word("expc", "--engine", v, engine_names());
         c->engine = v;
+    } else if ((v = opt_value("--trace", av, &err))) {
+        c->traces[c->n_traces++] = v;
     } else if (!strcmp(a, "--check")) {
         c->check = true;
     } else if (!strcmp(a, "-w")) {
@@ -348,6 +377,7 @@ static int parse_cli(cli *c, int argc, char **argv)
     bool only_args = false;
     c->args = xmalloc((size_t)argc * sizeof *c->args);
     c->includes = xmalloc((size_t)argc * sizeof *c->includes);
+    c->traces = xmalloc((size_t)argc * sizeof *c->traces);
     for (; av.i < argc; av.i++) {
         const char *a = argv[av.i];
         int rc;
@@ -369,6 +399,8 @@ static int parse_cli(cli *c, int argc, char **argv)
         }
         /* Every command takes the run options, as it takes the others. */
         rc = rt_opt_parse(common_opts, CLI_ALL, c, &av);
+        if (rc == RT_OPT_UNKNOWN && !strcmp(c->cmd, "test")) /* its own --format */
+            rc = rt_opt_parse(test_options, TEST_OPT, &c->test, &av);
         if (rc == RT_OPT_UNKNOWN)
             rc = rt_opt_parse(rt_run_options, RT_OPT_RUN, &c->run, &av);
         if (rc == RT_OPT_UNKNOWN && !strcmp(c->cmd, "serve"))
@@ -634,10 +666,30 @@ static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *a
         return rc;
     e.experience = m->name; /* whichever engine: named in `no event ... declared` */
     report_run *rep = o.report ? report_run_start(m, &o, &e) : NULL; /* counts, then the page */
+    trace_run *tr = NULL;
+    if (c->n_traces) {
+        tr = trace_run_new(m, c->traces, c->n_traces, o.col[RT_COL_TIME] != NULL, stderr);
+        o.trace = trace_run_event;
+        o.trace_ctx = tr;
+    }
     rc = rt_run(&o, &e);
+    trace_run_end(tr);
     report_run_free(rep);
     en->close(h);
     return rc;
+}
+
+/* --engine's engine, or without it the fastest that can run here; NULL
+ * after a usage message when this expc lacks it. */
+static const engine *pick_engine(const cli *c)
+{
+    const engine *en = c->engine ? engine_find(c->engine) : NULL;
+    if (en && !engine_built(en)) {
+        fprintf(stderr, "expc: --engine=%s needs LLVM, and this expc was built without it "
+                        "(make LLVM=0); use --engine=%s\n", en->name, engine_default()->name);
+        return NULL;
+    }
+    return en ? en : engine_default();
 }
 
 static int cmd_run(const cli *c, const char *argv0)
@@ -647,14 +699,30 @@ static int cmd_run(const cli *c, const char *argv0)
         return rc;
     if (c->n_args > 2)
         return usage_error("run takes a script and one event file, not also `%s`", c->args[2]);
-    const engine *en = c->engine ? engine_find(c->engine) : NULL;
-    if (en && !engine_built(en)) {
-        fprintf(stderr, "expc: --engine=%s needs LLVM, and this expc was built without it "
-                        "(make LLVM=0); use --engine=%s\n", en->name, engine_default()->name);
-        return RT_EXIT_USAGE;
+    const engine *en = pick_engine(c);
+    return en ? with_machine(c, argv0, run_machine, en) : RT_EXIT_USAGE;
+}
+
+/* Each script checked as `check` does; test.c runs the tests of those that
+ * are clean. */
+static int cmd_test(const cli *c, const char *argv0)
+{
+    if (c->n_args == 0)
+        return usage_error("test needs at least one script file%s", "");
+    const engine *en = pick_engine(c);
+    test_session *ts;
+    int rc = en ? test_begin(&c->test, en, c->opt, &ts) : RT_EXIT_USAGE;
+    for (size_t i = 0; rc != RT_EXIT_USAGE && i < c->n_args; i++) {
+        unit u;
+        unit_init(&u, c, argv0);
+        int r = front_end(&u, c->args[i], true);
+        if (r == RT_EXIT_OK)
+            r = test_file(ts, u.prog);
+        if (r > rc)
+            rc = r;
+        arena_free(u.a);
     }
-    /* Without --engine, the fastest engine that can run here. */
-    return with_machine(c, argv0, run_machine, en ? en : engine_default());
+    return rc == RT_EXIT_USAGE ? rc : test_end(ts, rc);
 }
 
 /* serve's last step: the service over the machine with engine `arg`. */
@@ -671,10 +739,8 @@ static int cmd_serve(const cli *c, const char *argv0)
         return rc;
     if (c->n_args > 1)
         return usage_error("serve takes one script, not also `%s`", c->args[1]);
-    const engine *en = c->engine ? engine_find(c->engine) : NULL;
-    if (en && !engine_built(en))
-        return usage_error("--engine=jit needs LLVM, and this expc was built without it%s", "");
-    return with_machine(c, argv0, serve_machine, en ? en : engine_default());
+    const engine *en = pick_engine(c);
+    return en ? with_machine(c, argv0, serve_machine, en) : RT_EXIT_USAGE;
 }
 
 /* graph's last step: the machine as DOT, on -o FILE or standard output. */
@@ -871,6 +937,7 @@ static const command commands[] = {
     { "build", NULL, cmd_build },
     { "run", run_help, cmd_run },
     { "serve", serve_help, cmd_serve },
+    { "test", test_help, cmd_test },
     { "fmt", NULL, cmd_fmt },
     { "graph", NULL, cmd_graph },
     { "explain", NULL, cmd_explain_main },
@@ -892,7 +959,7 @@ int main(int argc, char **argv)
         return RT_EXIT_USAGE;
     }
     if (!command_first(argc, argv))
-        return usage_error("no command (check, build, run, fmt, graph, explain, lsp) after `%s`",
+        return usage_error("no command (check, build, run, serve, test, fmt, graph, explain, lsp) after `%s`",
                            argv[argc - 1]);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
@@ -913,6 +980,7 @@ int main(int argc, char **argv)
     c.opt = 2;
     rt_opts_init(&c.run);
     serve_opts_init(&c.serve);
+    test_opts_init(&c.test);
     int rc = parse_cli(&c, argc, argv);
     /* SARIF is one document: every script's results go into one log,
      * written when the command ends (`explain` reports nothing). */
@@ -924,6 +992,7 @@ int main(int argc, char **argv)
         rc = RT_EXIT_IOERR;
     free(c.args);
     free(c.includes);
+    free(c.traces);
 #if EXPC_LLVM
     llvm_plugin_unload();
 #endif

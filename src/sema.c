@@ -42,6 +42,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expc/ast.h"
 #include "expc/hash.h"
@@ -1193,6 +1194,40 @@ static void check_touch_points(sema *S, const exp_check *X)
                     word_list(S->a, missing, n, "or", true));
 }
 
+/* W0506: an event's emotion that evokes its note's behaviour but that the
+ * note does not list in `evoke` (the event then fills the note with an
+ * emotion the script never planned for it).  Run after every member, as a
+ * note may be written after its events. */
+static void check_event_evoked(sema *S, const exp_check *X)
+{
+    for (const ast_member *m = X->e->members; m; m = m->next) {
+        if (m->kind != MEM_EVENT || !m->emotion)
+            continue;
+        const sym *s = ht_get(&S->names, m->emotion->name);
+        const ast_member *note = X->note[m->event_b.b];
+        if (!s || s->kind != SYM_EMOTION || s->evokes != m->event_b.b || !note)
+            continue;
+        /* A note whose `evoke` names an unknown emotion has its E0202:
+         * that typo is likely the emotion the event names. */
+        bool listed = false, unknown = false;
+        for (const ast_note_item *ni = note->items; ni; ni = ni->next)
+            for (const ast_ident *id = ni->kind == NI_EVOKE ? ni->emotions : NULL; id; id = id->next) {
+                const sym *e = ht_get(&S->names, id->name);
+                listed |= strcmp(id->name, s->name) == 0;
+                unknown |= !e || e->kind != SYM_EMOTION;
+            }
+        if (!listed && !unknown) {
+            diagnostic *dg = diag_report(S->d, "W0506", m->emotion->sp,
+                                         "event `%s` evokes `%s`, but `note %s` of `%s` does "
+                                         "not evoke it",
+                                         m->name.name, s->name, ast_behaviour_name(m->event_b.b),
+                                         X->ename);
+            diag_add_note(S->d, dg, note_head(note), "`note %s` is here: add `%s` to its `evoke`",
+                          ast_behaviour_name(m->event_b.b), s->name);
+        }
+    }
+}
+
 static void check_experience(sema *S, const ast_item *e)
 {
     exp_check X = {.e = e, .ename = e->name.name};
@@ -1223,6 +1258,7 @@ static void check_experience(sema *S, const ast_item *e)
     }
     check_path_notes(S, &X);
     check_touch_points(S, &X);
+    check_event_evoked(S, &X);
 }
 
 /* ---- pass 3: unused emotions ------------------------------------------- */
@@ -1243,6 +1279,215 @@ static void check_unused(sema *S)
     }
 }
 
+/* ---- pass 4: tests ----------------------------------------------------- */
+
+/* What the tests of the program share while they are checked: each
+ * experience's log names (declared names and aliases -> the event member),
+ * built on its first test, and the tests seen, by experience and name. */
+typedef struct test_check {
+    htab *names;     /* parallel to prog->experiences; cap 0 until built */
+    htab seen;       /* "EXPERIENCE\nNAME" -> the first test of that name */
+} test_check;
+
+static htab *log_names(sema *S, test_check *T, const ast_item *e)
+{
+    size_t k = 0;
+    while (k < S->prog->n_experiences && S->prog->experiences[k] != e)
+        k++;
+    htab *t = &T->names[k];
+    if (t->cap)
+        return t;
+    ht_init(S->a, t, 16);
+    for (const ast_member *m = e->members; m; m = m->next) {
+        if (m->kind != MEM_EVENT)
+            continue;
+        if (!ht_get(t, m->name.name))
+            ht_put(S->a, t, m->name.name, (void *)m);
+        for (const ast_alias *al = m->aliases; al; al = al->next)
+            if (!ht_get(t, al->name.value))
+                ht_put(S->a, t, al->name.value, (void *)m);
+    }
+    return t;
+}
+
+static const char *suggest_experience(sema *S, const char *name)
+{
+    nearest n = nearest_start(name);
+    for (size_t i = 0; i < S->prog->n_experiences; i++)
+        nearest_try(S, &n, S->prog->experiences[i]->name.name, false);
+    return n.found;
+}
+
+/* E0701: the experience a test runs on, or NULL after the error. */
+static const ast_item *test_experience(sema *S, const ast_test *t)
+{
+    const ast_ident *id = t->experience;
+    if (!id) {
+        size_t n;
+        const ast_item *only = sema_test_default(S->prog, t->kw_sp.file, &n);
+        if (only)
+            return only;
+        if (n == 0)
+            diag_report(S->d, "E0701", t->name.sp,
+                        "test `%s` has no experience to run on: none is declared", t->name.value);
+        else
+            diag_report(S->d, "E0701", t->name.sp,
+                        "test `%s` has no `for`, and %zu experiences are declared: say which "
+                        "one with `test \"%s\" for EXPERIENCE`",
+                        t->name.value, n, t->name.value);
+        return NULL;
+    }
+    const sym *s = ht_get(&S->names, id->name);
+    if (s && s->kind == SYM_EXPERIENCE)
+        return s->item;
+    if (s) {
+        diagnostic *dg = diag_report(S->d, "E0701", id->sp, "`%s` is %s, not an experience",
+                                     id->name, A_KIND[s->kind]);
+        diag_add_note(S->d, dg, s->sp, "%s `%s` is declared here", KIND[s->kind], s->name);
+    } else {
+        diag_report(S->d, "E0701", id->sp, "unknown experience `%s`%s", id->name,
+                    did_you_mean(S, suggest_experience(S, id->name)));
+    }
+    return NULL;
+}
+
+/* The log name nearest to `name` among the experience's (declared names
+ * only when `declared`: a bare name in a test is an event's name). */
+static const char *suggest_log_name(sema *S, const ast_item *e, const char *name, bool declared)
+{
+    nearest n = nearest_start(name);
+    for (const ast_member *m = e->members; m; m = m->next) {
+        if (m->kind != MEM_EVENT)
+            continue;
+        nearest_try(S, &n, m->name.name, true);
+        for (const ast_alias *al = declared ? NULL : m->aliases; al; al = al->next)
+            nearest_try(S, &n, al->name.value, false);
+    }
+    return n.found;
+}
+
+/* E0702: every event a test plays must be one of its experience's, by its
+ * name (a bare word) or a log name (a string: its name or an alias). */
+static void check_test_events(sema *S, test_check *T, const ast_item *e, const ast_test_item *ti)
+{
+    htab *names = log_names(S, T, e);
+    for (const ast_test_event *te = ti->events; te; te = te->next) {
+        const ast_member *m = ht_get(names, te->name.value);
+        /* A bare word names a declared event, never an alias. */
+        if (m && (te->quoted || strcmp(m->name.name, te->name.value) == 0))
+            continue;
+        const char *sug = suggest_log_name(S, e, te->name.value, !te->quoted);
+        span sp = te->name.sp;
+        diagnostic *dg = diag_report(S->d, "E0702", sp,
+                                     "experience `%s` declares no event %s `%s`%s",
+                                     e->name.name, te->quoted ? "or alias" : "named",
+                                     te->name.value, did_you_mean(S, sug));
+        if (sug && te->quoted && !strpbrk(sug, "\"\\"))
+            diag_add_fix(S->d, dg, sp, arena_printf(S->a, "\"%s\"", sug), "replace with `\"%s\"`", sug);
+        else if (!te->quoted)
+            suggest_fix(S, dg, sp, sug);
+    }
+}
+
+/* E0703 for a stage that is no stage: a behaviour or ENGAGED. */
+static void check_expect_stage(sema *S, const ast_test_item *ti)
+{
+    static const char *const STAGES[] = {"SAY", "STAY", "SPEND", "ENGAGED"};
+    if (ti->stage_is_b || strcmp(ti->stage.name, "ENGAGED") == 0)
+        return;
+    const char *sug = NULL;
+    for (int k = 0; k < 4 && !sug; k++)
+        if (strcasecmp(ti->stage.name, STAGES[k]) == 0)
+            sug = STAGES[k];
+    if (!sug)
+        sug = suggest_word(S, ti->stage.name, STAGES, 4);
+    diagnostic *dg = diag_report(S->d, "E0703", ti->stage.sp,
+                                 "`expect stage %s` can never hold: a stage is SAY, STAY, "
+                                 "SPEND or ENGAGED%s",
+                                 ti->stage.name, did_you_mean(S, sug));
+    suggest_fix(S, dg, ti->stage.sp, sug);
+}
+
+/* The field an `expect` compares, as the messages and the output name it:
+ * "score", "points STAY". */
+static const char *expect_field(arena *a, const ast_test_item *ti)
+{
+    static const char *const F[] = {"score", "stage", "events", "early", "points"};
+    return ti->field == EXP_POINTS ? arena_printf(a, "points %s", ast_behaviour_name(ti->b.b))
+                                   : F[ti->field];
+}
+
+/* E0703: a test's expectations, each field (each note's points) once, a
+ * stage that exists, counts that can be reached. */
+static void check_expects(sema *S, const ast_test *t)
+{
+    const ast_test_item *first[EXP_POINTS + B_COUNT] = {0};
+    for (const ast_test_item *ti = t->items; ti; ti = ti->next) {
+        if (ti->kind != TI_EXPECT)
+            continue;
+        int k = ti->field == EXP_POINTS ? EXP_POINTS + (int)ti->b.b : (int)ti->field;
+        const char *f = expect_field(S->a, ti);
+        if (first[k]) {
+            diagnostic *dg = diag_report(S->d, "E0703", span_join(ti->kw_sp, ti->field_sp),
+                                         "test `%s` expects `%s` twice", t->name.value, f);
+            diag_add_note(S->d, dg, span_join(first[k]->kw_sp, first[k]->field_sp),
+                          "first expected here");
+            continue;
+        }
+        first[k] = ti;
+        if (ti->field == EXP_STAGE)
+            check_expect_stage(S, ti);
+        else if ((ti->field == EXP_EVENTS || ti->field == EXP_EARLY) && ti->value.value < 0)
+            diag_report(S->d, "E0703", ti->value.sp,
+                        "`expect %s %lld` can never hold: %s counts, it is never negative", f,
+                        (long long)ti->value.value, f);
+    }
+}
+
+/* E0704 at the second test of an experience with one name. */
+static void check_test_name(sema *S, test_check *T, const ast_item *e, const ast_test *t)
+{
+    const char *key = arena_printf(S->a, "%s\n%s", e->name.name, t->name.value);
+    const ast_test *old = ht_get(&T->seen, key);
+    if (!old) {
+        ht_put(S->a, &T->seen, key, (void *)t);
+        return;
+    }
+    diagnostic *dg = diag_report(S->d, "E0704", t->name.sp,
+                                 "experience `%s` has two tests named `%s`", e->name.name,
+                                 t->name.value);
+    diag_add_note(S->d, dg, old->name.sp, "first test of that name here");
+}
+
+static void check_test(sema *S, test_check *T, const ast_test *t)
+{
+    const ast_item *e = test_experience(S, t);
+    bool expects = false;
+    if (e)
+        check_test_name(S, T, e, t);
+    for (const ast_test_item *ti = t->items; ti; ti = ti->next) {
+        expects |= ti->kind == TI_EXPECT;
+        if (ti->kind == TI_EVENTS && e)
+            check_test_events(S, T, e, ti);
+    }
+    check_expects(S, t);
+    if (!expects)
+        diag_report(S->d, "W0705", t->name.sp, "test `%s` has no `expect`: it asserts nothing",
+                    t->name.value);
+}
+
+/* E0701-E0704 and W0705 on the tests of every file (imported files' tests
+ * are checked too, though `expc test` runs only those of the files named). */
+static void check_tests(sema *S)
+{
+    test_check T;
+    T.names = arena_alloc(S->a, (S->prog->n_experiences + 1) * sizeof *T.names);
+    ht_init(S->a, &T.seen, 16);
+    for (size_t i = 0; i < S->prog->n_files; i++)
+        for (const ast_test *t = S->prog->files[i]->tests; t; t = t->next)
+            check_test(S, &T, t);
+}
+
 /* ---- entry points ------------------------------------------------------ */
 
 int sema_check(arena *a, diag_ctx *d, program *prog)
@@ -1261,11 +1506,42 @@ int sema_check(arena *a, diag_ctx *d, program *prog)
      * the first ones this pass happened to find. */
     for (size_t i = 0; i < prog->n_experiences; i++)
         check_experience(&S, prog->experiences[i]);
-    for (size_t i = 0; i < prog->n_files; i++)
-        for (const ast_test *t = prog->files[i]->tests; t; t = t->next)
-            refuse_unsupported(&S, t->kw_sp, "test");
+    check_tests(&S);
     check_unused(&S);
     return d->errors - errors_before;
+}
+
+/* The experiences of `file` and of everything it imports, transitively
+ * (iterative, over a stack of file indexes); the only one, else NULL with
+ * their number in *n. */
+const ast_item *sema_test_default(const program *prog, const src_file *file, size_t *n)
+{
+    size_t nf = prog->n_files, top = 0;
+    bool *seen = xmalloc(nf + 1);
+    size_t *stack = xmalloc((nf + 1) * sizeof *stack);
+    const ast_item *only = NULL;
+    memset(seen, 0, nf + 1);
+    *n = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (prog->files[i]->src == file) {
+            seen[i] = true;
+            stack[top++] = i;
+        }
+    while (top) {
+        for (const ast_item *it = prog->files[stack[--top]]->items; it; it = it->next) {
+            if (it->kind == ITEM_EXPERIENCE) {
+                only = it;
+                ++*n;
+            } else if (it->kind == ITEM_IMPORT && it->import_file >= 0 &&
+                       (size_t)it->import_file < nf && !seen[it->import_file]) {
+                seen[it->import_file] = true;
+                stack[top++] = (size_t)it->import_file;
+            }
+        }
+    }
+    free(seen);
+    free(stack);
+    return *n == 1 ? only : NULL;
 }
 
 ast_item *sema_find_experience(const program *prog, const char *name)

@@ -49,6 +49,7 @@ min_cases() {
     t_report) echo 150 ;;
     t_run) echo 30 ;;
     t_serve) case " ${EXPC_OFF:-} " in *" serve "*) echo 0 ;; *) echo 110 ;; esac ;;
+    t_test) case " ${EXPC_OFF:-} " in *" llvm "*) echo 60 ;; *) echo 110 ;; esac ;;
     t_time) echo 8 ;;
     t_valgrind) case " ${EXPC_OFF:-} " in *" valgrind "*) echo 0 ;; *) echo 20 ;; esac ;;
     *) echo 1 ;;

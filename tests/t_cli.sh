@@ -172,7 +172,7 @@ expect_code opts-first-version 0 $?
 grep -q '^expc [0-9]' "$T/out" && pass opts-first-version-out || fail opts-first-version-out "$(cat "$T/out")"
 "$EXPC" -Werror -I 2>"$T/err"
 expect_code opts-no-command 2 $?
-grep -q '^expc: no command (check, build, run, fmt, graph, explain, lsp) after `-I`$' "$T/err" &&
+grep -q '^expc: no command (check, build, run, serve, test, fmt, graph, explain, lsp) after `-I`$' "$T/err" &&
     pass opts-no-command-msg || fail opts-no-command-msg "$(cat "$T/err")"
 "$EXPC" --bogus check "$W" 2>"$T/err"
 expect_code opts-first-unknown 2 $?

@@ -16,6 +16,8 @@ typedef struct lex_extra {
     int line, col;        /* position of the next byte */
     size_t off;           /* its byte offset */
     int tok_line, tok_col; /* just past the last token */
+    int prev_line, prev_col; /* just past the token before it: where a
+                              * missing `;` belongs */
     int errors;           /* lexical + syntax errors in this file */
     int err_line, err_col; /* the token a syntax error was reported at */
     bool uses_02;         /* a 0.2 token (keyword, duration, `@`) was read */

@@ -79,6 +79,12 @@ typedef struct rt_opts {
      * code becomes the run's.  NULL: none (the standalone program). */
     int (*after)(void *arg, const rt_run_info *ri);
     void *after_arg;
+    /* `expc run --trace` (expc's src/trace.c; the standalone program has no
+     * such option and leaves it NULL): called with each declared event as
+     * it is read, before it is scored. */
+    void (*trace)(void *ctx, const char *file, uint64_t line, const char *cust, size_t len,
+                  int32_t event, int64_t t);
+    void *trace_ctx;
 } rt_opts;
 
 /* Reads all events, scores them through `e`, writes the table.  Returns the

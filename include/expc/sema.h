@@ -19,6 +19,11 @@ extern const char *const sema_touch_points[SEMA_N_TOUCH];
  * it reported. */
 int sema_check(arena *a, diag_ctx *d, program *prog);
 
+/* The experience a test of `file` without `for` runs on: the only one
+ * that file and its imports (transitively) declare; NULL when there are
+ * none or several, *n saying how many. */
+const ast_item *sema_test_default(const program *prog, const src_file *file, size_t *n);
+
 /* The experience called `name`, or NULL. */
 ast_item *sema_find_experience(const program *prog, const char *name);
 #endif

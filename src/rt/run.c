@@ -687,6 +687,8 @@ static int run_record(run_state *r, const rt_rec *rec)
     }
     r->n_lines++;
     r->n_declared++;
+    if (r->o->trace)
+        r->o->trace(r->o->trace_ctx, r->name, rec->line, rec->cust, rec->cust_len, id, t);
     return run_add(r, rec->cust, rec->cust_len, id, t);
 }
 

@@ -11,7 +11,7 @@
  *        stage   "Quiet lobby, warm light, no queue"
  *        system  "Pre-registered check-in on the phone"
  *        service "Every guest greeted by name"
- *   1  SAY   threshold 8, evokes trust
+ *   1  SAY   threshold 8, evokes trust, curiosity
  *        stage   "Concierge desk"
  *        system  "Follow-up message"
  *        service "Ask about the stay and listen"
