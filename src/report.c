@@ -583,6 +583,11 @@ static int report_after_run(void *arg, const rt_run_info *ri)
     return report_write_file(r->path, &d);
 }
 
+void report_counts_set(report_run *r, const report_counts *c)
+{
+    memcpy(r->counts, c, (r->m->n_events ? r->m->n_events : 1) * sizeof *r->counts);
+}
+
 report_run *report_count(const ir_machine *m, rt_engine *e)
 {
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);

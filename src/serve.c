@@ -104,6 +104,7 @@ int serve_main(const ir_machine *m, const engine *en, int opt, const rt_opts *ru
 #include <errno.h>
 #include <signal.h>
 
+#include "expc/report.h"
 #include "serve_int.h"
 
 /* The machine's fingerprint: FNV-1a 64 over everything that decides a
@@ -247,9 +248,12 @@ int serve_main(const ir_machine *m, const engine *en, int opt, const rt_opts *ru
         return rc;
     }
     e.experience = m->name;
+    /* Every event through the report's counter: GET / shows what each did. */
+    report_run *counter = report_count(m, &e);
     serve_fingerprint(m, fp);
-    rc = serve_store_open(&store, o->data, m->name, fp, o->reset, &e);
+    rc = serve_store_open(&store, o->data, m, fp, o->reset, &e, counter);
     if (!rc) {
+        cfg.m = m;
         cfg.e = &e;
         cfg.in.e = &e;
         memcpy(cfg.in.col, run->col, sizeof cfg.in.col);
@@ -261,6 +265,7 @@ int serve_main(const ir_machine *m, const engine *en, int opt, const rt_opts *ru
         rc = serve_loop(&cfg, m, en->name, o->data, &stop);
     }
     serve_store_close(store);
+    report_run_free(counter);
     en->close(eh);
     free(token);
     return rc;

@@ -320,6 +320,24 @@ static enum MHD_Result h_funnel(h_req *r)
     return h_send(r, 200, "application/json", m.s, m.n, MHD_RESPMEM_MUST_FREE);
 }
 
+/* GET /: the report page (report.h) of the stored state. */
+static enum MHD_Result h_report(h_req *r)
+{
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    if (!f)
+        return h_error(r, 500, "out of memory");
+    bool ok = serve_store_page(r->h->cfg.store, r->h->cfg.m, f);
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok) {
+        free(s);
+        return h_error(r, 500, "cannot read the state for the page");
+    }
+    return h_send(r, 200, "text/html; charset=utf-8", s, n, MHD_RESPMEM_MUST_FREE);
+}
+
 static void put_counter(FILE *f, const char *name, const char *help, uint64_t v, bool gauge)
 {
     fprintf(f, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name,
@@ -518,11 +536,7 @@ static enum MHD_Result h_answer(h_req *r)
         r->op.id = r->id;
         r->op.id_len = r->id_len;
         return h_submit(r);
-    case R_REPORT:
-        /* REPORT HOOK: GET / serves the HTML report (SPEC §11) once
-         * src/report.c lands: write it into a buffer here and send it as
-         * text/html.  Until then, a plain 501. */
-        return h_text(r, 501, "text/plain", "the HTML report is not built into this expc yet\n");
+    case R_REPORT: return h_report(r);
     case R_NONE: break;
     }
     return h_error(r, 404, "no such route");

@@ -8,8 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expc/ir.h"
 #include "expc/rt.h"
 #include "expc/serve.h"
+
+struct report_run;
 
 /* ---- serve_body.c: one POST body read into events ---------------------- */
 
@@ -44,11 +47,13 @@ void serve_batch_free(serve_batch *b);
 
 typedef struct serve_store serve_store;
 
-/* Opens (creating when missing) the environment in dir for the machine
- * `name` with fingerprint `fp`; reset empties it first.  Returns an exit
- * code after a message on stderr (1: the folder cannot be used). */
-int serve_store_open(serve_store **sp, const char *dir, const char *name, const char *fp,
-                     bool reset, const rt_engine *e);
+/* Opens (creating when missing) the environment in dir for machine m with
+ * fingerprint `fp`; reset empties it first.  Events are stepped through e;
+ * counter (NULL: none) is the report's counter wrapping it, whose counts
+ * the store keeps.  Returns an exit code after a message on stderr (1: the
+ * folder cannot be used). */
+int serve_store_open(serve_store **sp, const char *dir, const ir_machine *m, const char *fp,
+                     bool reset, const rt_engine *e, struct report_run *counter);
 /* Stops the committer after the queued work (all answered durably); what is
  * submitted later is answered 503 at once. */
 void serve_store_drain(serve_store *s);
@@ -84,11 +89,16 @@ int serve_store_get(serve_store *s, const char *id, size_t n, rt_state *st);
 typedef bool serve_row_fn(void *arg, const char *id, size_t n, const rt_state *st);
 bool serve_store_scan(serve_store *s, serve_row_fn *fn, void *arg);
 uint64_t serve_store_count(serve_store *s);
+/* The report page (report.h) of the stored state, read in one transaction:
+ * every customer, the per-event counts and the lines applied; false when
+ * it could not be read or written. */
+bool serve_store_page(serve_store *s, const ir_machine *m, FILE *f);
 
 /* ---- serve_http.c: the HTTP side ------------------------------------- */
 
 typedef struct serve_http serve_http;
 typedef struct serve_cfg {
+    const ir_machine *m;
     const rt_engine *e;
     serve_input in;
     serve_store *store;

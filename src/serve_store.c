@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "expc/report.h"
 #include "serve_int.h"
 
 #define STORE_KEY_MAX 400
@@ -54,6 +55,12 @@ struct serve_store {
     MDB_env *env;
     MDB_dbi meta, cust, ids, idem, idemq;
     const rt_engine *e;
+    /* The report's per-event counter wrapping e (NULL: none); its counts
+     * are loaded from meta "counts" when a group starts and stored with
+     * it, so an undone group counts nothing. */
+    report_run *counter;
+    size_t n_events;          /* the machine's */
+    uint64_t lines, undeclared; /* meta "lines", "undeclared": of bodies applied */
     int lock_fd;
     /* readers hold it shared; growing the map takes it alone (LMDB: no
      * transaction of this process may be open then) */
@@ -227,8 +234,8 @@ static int store_dbs(serve_store *s, const char *dir, const char *name, const ch
 
 static void *store_committer(void *arg);
 
-int serve_store_open(serve_store **sp, const char *dir, const char *name, const char *fp,
-                     bool reset, const rt_engine *e)
+int serve_store_open(serve_store **sp, const char *dir, const ir_machine *m, const char *fp,
+                     bool reset, const rt_engine *e, report_run *counter)
 {
     serve_store *s = calloc(1, sizeof *s);
     int rc;
@@ -236,6 +243,8 @@ int serve_store_open(serve_store **sp, const char *dir, const char *name, const 
     if (!s)
         return store_fail(dir, "out of memory", ENOMEM);
     s->e = e;
+    s->counter = counter;
+    s->n_events = m->n_events;
     s->lock_fd = -1;
     rt_table_init(&s->tab);
     pthread_rwlock_init(&s->grow, NULL);
@@ -244,18 +253,18 @@ int serve_store_open(serve_store **sp, const char *dir, const char *name, const 
     *sp = s;
     if ((rc = store_dir(s, dir, reset)))
         return rc;
-    int m;
-    if ((m = mdb_env_create(&s->env)) || (m = mdb_env_set_maxdbs(s->env, 8)) ||
-        (m = mdb_env_set_mapsize(s->env, STORE_MAP_START)) ||
-        (m = mdb_env_open(s->env, dir, MDB_NOTLS, 0664)))
-        return store_fail(dir, m == MDB_INVALID || m == MDB_VERSION_MISMATCH
+    int e_rc;
+    if ((e_rc = mdb_env_create(&s->env)) || (e_rc = mdb_env_set_maxdbs(s->env, 8)) ||
+        (e_rc = mdb_env_set_mapsize(s->env, STORE_MAP_START)) ||
+        (e_rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0664)))
+        return store_fail(dir, e_rc == MDB_INVALID || e_rc == MDB_VERSION_MISMATCH
                                    ? "not an LMDB environment"
-                                   : "cannot open", m);
+                                   : "cannot open", e_rc);
     /* A service killed with reads under way left reader slots behind:
      * free them, or LMDB could never reuse the pages they pinned. */
     int dead = 0;
     mdb_reader_check(s->env, &dead);
-    if ((rc = store_dbs(s, dir, name, fp)))
+    if ((rc = store_dbs(s, dir, m->name, fp)))
         return rc;
     if (pthread_create(&s->thr, NULL, store_committer, s) != 0)
         return store_fail(dir, "cannot start a thread", errno);
@@ -387,6 +396,70 @@ bool serve_store_scan(serve_store *s, serve_row_fn *fn, void *arg)
     }
     read_end(s, txn);
     return ok && rc == MDB_NOTFOUND;
+}
+
+static int counts_get(MDB_txn *txn, MDB_dbi meta, size_t m, report_counts *c);
+
+/* Every stored customer's state, in first-seen order, into *out (malloc'd,
+ * *n of them). */
+static int states_read(serve_store *s, MDB_txn *txn, rt_state **out, size_t *n)
+{
+    MDB_stat st;
+    MDB_cursor *c;
+    MDB_val k, v;
+    int rc = mdb_stat(txn, s->cust, &st);
+    *out = NULL;
+    *n = 0;
+    if (rc)
+        return rc;
+    rt_state *a = malloc((st.ms_entries ? st.ms_entries : 1) * sizeof *a);
+    if (!a)
+        return ENOMEM;
+    if ((rc = mdb_cursor_open(txn, s->cust, &c))) {
+        free(a);
+        return rc;
+    }
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && *n < st.ms_entries;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        serve_rec r;
+        memcpy(&r, v.mv_data, sizeof r);
+        a[(*n)++] = r.st;
+    }
+    mdb_cursor_close(c);
+    *out = a;
+    return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+bool serve_store_page(serve_store *s, const ir_machine *m, FILE *f)
+{
+    MDB_txn *txn;
+    uint64_t lines = 0, undeclared = 0;
+    rt_state *states = NULL;
+    size_t n = 0;
+    report_counts *counts = calloc(m->n_events ? m->n_events : 1, sizeof *counts);
+    if (!counts || read_begin(s, &txn)) {
+        free(counts);
+        return false;
+    }
+    int rc = get_u64(txn, s->meta, "lines", &lines);
+    if (!rc)
+        rc = get_u64(txn, s->meta, "undeclared", &undeclared);
+    if (!rc)
+        rc = counts_get(txn, s->meta, m->n_events, counts);
+    if (!rc)
+        rc = states_read(s, txn, &states, &n);
+    read_end(s, txn);
+    uint64_t scored = 0;
+    for (size_t i = 0; i < m->n_events; i++)
+        for (int k = 0; k <= IR_EFFECT_MASK; k++)
+            scored += counts[i].n[k];
+    char live[96];
+    snprintf(live, sizeof live, "live: the state of expc serve, %zu customers", n);
+    report_data d = { m, NULL, live, lines, scored, undeclared, 0, counts, states, n };
+    bool ok = !rc && report_write(f, &d) == 0;
+    free(states);
+    free(counts);
+    return ok;
 }
 
 uint64_t serve_store_count(serve_store *s)
@@ -670,6 +743,44 @@ static int apply_delete(serve_store *s, MDB_txn *txn, serve_op *op)
     return 0;
 }
 
+/* The counter's counts as stored in meta (zero when none yet), m events. */
+static int counts_get(MDB_txn *txn, MDB_dbi meta, size_t m, report_counts *c)
+{
+    MDB_val k = { 6, "counts" }, d;
+    int rc = mdb_get(txn, meta, &k, &d);
+    memset(c, 0, m * sizeof *c);
+    if (rc == 0 && d.mv_size == m * sizeof *c)
+        memcpy(c, d.mv_data, d.mv_size);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* What a group starts from: the lines applied so far and the counts. */
+static int totals_load(serve_store *s, MDB_txn *txn, size_t m)
+{
+    int rc;
+    if ((rc = get_u64(txn, s->meta, "lines", &s->lines)) ||
+        (rc = get_u64(txn, s->meta, "undeclared", &s->undeclared)) || !s->counter)
+        return rc;
+    report_counts *c = malloc((m ? m : 1) * sizeof *c);
+    if (!c)
+        return ENOMEM;
+    if (!(rc = counts_get(txn, s->meta, m, c)))
+        report_counts_set(s->counter, c);
+    free(c);
+    return rc;
+}
+
+static int totals_store(serve_store *s, MDB_txn *txn, size_t m)
+{
+    int rc;
+    if ((rc = put_u64(txn, s->meta, "lines", s->lines)) ||
+        (rc = put_u64(txn, s->meta, "undeclared", s->undeclared)) || !s->counter)
+        return rc;
+    MDB_val k = { 6, "counts" }, d = { m * sizeof(report_counts),
+                                       (void *)report_counts_of(s->counter) };
+    return mdb_put(txn, s->meta, &k, &d, 0);
+}
+
 /* The whole group in one write transaction; an LMDB or errno code. */
 static int group_apply(serve_store *s, serve_op *grp)
 {
@@ -678,14 +789,19 @@ static int group_apply(serve_store *s, serve_op *grp)
     if (rc)
         return rc;
     cache_reset(s);
-    if (!(rc = get_u64(txn, s->meta, "next_seq", &s->next_seq)))
-        rc = get_u64(txn, s->meta, "idem_seq", &s->idem_seq);
-    for (serve_op *op = grp; op && !rc; op = op->next)
+    if (!(rc = get_u64(txn, s->meta, "next_seq", &s->next_seq)) &&
+        !(rc = get_u64(txn, s->meta, "idem_seq", &s->idem_seq)))
+        rc = totals_load(s, txn, s->n_events);
+    for (serve_op *op = grp; op && !rc; op = op->next) {
         rc = op->kind == SERVE_OP_POST ? apply_post(s, txn, op) : apply_delete(s, txn, op);
+        s->lines += op->accepted + op->skipped + op->late;
+        s->undeclared += op->skipped;
+    }
     if (!rc)
         rc = cache_flush(s, txn);
-    if (!rc && !(rc = put_u64(txn, s->meta, "next_seq", s->next_seq)))
-        rc = put_u64(txn, s->meta, "idem_seq", s->idem_seq);
+    if (!rc && !(rc = put_u64(txn, s->meta, "next_seq", s->next_seq)) &&
+        !(rc = put_u64(txn, s->meta, "idem_seq", s->idem_seq)))
+        rc = totals_store(s, txn, s->n_events);
     if (rc) {
         cache_reset(s);
         mdb_txn_abort(txn);

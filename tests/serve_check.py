@@ -164,7 +164,8 @@ def check_routes(port, expc, script, work):
     r = req(port, "GET", "/v1/events")
     case("405 Allow", r[1].get("allow") == "POST", r[1])
     r = req(port, "GET", "/")
-    case("report hook 501", r[0] == 501, r)
+    case("GET / the report page", r[0] == 200 and r[1].get("content-type", "").startswith("text/html")
+         and r[2].startswith(b"<!DOCTYPE html>"), r[:2])
 
     # Too big: announced and chunked (--max-body=16M).
     before = scores(port)[2]

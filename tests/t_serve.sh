@@ -135,6 +135,42 @@ else
     fail "restart" "$(cat "$T/again.err")"
 fi
 
+# ---- GET /: the report page of the live state ---------------------------
+# The same page as `expc run --report` over the same events: the funnel,
+# the per-event counts and the customers, read off both pages; the counts
+# survive a restart (stored with the events they count).
+# rows PAGE: the numbers of a page, one per line, to compare two pages.
+rows() {
+    grep -o -e 'data-event="[^"]*" data-seen="[0-9]*" data-counted="[0-9]*" data-early="[0-9]*" data-capped="[0-9]*"' \
+        -e 'data-stage="[^"]*" data-reached="[0-9]*"' -e 'data-customers="[0-9]*"' \
+        -e 'data-scored="[0-9]*"' "$1"
+}
+L=$ROOT/examples/bookshop.csv
+"$EXPC" run "$S" "$L" --report="$T/run.html" --summary >/dev/null 2>"$T/run.summary"
+P=$(free_port)
+if start "$T/live.err" "$P" "$S" --data="$T/live"; then
+    curl -s --data-binary @"$L" -H 'Content-Type: text/csv' "http://127.0.0.1:$P/v1/events" >/dev/null
+    stop TERM
+    if start "$T/live2.err" "$P" "$S" --data="$T/live"; then
+        curl -s -D "$T/live.head" -o "$T/live.html" "http://127.0.0.1:$P/"
+        grep -qi '^content-type: text/html' "$T/live.head" && pass "GET / is HTML" ||
+            fail "GET / is HTML" "$(cat "$T/live.head")"
+        rows "$T/run.html" >"$T/run.rows"
+        rows "$T/live.html" >"$T/live.rows"
+        [ -s "$T/run.rows" ] && expect_same "GET / numbers = run --report's (after a restart)" \
+            "$T/run.rows" "$T/live.rows" || fail "GET / numbers" "no rows in the run's page"
+        grep -q 'live: ' "$T/live.html" && pass "GET / says it is live" || fail "GET / says it is live"
+        python3 "$ROOT/tests/report_check.py" "$T/live.html" --summary="$T/run.summary" --urls \
+            >"$T/live.check" 2>&1
+        count_diff report_check "$T/live.check" $?
+        stop TERM
+    else
+        fail "live report restart" "$(cat "$T/live2.err")"
+    fi
+else
+    fail "live report start" "$(cat "$T/live.err")"
+fi
+
 # Another machine: refused, then --reset.
 C=$ROOT/examples/clinic.exp
 "$EXPC" serve "$C" --data="$D" --listen="127.0.0.1:$P" >/dev/null 2>"$T/err"

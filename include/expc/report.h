@@ -67,4 +67,7 @@ void report_run_free(report_run *r);
  * ready for report_data.events.  Free with report_run_free. */
 report_run *report_count(const ir_machine *m, rt_engine *e);
 const report_counts *report_counts_of(const report_run *r);
+/* Sets the counts so far (m->n_events of them): the service starts each
+ * group from the counts it stored. */
+void report_counts_set(report_run *r, const report_counts *c);
 #endif
