@@ -190,7 +190,7 @@ static bool h_token_ok(const serve_http *h, struct MHD_Connection *c)
     if (!want)
         return true;
     const char *got = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (!got || strncmp(got, "Bearer ", 7))
+    if (!got || strncasecmp(got, "Bearer ", 7)) /* the scheme is case-insensitive */
         return false;
     got += 7;
     size_t wn = strlen(want), gn = strlen(got);

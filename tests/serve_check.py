@@ -260,6 +260,8 @@ def check_token(port, token):
     r = req(port, "GET", "/v1/scores", headers={"Authorization": "Bearer " + token})
     status_is("token: right 200", r, 200)
     case("token: nothing applied", r[2] == b"customer,score,stage,events,early\n", r[2])
+    r = req(port, "GET", "/v1/funnel", headers={"Authorization": "bearer " + token})
+    status_is("token: scheme in any case 200", r, 200)
     status_is("token: healthz open", req(port, "GET", "/healthz"), 200)
     r = req(port, "GET", "/")
     case("token: 401 is JSON", r[0] == 401 and json.loads(r[2]).get("error"), r)
