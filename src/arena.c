@@ -47,6 +47,16 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
+bool try_grow(void *pp, size_t n, size_t size)
+{
+    size_t bytes = n * size;
+    void *p = size && n > SIZE_MAX / size ? NULL : realloc(*(void **)pp, bytes > 0 ? bytes : 1);
+    if (!p)
+        return false;
+    *(void **)pp = p;
+    return true;
+}
+
 arena *arena_new(void)
 {
     arena *a = xmalloc(sizeof *a);

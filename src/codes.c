@@ -531,13 +531,11 @@ const diag_code diag_codes[] = {
      "second expectation of the same field would contradict the first or "
      "repeat it.  `events` and `early` count, so they are never negative.",
      CAFE_OK
-     "test \"one of each\" {\n"
-     "    events asked, stayed, bought;\n"
+     "test \"one of each\" {\n    events asked, stayed, bought;\n"
      "    expect stage Engaged;\n"
      END,
      CAFE_OK
-     "test \"one of each\" {\n"
-     "    events asked, stayed, bought;\n"
+     "test \"one of each\" {\n    events asked, stayed, bought;\n"
      "    expect stage ENGAGED;\n"
      END},
 

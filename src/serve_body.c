@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expc/arena.h" /* try_grow */
 #include "expc/rt_time.h"
 #include "serve_int.h"
 
@@ -28,19 +29,8 @@ void serve_batch_free(serve_batch *b)
 static bool body_grow(serve_batch *b)
 {
     size_t cap = b->cap ? b->cap * 2 : 1024;
-    size_t *off = realloc(b->off, cap * sizeof *off);
-    if (off)
-        b->off = off;
-    size_t *len = realloc(b->len, cap * sizeof *len);
-    if (len)
-        b->len = len;
-    int32_t *ev = realloc(b->ev, cap * sizeof *ev);
-    if (ev)
-        b->ev = ev;
-    int64_t *t = realloc(b->t, cap * sizeof *t);
-    if (t)
-        b->t = t;
-    if (!off || !len || !ev || !t)
+    if (!try_grow(&b->off, cap, sizeof *b->off) || !try_grow(&b->len, cap, sizeof *b->len) ||
+        !try_grow(&b->ev, cap, sizeof *b->ev) || !try_grow(&b->t, cap, sizeof *b->t))
         return false;
     b->cap = cap;
     return true;

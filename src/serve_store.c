@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "expc/arena.h" /* try_grow */
 #include "expc/report.h"
 #include "serve_int.h"
 
@@ -497,19 +498,8 @@ static int64_t cache_intern(serve_store *s, MDB_txn *txn, const char *id, size_t
         return k;
     if ((size_t)k >= s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 4096;
-        uint64_t *seq = realloc(s->seq, cap * sizeof *seq);
-        if (seq)
-            s->seq = seq;
-        int64_t *last = realloc(s->last, cap * sizeof *last);
-        if (last)
-            s->last = last;
-        uint8_t *fl = realloc(s->flags, cap);
-        if (fl)
-            s->flags = fl;
-        uint8_t *hl = realloc(s->has_last, cap);
-        if (hl)
-            s->has_last = hl;
-        if (!seq || !last || !fl || !hl) {
+        if (!try_grow(&s->seq, cap, sizeof *s->seq) || !try_grow(&s->last, cap, sizeof *s->last) ||
+            !try_grow(&s->flags, cap, 1) || !try_grow(&s->has_last, cap, 1)) {
             *err = ENOMEM;
             return -1;
         }

@@ -5,6 +5,7 @@
 #ifndef EXPC_ARENA_H
 #define EXPC_ARENA_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct arena arena;
@@ -34,6 +35,10 @@ void  *arena_grow(arena *a, void *old, size_t old_count, size_t new_count,
 void   xoom(void) __attribute__((noreturn));
 void  *xmalloc(size_t n);
 void  *xrealloc(void *p, size_t n);
+/* Resizes the array whose pointer is at pp to n elements of `size` bytes:
+ * true; or false, the array unchanged, when memory runs out (for code that
+ * answers out-of-memory instead of exiting: the service). */
+bool   try_grow(void *pp, size_t n, size_t size);
 /* printf into a malloc'd string (free() it). */
 char  *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif
