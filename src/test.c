@@ -62,7 +62,7 @@ static const char *set_threshold(void *dst, const char *v, int k)
 
 const rt_optdef test_options[] = {
     { "--run", "REGEX", NULL, TEST_OPT,
-      "only the tests whose name matches REGEX (POSIX extended, anywhere in the name)",
+      "only the tests whose name matches REGEX (POSIX extended, as grep -E)",
       set_run, 0 },
     { "--format", "text|json|junit", NULL, TEST_OPT,
       "results as text (default), JSON lines or one JUnit XML document", set_format, 0 },

@@ -102,6 +102,13 @@ vg run-missing 66 "$EXPC" run examples/clinic.exp "$T/missing.csv" --engine=inte
 vg run-strict 65 "$EXPC" run examples/grand_hotel.exp examples/grand_hotel.csv --engine=interp --strict
 printf '{"customer":"k","event":"intake_call"}\n' >"$T/ev.ndjson"
 vg run-ndjson 0 "$EXPC" run examples/clinic.exp "$T/ev.ndjson" --engine=interp
+vg run-trace 0 "$EXPC" run examples/grand_hotel.exp examples/grand_hotel.csv --engine=interp \
+    --time=ts --trace=alice --trace=bob
+
+# ---- test ----------------------------------------------------------------------------------
+
+vg test-examples 0 "$EXPC" test --engine=interp --coverage examples/*.exp
+vg test-junit 1 "$EXPC" test --engine=interp --format=junit tests/golden/test/results.exp
 
 # ---- build ---------------------------------------------------------------------------------
 
