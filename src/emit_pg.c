@@ -477,7 +477,7 @@ static const char glue_result[] =
     "\telse\n"
     "\t\t@P@_load((const @P@_stored *) PG_GETARG_POINTER(0), &s);\n"
     "\tif (id >= 0)\n"
-    "\t\t@P@_step(&s, id);\n"
+    "\t\t@P@_step(&s, id, 0);\n"
     "\tPG_RETURN_DATUM(@P@_store(&s));\n"
     "}\n"
     "\n"
@@ -541,7 +541,7 @@ static const char glue_result[] =
     "\t\tint32\t\tid = @P@_id_of(PG_GETARG_TEXT_PP(1));\n"
     "\n"
     "\t\tif (id >= 0)\n"
-    "\t\t\t@P@_step(s, id);\n"
+    "\t\t\t@P@_step(s, id, 0);\n"
     "\t}\n"
     "\tPG_RETURN_POINTER(s);\n"
     "}\n"
@@ -1261,6 +1261,11 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
     if (why) {
         fprintf(stderr, "expc: internal error: C backend: %s\n", why);
         return RT_EXIT_SOFTWARE;
+    }
+    if (m->uses_time) {
+        fprintf(stderr, "expc: experience %s uses time rules (within, reset after, cap): "
+                        "--emit=pg does not implement them yet\n", m->name);
+        return RT_EXIT_USAGE;
     }
     const char *P = emit_prefix(a, m, o);
     if (!emit_prefix_ok(P)) {

@@ -92,6 +92,18 @@ for cc in $COMPILERS; do
         grep -q ', 0 failed$' "$T/abi/out" || fail "abi-checks-$cc$opt" "$(cat "$T/abi/out")"
     done
 done
+# ABI 2 with time rules: tests/abi/driver_time.c against abi_time.exp.
+"$EXPC" build tests/abi/abi_time.exp --emit=c --prefix abt -o "$T/abi/abt.c" 2>/dev/null
+expect_code abi-time-build 0 $?
+for cc in $COMPILERS; do
+    for opt in -O0 -O2; do
+        compiles "abi-time-compile-$cc$opt" "$cc" $STRICT $opt -I"$T/abi" -o "$T/abi/driver_t" \
+            tests/abi/driver_time.c "$T/abi/abt.c"
+        "$T/abi/driver_t" >"$T/abi/out" 2>&1
+        expect_code "abi-time-run-$cc$opt" 0 $?
+        grep -q ', 0 failed$' "$T/abi/out" || fail "abi-time-checks-$cc$opt" "$(cat "$T/abi/out")"
+    done
+done
 # Undefined behaviour (signed overflow above all) is a bug even when the
 # result looks right: the driver's wrap-around checks under UBSan.
 if gcc -fsanitize=undefined -x c -o "$T/abi/ub" - <<EOF >/dev/null 2>&1
@@ -102,6 +114,10 @@ then
         -I"$T/abi" -o "$T/abi/driver_ub" tests/abi/driver.c "$T/abi/abi.c"
     "$T/abi/driver_ub" >"$T/abi/out" 2>&1
     expect_code abi-ubsan-run 0 $?
+    compiles abi-time-ubsan gcc $STRICT -O1 -fsanitize=undefined -fno-sanitize-recover=all \
+        -I"$T/abi" -o "$T/abi/driver_t_ub" tests/abi/driver_time.c "$T/abi/abt.c"
+    "$T/abi/driver_t_ub" >"$T/abi/out" 2>&1
+    expect_code abi-time-ubsan-run 0 $?
 fi
 
 # ---- -o, default names, determinism, atomic outputs -----------------------------
@@ -177,7 +193,7 @@ int main(void)
     for (int i = 0; i < 4; i++) {
         int32_t id = Hotel_X_event_id(evs[i], strlen(evs[i]));
         if (id >= 0)
-            Hotel_X_step(&s, id);
+            Hotel_X_step(&s, id, 0);
     }
     printf("%s %lld %d\n", Hotel_X_stage_name(s.stage), (long long)s.score,
            (int)Hotel_X_event_count);

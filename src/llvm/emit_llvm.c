@@ -361,11 +361,12 @@ static void build_init(gen *g)
 
 static void build_step_fn(gen *g)
 {
-    LLVMTypeRef params[2] = {g->state_ptr, g->i32};
-    LLVMValueRef fn = add_function(g, "_step", LLVMVoidTypeInContext(g->ctx), params, 2);
+    LLVMTypeRef params[3] = {g->state_ptr, g->i32, g->i64};
+    LLVMValueRef fn = add_function(g, "_step", LLVMVoidTypeInContext(g->ctx), params, 3);
     LLVMValueRef s = LLVMGetParam(fn, 0), id = LLVMGetParam(fn, 1);
     LLVMSetValueName2(s, "s", 1);
     LLVMSetValueName2(id, "event_id", 8);
+    LLVMSetValueName2(LLVMGetParam(fn, 2), "t", 1); /* ABI 2; no time rules here */
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
     LLVMPositionBuilderAtEnd(g->b, entry);
@@ -405,11 +406,12 @@ static void build_prefetch(gen *g, LLVMValueRef states, LLVMValueRef cust,
  * the inliner (at -O0 too, the hot loop has no call in it). */
 static void build_step_batch(gen *g)
 {
-    LLVMTypeRef params[4] = {g->state_ptr, LLVMPointerType(g->i32, 0),
-                             LLVMPointerType(g->i32, 0), g->size};
-    LLVMValueRef fn = add_function(g, "_step_batch", LLVMVoidTypeInContext(g->ctx), params, 4);
+    LLVMTypeRef params[5] = {g->state_ptr, LLVMPointerType(g->i32, 0),
+                             LLVMPointerType(g->i32, 0), LLVMPointerType(g->i64, 0), g->size};
+    LLVMValueRef fn = add_function(g, "_step_batch", LLVMVoidTypeInContext(g->ctx), params, 5);
     LLVMValueRef states = LLVMGetParam(fn, 0), cust = LLVMGetParam(fn, 1);
-    LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 3);
+    LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 4);
+    LLVMSetValueName2(LLVMGetParam(fn, 3), "t", 1); /* ABI 2; no time rules here */
     LLVMSetValueName2(states, "states", 6);
     LLVMSetValueName2(cust, "customer", 8);
     LLVMSetValueName2(ids, "event_id", 8);
@@ -442,6 +444,16 @@ static void build_step_batch(gen *g)
 
     LLVMPositionBuilderAtEnd(b, exit);
     LLVMBuildRetVoid(b);
+}
+
+/* int32_t P_cap_slot(int32_t event_id): -1, as no event has a cap here. */
+static void build_cap_slot(gen *g)
+{
+    LLVMTypeRef params[1] = {g->i32};
+    LLVMValueRef fn = add_function(g, "_cap_slot", g->i32, params, 1);
+    LLVMSetValueName2(LLVMGetParam(fn, 0), "event_id", 8);
+    LLVMPositionBuilderAtEnd(g->b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+    LLVMBuildRet(g->b, ci32(g, -1));
 }
 
 /* `w` bytes of s as the integer an unaligned load of them gives. */
@@ -770,6 +782,9 @@ static char *check_machine(const ir_machine *m, const char *prefix)
     if (!emit_prefix_ok(prefix))
         return xprintf("prefix '%s' is not a C identifier", prefix ? prefix : "");
     const char *why = emit_machine_error(m);
+    if (!why && m->uses_time)
+        why = "the LLVM backends do not implement time rules (within, reset after, cap) "
+              "yet: use --emit=c, or --engine=interp";
     return why ? xprintf("%s", why) : NULL;
 }
 
@@ -852,6 +867,7 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
     build_event_id(&g);
     build_step_fn(&g);
     build_step_batch(&g);
+    build_cap_slot(&g);
     build_stage_name(&g);
     LLVMDisposeBuilder(g.b);
     return g.mod;

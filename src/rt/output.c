@@ -232,7 +232,7 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
     if (format == RT_FORMAT_CSV)
         rt_out_put(&w, "customer,score,stage,events,early\n", 34);
     for (i = 0; i < t->n && !w.failed; i++) {
-        const rt_state *st = &t->states[i];
+        const rt_state *st = rt_table_state(t, i);
         size_t idn;
         const char *id = rt_table_next_id(t, &pos, &idn);
         if (format == RT_FORMAT_CSV) {
@@ -302,7 +302,7 @@ void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e)
     memset(on, 0, sizeof on);
     out_names_init(&nm, e);
     for (i = 0; i < t->n; i++) {
-        int32_t s = t->states[i].stage;
+        int32_t s = rt_table_state(t, i)->stage;
         on[s >= 0 && s <= nm.n_notes ? s : nm.n_notes + 1]++;
     }
     for (k = nm.n_notes; k >= 0; k--) {

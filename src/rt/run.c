@@ -392,7 +392,7 @@ static int run_flush(run_state *r)
         else if (r->timed)
             rc = run_buffer(r);
         else
-            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->bn);
+            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, NULL, r->bn);
     }
     r->bn = 0;
     r->ids_len = 0;
@@ -432,8 +432,9 @@ static void run_step(run_state *r, const run_ev *v, size_t n)
     for (k = 0; k < n; k++) {
         r->bcust[k] = v[k].cust;
         r->bev[k] = v[k].ev;
+        r->btime[k] = v[k].t;
     }
-    r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, n);
+    r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->btime, n);
 }
 
 /* A run being merged: its events [pos, end) in the file, buf[i, n) read. */
@@ -820,6 +821,13 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     run_state *r;
     int rc;
 
+    if (e->uses_time && !o->col[RT_COL_TIME]) {
+        /* Time rules score by the events' times: never with made-up ones. */
+        fprintf(err, "%s: experience %s uses time rules (within, reset after or cap): "
+                "name the events' time column with --time=COL\nTry `%s --help`.\n",
+                rt_basename(prog), e->experience ? e->experience : "", prog);
+        return RT_EXIT_USAGE;
+    }
     if (use_stdin) {
         fp = stdin;
     } else {

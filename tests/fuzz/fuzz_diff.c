@@ -252,8 +252,8 @@ static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_en
                 ids[n] = (int32_t)((ev[i] / NC) % m->n_events);
                 model_step(m, &sm[cust[n]], ids[n]);
             }
-            x->step_batch(x->ctx, sx, cust, ids, n);
-            y->step_batch(y->ctx, sy, cust, ids, n);
+            x->step_batch(x->ctx, sx, cust, ids, NULL, n);
+            y->step_batch(y->ctx, sy, cust, ids, NULL, n);
             FZ_CHECK(states_eq(sx, sm, NC));
             FZ_CHECK(states_eq(sy, sm, NC));
         }
@@ -301,9 +301,10 @@ static int32_t me_event_id(void *ctx, const char *name, size_t len)
 }
 
 static void me_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                          const int32_t *event_id, size_t n)
+                          const int32_t *event_id, const int64_t *t, size_t n)
 {
     const model_ctx *mc = ctx;
+    (void)t;
     for (size_t i = 0; i < n; i++)
         model_step(mc->m, &states[customer[i]], event_id[i]);
 }
