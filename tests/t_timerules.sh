@@ -54,6 +54,25 @@ golden example-program-golden "$X.expected" "$T/out"
 python3 tests/model.py check "$X.exp" "$X.csv" "$T/air.json" >"$T/m" 2>&1 &&
     pass example-model || fail example-model "$(cat "$T/m")"
 
+# ---- ABI 2 from an --emit=obj object: tests/abi/driver_time.c -------------------
+# (the generated C with it: t_emit_c.sh, at -O0/-O2 and under UBSan)
+if has_llvm; then
+    mkdir -p "$T/abi"
+    "$EXPC" build tests/abi/abi_time.exp --emit=c --prefix abt -o "$T/abi/abt.c" 2>/dev/null
+    for opt in -O0 -O2; do
+        "$EXPC" build tests/abi/abi_time.exp --emit=obj $opt --prefix abt -o "$T/abi/abt.o" 2>/dev/null
+        expect_code "abi-obj$opt" 0 $?
+        if $CC1 $STRICT -I"$T/abi" -o "$T/abi/d" tests/abi/driver_time.c "$T/abi/abt.o" 2>"$T/err"
+        then
+            "$T/abi/d" >"$T/out" 2>&1
+            expect_code "abi-obj-run$opt" 0 $?
+            grep -q ', 0 failed$' "$T/out" || fail "abi-obj-checks$opt" "$(cat "$T/out")"
+        else
+            fail "abi-obj-link$opt" "$(cat "$T/err")"
+        fi
+    done
+fi
+
 # ---- random experiences, every engine -------------------------------------------
 n=0
 seed=1
