@@ -46,7 +46,7 @@ min_cases() {
     t_pg) echo 30 ;;
     t_run) echo 30 ;;
     t_time) echo 8 ;;
-    t_timerules) echo 60 ;;
+    t_timerules) case " ${EXPC_OFF:-} " in *" llvm "*) echo 50 ;; *) echo 90 ;; esac ;;
     t_valgrind) case " ${EXPC_OFF:-} " in *" valgrind "*) echo 0 ;; *) echo 20 ;; esac ;;
     *) echo 1 ;;
     esac
