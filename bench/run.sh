@@ -113,12 +113,31 @@ $CC -O2 -o "$W/bin/hotel_main" "$W/bin/hotel_main.c"
 "$EXPC" build "$SCRIPT" --emit=c --prefix hb -o "$W/bin/hb.c"
 $CC $CFLAGS_BENCH -I"$W/bin" -o "$W/bin/step_batch_c" "$ROOT/bench/step_batch.c" "$W/bin/hb.c"
 HAVE_LLVM=0
-rm -f "$W/bin/hb.o" "$W/bin/step_batch_llvm"
+rm -f "$W/bin/hb.o" "$W/bin/step_batch_llvm" "$W/bin/t/hb.o" "$W/bin/step_batch_llvm_time"
 if "$EXPC" build "$SCRIPT" --emit=obj --prefix hb -o "$W/bin/hb.o" 2>"$W/raw/emit_obj.err"; then
     $CC $CFLAGS_BENCH -I"$W/bin" -o "$W/bin/step_batch_llvm" "$ROOT/bench/step_batch.c" "$W/bin/hb.o"
     HAVE_LLVM=1
 else
     say "no --emit=obj (expc without LLVM?): the JIT and LLVM rows are skipped"
+fi
+
+# The same hotel with time rules (a window, a reset and a daily cap): its
+# compiled scorer, and its machine for step_batch.c with times (prefix hb
+# too, in bin/t/).
+RULES=$W/bin/hotel_rules.exp
+sed -e 's/^\(    penalty early 2;\)$/\1\n    within 30d;\n    reset after 14d;/' \
+    -e 's/^\(    event greeted .*\)+6;$/\1+6 cap 3 per 1d;/' "$SCRIPT" >"$RULES"
+grep -q 'cap 3 per 1d' "$RULES" && grep -q 'within 30d' "$RULES" ||
+    die "could not add time rules to $SCRIPT"
+"$EXPC" build "$RULES" --emit=c --main -O2 -o "$W/bin/rules_main.c"
+$CC -O2 -o "$W/bin/rules_main" "$W/bin/rules_main.c"
+mkdir -p "$W/bin/t"
+"$EXPC" build "$RULES" --emit=c --prefix hb -o "$W/bin/t/hb.c"
+$CC $CFLAGS_BENCH -I"$W/bin/t" -o "$W/bin/step_batch_c_time" "$ROOT/bench/step_batch.c" \
+    "$W/bin/t/hb.c"
+if [ "$HAVE_LLVM" = 1 ] && "$EXPC" build "$RULES" --emit=obj --prefix hb -o "$W/bin/t/hb.o"; then
+    $CC $CFLAGS_BENCH -I"$W/bin/t" -o "$W/bin/step_batch_llvm_time" "$ROOT/bench/step_batch.c" \
+        "$W/bin/t/hb.o"
 fi
 
 # ---- data -----------------------------------------------------------------
@@ -167,6 +186,9 @@ cmd() {
     jit_time*) echo "'$EXPC' run --engine=jit --time=ts '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     jit_report*) echo "'$EXPC' run --engine=jit --report='$W/out/$1.html' '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     interp_report*) echo "'$EXPC' run --engine=interp --report='$W/out/$1.html' '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
+    jit_rules*) echo "'$EXPC' run --engine=jit --time=ts '$RULES' '$2' >'$o' 2>'$e'" ;;
+    compiled_rules*) echo "'$W/bin/rules_main' --time=ts '$2' >'$o' 2>'$e'" ;;
+    interp_rules*) echo "'$EXPC' run --engine=interp --time=ts '$RULES' '$2' >'$o' 2>'$e'" ;;
     jit*) echo "'$EXPC' run --engine=jit '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     interp*) echo "'$EXPC' run --engine=interp '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     compiled_time*) echo "'$W/bin/hotel_main' --time=ts '$2' >'$o' 2>'$e'" ;;
@@ -273,9 +295,9 @@ fi
 
 # ---- 4. P_step_batch alone ------------------------------------------------------------
 say "P_step_batch on pre-decoded events"
-for v in c llvm; do
+for v in c llvm c_time llvm_time; do
     [ -x "$W/bin/step_batch_$v" ] || continue
-    [ "$v" = c ] || [ "$HAVE_LLVM" = 1 ] || continue
+    case $v in c*) ;; *) [ "$HAVE_LLVM" = 1 ] || continue ;; esac
     if "$W/bin/step_batch_$v" "${MAIN%.csv}.bin" "$RUNS" >"$W/raw/step_batch_$v.txt"; then
         cat "$W/raw/step_batch_$v.txt" >&2
     else
@@ -352,6 +374,23 @@ for n in jit_report interp_report; do
     [ -f "$W/out/$n.csv" ] || continue
     grep -q 'data-event=' "$W/out/$n.html" 2>/dev/null || fail "$n: no page written"
 done
+# ---- 5d. time rules: the hotel with a window, a reset and a daily cap ----------------
+# On the main log (in time order) with --time, against the plain hotel with
+# --time (5b's jit_time and compiled_time): what the rules themselves cost.
+# The rules change the scores, so the rule runs are compared with each other
+# (and the interpreter's on the 1/10 log, as the interpreter is slow).
+if [ "$HAVE_LLVM" = 1 ]; then
+    say "time rules on the main log"
+    if [ -n "$SAMPLE" ]; then
+        validate "$SAMPLE" interp_rules_s jit_rules_s compiled_rules_s
+    fi
+    validate "$MAIN" jit_rules compiled_rules
+    ok_rules=$OK
+    validate "$MAIN" jit_time compiled_time
+    OK="$ok_rules $OK"
+    LOG=$MAIN
+    bench_json rules "$RUNS" 1
+fi
 
 # ---- 6. scaling with events and customers ------------------------------------------------
 if [ "$SCALING" = 1 ]; then

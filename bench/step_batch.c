@@ -21,6 +21,13 @@
  * docs/language.md §6 with the hotel's rules (any difference: exit 1), so a fast but
  * wrong machine cannot report a number.
  *
+ * Built against a machine with time rules (HB_TIME 1: bench/run.sh's hotel
+ * with `within`, `reset after` and a cap, prefix hb too), every event gets a
+ * time, one second after the one before (the log is in time order), and
+ * hb_step_batch takes them; the check is then the batch against hb_step one
+ * event at a time (the by-hand rules know no time).  Without time rules
+ * the times are NULL, as `expc run` passes them.
+ *
  * Times are taken with the wall clock and with the process's CPU clock: on a
  * shared machine the first also counts other programs' turns on the CPU.
  * Output: human-readable lines, then one line for run.sh:
@@ -95,14 +102,14 @@ static double median(double *t, int runs)
  * seconds of this process over the same calls: on a shared machine the
  * wall clock also counts the time other programs had the CPU. */
 static double median_run(hb_state *states, size_t n_states, const uint32_t *cust,
-                         const int32_t *ev, size_t n, int runs, double *times,
-                         double *ctimes, double *cpu)
+                         const int32_t *ev, const int64_t *tm, size_t n, int runs,
+                         double *times, double *ctimes, double *cpu)
 {
     for (int r = 0; r < runs; r++) {
         for (size_t i = 0; i < n_states; i++)
             hb_init(&states[i]);
         double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-        hb_step_batch(states, cust, ev, n);
+        hb_step_batch(states, cust, ev, tm, n);
         ctimes[r] = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
         times[r] = now(CLOCK_MONOTONIC) - t0;
     }
@@ -122,6 +129,7 @@ int main(int argc, char **argv)
     int ref_of[64];
     uint32_t *cust, *hot;
     int32_t *ev, *name_of;
+    int64_t *tm = NULL;
     hb_state *states, *ref;
     double *times, *ctimes;
     size_t n, nc, i;
@@ -174,7 +182,10 @@ int main(int argc, char **argv)
     ref = malloc((nc ? nc : 1) * sizeof *ref);
     times = malloc((size_t)runs * sizeof *times);
     ctimes = malloc((size_t)runs * sizeof *ctimes);
-    if (!cust || !hot || !ev || !name_of || !states || !ref || !times || !ctimes) {
+    if (HB_TIME)
+        tm = malloc((n ? n : 1) * sizeof *tm);
+    if (!cust || !hot || !ev || !name_of || !states || !ref || !times || !ctimes ||
+        (HB_TIME && !tm)) {
         fputs("step_batch: out of memory\n", stderr);
         return 70;
     }
@@ -188,16 +199,26 @@ int main(int argc, char **argv)
         }
         ev[i] = map[name_of[i]];
         hot[i] = cust[i] % HOT;
+        if (tm)
+            tm[i] = (int64_t)i * 1000; /* one event a second, in order */
     }
 
-    /* Correctness first: the machine against the by-hand rules. */
+    /* Correctness first: the machine against the by-hand rules (with time
+     * rules: against hb_step, one event at a time). */
     for (i = 0; i < nc; i++) {
         hb_init(&states[i]);
-        memset(&ref[i], 0, sizeof ref[i]);
+        if (HB_TIME)
+            hb_init(&ref[i]);
+        else
+            memset(&ref[i], 0, sizeof ref[i]);
     }
-    hb_step_batch(states, cust, ev, n);
-    for (i = 0; i < n; i++)
-        ref_step(&ref[cust[i]], ref_of[name_of[i]]);
+    hb_step_batch(states, cust, ev, tm, n);
+    for (i = 0; i < n; i++) {
+        if (HB_TIME)
+            hb_step(&ref[cust[i]], ev[i], tm[i]);
+        else
+            ref_step(&ref[cust[i]], ref_of[name_of[i]]);
+    }
     for (i = 0; i < nc; i++) {
         const hb_state *a = &states[i], *b = &ref[i];
         if (a->stage != b->stage || a->score != b->score || a->events != b->events
@@ -208,14 +229,15 @@ int main(int argc, char **argv)
     }
 
     double c_log, c_hot;
-    double t_log = median_run(states, nc, cust, ev, n, runs, times, ctimes, &c_log);
-    double t_hot = median_run(states, nc < HOT ? nc : HOT, hot, ev, n, runs, times, ctimes, &c_hot);
+    double t_log = median_run(states, nc, cust, ev, tm, n, runs, times, ctimes, &c_log);
+    double t_hot = median_run(states, nc < HOT ? nc : HOT, hot, ev, tm, n, runs, times, ctimes,
+                              &c_hot);
     double log_eps = t_log > 0 ? (double)n / t_log : 0;
     double hot_eps = t_hot > 0 ? (double)n / t_hot : 0;
     double log_cps = c_log > 0 ? (double)n / c_log : 0;
     double hot_cps = c_hot > 0 ? (double)n / c_hot : 0;
     printf("step_batch: %zu events, %zu customers, %d runs each (median; wall clock, then "
-           "CPU time)\n", n, nc, runs);
+           "CPU time)%s\n", n, nc, runs, HB_TIME ? ", time rules, with times" : "");
     printf("  log order, all customers: %8.4f s %7.1f M events/s | cpu %8.4f s %7.1f M events/s\n",
            t_log, log_eps / 1e6, c_log, log_cps / 1e6);
     printf("  hot set, %d customers:  %8.4f s %7.1f M events/s | cpu %8.4f s %7.1f M events/s\n",
@@ -230,5 +252,6 @@ int main(int argc, char **argv)
     free(ref);
     free(times);
     free(ctimes);
+    free(tm);
     return 0;
 }

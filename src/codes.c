@@ -57,19 +57,6 @@
     NOTE_SPEND EV_STAY EV_SAY EV_SPEND END
 
 const diag_code diag_codes[] = {
-    /* ---- this build ------------------------------------------------- */
-    {"E0001", DIAG_ERROR,
-     "not supported by this version of expc",
-     "The construct is part of the language (docs/language.md, Coming in "
-     "0.2) and this build parses and formats it, but does not implement its "
-     "meaning yet: `within D;`, `reset after D;` and an event's "
-     "`cap C per P`.  Rather than score customers as if the construct "
-     "were not there, the script is refused.  Remove the construct, or use "
-     "a version of expc that implements it.",
-     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
-     EV_SAY EV_STAY EV_SPEND "    within 30d;\n" END,
-     CAFE_OK},
-
     /* ---- lexical and syntax errors: reported for every file, then
      * compilation stops before any check below runs ----------------- */
     {"E0101", DIAG_ERROR,
@@ -373,6 +360,26 @@ const diag_code diag_codes[] = {
      IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY
      "    note STAY  { evoke comfort; stage \"Sofas and a garden\"; system \"Free Wi-Fi\"; service \"No rush\"; }\n"
      NOTE_SPEND EV_SAY EV_STAY EV_SPEND END},
+
+    {"E0407", DIAG_ERROR,
+     "`within` or `reset after` given twice, a zero duration, or a `cap` below 1",
+     "Time rules bound a journey in time.  `within D` restarts a journey that "
+     "has not reached engagement D after its start, `reset after D` restarts "
+     "one after a silence longer than D, and `cap C per P` on an event lets "
+     "it count at most C times per period P of UTC time.  An experience has "
+     "one window and one reset; every duration must be at least 1ms (a zero "
+     "window would restart every journey, a zero period has no buckets), and "
+     "a cap at least 1 (a cap of 0 is an event that never counts: remove it).",
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     "    within 30d;\n"
+     "    within 0s;\n"
+     EV_SAY EV_STAY EV_SPEND END,
+     IMP_EMOTIONS BLANK CAFE PATH_CAFE NOTE_SAY NOTE_STAY NOTE_SPEND
+     "    within 30d;\n"
+     "    reset after 7d;\n"
+     EV_SAY EV_STAY
+     "    event bought : SPEND excitement +10 cap 1 per 1d;\n"
+     END},
 
     /* ---- events ----------------------------------------------------- */
     {"E0501", DIAG_ERROR,

@@ -172,11 +172,14 @@ char *cgen_header_path(arena *a, const char *out)
  * these templates and nowhere else, so the clash check of --main
  * (runtime_clash) reads the names from here. */
 enum {
-    T_DECLS, T_HEADER_INTRO, T_GUARD_OPEN, T_GUARD_CLOSE, T_SUMMARY_EVENTS,
+    T_DECLS, T_STATE_TIME, T_STATE_CAPS, T_DECLS_END, T_HEADER_INTRO, T_GUARD_OPEN, T_GUARD_CLOSE, T_SUMMARY_EVENTS,
     T_SOURCE_INTRO, T_EXTERNAL_OPEN, T_EXTERNAL_CLOSE,
     T_NOTE_OF, T_POINTS, T_REACH, T_THRESHOLD, T_STAGE_NAMES, T_EARLY_DELTA,
     T_INCLUDES, T_INIT, T_INIT_END, T_EVENT_ID_SWITCH, T_EVENT_ID_NONE, T_EVENT_NAMES, T_EVENT_NAME_LEN, T_EVENT_SLOTS,
-    T_EVENT_NAME_ID, T_EVENT_ID_PROBE, T_HIT_ID, T_HIT_ALIAS, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_ADVANCE_BODY,
+    T_EVENT_NAME_ID, T_EVENT_ID_PROBE, T_ADVANCE, T_RANGE_LITERAL, T_RANGE_OBJECT, T_RETURN, T_ADVANCE_BODY,
+    T_ADVANCE_T, T_RESTART_OPEN, T_RESTART_RESET, T_RESTART_OR, T_RESTART_WITHIN,
+    T_RESTART_BODY, T_CAP_STEP, T_LAST, T_ADVANCE_END, T_CAP_OF, T_CAP_TABLES, T_CAP_PER, T_CAP_SLOT, T_CAP_SLOT_NONE,
+    T_INIT_TIME, T_INIT_CAPS, T_STEP_T, T_COPY_TIME_IN, T_COPY_TIME_OUT, T_COPY_CAPS_IN, T_COPY_CAPS_OUT,
     T_STEP, T_STEP_BATCH, T_STAGE_NAME, T_EVENT_COUNT, T_PROGRAM, T_ENGINE,
     T_ENGINE_ID, T_ENGINE_STEP, T_ENGINE_REST, T_COPY_STATE,
     T_COUNT
@@ -195,6 +198,11 @@ static const char *const cgen_text[T_COUNT] = {
         "#endif\n"
         "\n"
         "#define @UP@_NOTES 3\n"
+        "#define @UP@_ABI 2\n"
+        "/* 1 when the experience uses time (within, reset after, cap), else 0. */\n"
+        "#define @UP@_TIME @TIME@\n"
+        "/* The number of events with a cap. */\n"
+        "#define @UP@_CAPS @CAPS@\n"
         "\n"
         "/* One customer's progress; start it with @P@_init. */\n"
         "typedef struct @P@_state {\n"
@@ -202,7 +210,14 @@ static const char *const cgen_text[T_COUNT] = {
         "    int64_t  score;\n"
         "    int64_t  points[@UP@_NOTES];   /* per note, in path order */\n"
         "    uint64_t events;\n"
-        "    uint64_t early;\n"
+        "    uint64_t early;\n",
+    [T_STATE_TIME] =
+        "    int64_t  start;             /* when the current journey began (ms) */\n"
+        "    int64_t  last;              /* the time of the previous event (ms) */\n",
+    [T_STATE_CAPS] =
+        "    int64_t  cap_bucket[@UP@_CAPS]; /* per capped event: its current period */\n"
+        "    uint32_t cap_count[@UP@_CAPS];  /* ... and how often it counted in it */\n",
+    [T_DECLS_END] =
         "} @P@_state;\n"
         "\n"
         "/* A fresh customer: stage 0, every count 0. */\n"
@@ -210,12 +225,17 @@ static const char *const cgen_text[T_COUNT] = {
         "/* The id of the event called name[0..len), or -1 when the experience\n"
         " * does not declare it.  Ids are the declaration order, from 0. */\n"
         "int32_t     @P@_event_id(const char *name, size_t len);\n"
-        "/* One event of the customer (docs/language.md, Scoring).  Ids outside\n"
+        "/* One event of the customer at time t, in ms since the epoch (ignored\n"
+        " * when @UP@_TIME is 0; docs/language.md, Scoring).  Ids outside\n"
         " * [0, @P@_event_count) are ignored: the state does not change. */\n"
-        "void        @P@_step(@P@_state *s, int32_t event_id);\n"
-        "/* For i in [0, n): @P@_step(&states[customer[i]], event_id[i]). */\n"
+        "void        @P@_step(@P@_state *s, int32_t event_id, int64_t t);\n"
+        "/* For i in [0, n): @P@_step(&states[customer[i]], event_id[i], t[i]);\n"
+        " * t may be NULL when @UP@_TIME is 0 (NULL: every time is 0). */\n"
         "void        @P@_step_batch(@P@_state *states, const uint32_t *customer,\n"
-        "@PAD@ const int32_t *event_id, size_t n);\n"
+        "@PAD@ const int32_t *event_id, const int64_t *t, size_t n);\n"
+        "/* The index of the event's cap in cap_bucket and cap_count, or -1 for\n"
+        " * an event without a cap (or an id out of range). */\n"
+        "int32_t     @P@_cap_slot(int32_t event_id);\n"
         "/* The behaviour of the note at `stage` (\"STAY\", ...), \"ENGAGED\" for\n"
         " * @UP@_NOTES, and \"?\" for any other value (never NULL). */\n"
         "const char *@P@_stage_name(int32_t stage);\n"
@@ -235,7 +255,7 @@ static const char *const cgen_text[T_COUNT] = {
         " *     for each event name of the customer:\n"
         " *         int32_t id = @P@_event_id(name, strlen(name));\n"
         " *         if (id >= 0)\n"
-        " *             @P@_step(&s, id);\n"
+        " *             @P@_step(&s, id, t);   (t: its time, ms since the epoch)\n"
         " *     then s.stage, s.score, ... hold the result.\n",
     [T_GUARD_OPEN] = "#ifndef @UP@_H\n#define @UP@_H\n",
     [T_GUARD_CLOSE] = "#endif /* @UP@_H */\n",
@@ -275,8 +295,105 @@ static const char *const cgen_text[T_COUNT] = {
         "    s->score = 0;\n",
     [T_INIT_END] =
         "    s->events = 0;\n"
-        "    s->early = 0;\n"
+        "    s->early = 0;\n",
+    [T_INIT_TIME] =
+        "    s->start = 0;\n"
+        "    s->last = 0;\n",
+    [T_INIT_CAPS] =
+        "    for (int k = 0; k < @UP@_CAPS; k++) {\n"
+        "        s->cap_bucket[k] = INT64_MIN;\n"
+        "        s->cap_count[k] = 0;\n"
+        "    }\n",
+    /* Time (docs/language.md, Scoring, steps A-D): an advance that takes t. */
+    [T_ADVANCE_T] =
+        "/* One event at time t (docs/language.md, Scoring, Time: steps A-D around\n"
+        " * steps 1-5).  Time gaps are compared exactly (no overflow): t - x > D\n"
+        " * is t > x && (uint64_t)t - (uint64_t)x > D.  Sums are done in uint64_t\n"
+        " * so they wrap like the interpreter's.  Ids out of range are ignored. */\n"
+        "static void @P@_advance(@P@_state *s, int32_t id, int64_t t)\n"
+        "{\n"
+        "    int counts;\n"
+        "    uint64_t w;\n"
+        "    int32_t j;\n"
+        "\n",
+    [T_RESTART_OPEN] =
+        "    if (s->events == 0) {\n"
+        "        s->start = t;\n"
+        "    } else if (",
+    [T_RESTART_RESET] = "(t > s->last && (uint64_t)t - (uint64_t)s->last > @R@u)",
+    [T_RESTART_OR] = " ||\n               ",
+    [T_RESTART_WITHIN] =
+        "(s->stage < @UP@_NOTES && t > s->start &&\n"
+        "                (uint64_t)t - (uint64_t)s->start > @W@u)",
+    [T_RESTART_BODY] =
+        ") {\n"
+        "        /* the journey restarts; events, early and the caps go on */\n"
+        "        s->stage = 0;\n"
+        "        s->score = 0;\n"
+        "        s->points[0] = s->points[1] = s->points[2] = 0;\n"
+        "        s->start = t;\n"
+        "    }\n",
+    [T_CAP_STEP] =
+        "    if (@P@_cap_of[id] >= 0) {\n"
+        "        int32_t c = @P@_cap_of[id];\n"
+        "        int64_t per = @P@_cap_per[c];\n"
+        "        int64_t b = t / per - (t % per != 0 && t < 0); /* floor */\n"
+        "        if (b != s->cap_bucket[c]) {\n"
+        "            s->cap_bucket[c] = b;\n"
+        "            s->cap_count[c] = 0;\n"
+        "        }\n"
+        "        if (s->cap_count[c] >= @P@_cap_max[c]) { /* capped */\n"
+        "            s->events += 1;\n"
+        "            s->last = t;\n"
+        "            return;\n"
+        "        }\n"
+        "        s->cap_count[c] += 1;\n"
+        "    }\n",
+    [T_LAST] = "    s->last = t;\n",
+    [T_ADVANCE_END] = "}\n\n",
+    [T_CAP_OF] =
+        "/* Per event id: its cap slot (@P@_cap_slot), -1 when it has no cap. */\n"
+        "static const int32_t @P@_cap_of[@DIM@] = {",
+    [T_CAP_PER] = "static const int64_t @P@_cap_per[@UP@_CAPS] = {",
+    [T_CAP_TABLES] =
+        "/* Per capped event (P_cap_slot): at most cap_max counts per period of\n"
+        " * cap_per ms. */\n"
+        "static const uint32_t @P@_cap_max[@UP@_CAPS] = {",
+    [T_CAP_SLOT] =
+        "int32_t @P@_cap_slot(int32_t event_id)\n"
+        "{\n"
+        "    return (uint32_t)event_id < @N@u ? @P@_cap_of[event_id] : -1;\n"
         "}\n\n",
+    [T_CAP_SLOT_NONE] =
+        "int32_t @P@_cap_slot(int32_t event_id)\n"
+        "{\n"
+        "    (void)event_id;\n"
+        "    return -1;\n"
+        "}\n\n",
+    [T_STEP_T] =
+        "void @P@_step(@P@_state *s, int32_t event_id, int64_t t)\n"
+        "{\n"
+        "    @P@_advance(s, event_id, t);\n"
+        "}\n\n",
+    /* rt_state keeps the clock and the cap slots after itself (rt.h). */
+    [T_COPY_TIME_IN] =
+        "@IN@s.start = rt_state_clock(r)->start;\n"
+        "@IN@s.last = rt_state_clock(r)->last;\n",
+    [T_COPY_TIME_OUT] =
+        "@IN@rt_state_clock(r)->start = s.start;\n"
+        "@IN@rt_state_clock(r)->last = s.last;\n",
+    /* rt_state keeps the cap slots after itself (rt.h, rt_cap_bucket). */
+    [T_COPY_CAPS_IN] =
+        "@IN@for (k = 0; k < @UP@_CAPS; k++) {\n"
+        "@IN@    s.cap_bucket[k] = rt_cap_bucket(r)[k];\n"
+        "@IN@    s.cap_count[k] = rt_cap_count(r, @UP@_CAPS)[k];\n"
+        "@IN@}\n",
+    [T_COPY_CAPS_OUT] =
+        "@IN@for (k = 0; k < @UP@_CAPS; k++) {\n"
+        "@IN@    rt_cap_bucket(r)[k] = s.cap_bucket[k];\n"
+        "@IN@    rt_cap_count(r, @UP@_CAPS)[k] = s.cap_count[k];\n"
+        "@IN@}\n",
+
     [T_EVENT_ID_SWITCH] =
         "/* Switch on the length, then on the byte that tells the names of\n"
         " * that length apart, then one memcmp: no hashing, no allocation. */\n"
@@ -292,7 +409,7 @@ static const char *const cgen_text[T_COUNT] = {
         "/* Open addressing on FNV-1a of the name: id + 1, 0 when empty. */\n"
         "static const uint32_t @P@_slots[@CAP@] = {",
     /* hash_fnv1a and the probing of ir_event_table_build, in C; @HIT@ is
-     * the id of name s - 1 (T_HIT_ID or T_HIT_ALIAS). */
+     * the id of name s - 1 (cgen.hit). */
     [T_EVENT_ID_PROBE] =
         "/* Hash the name, then probe: at most a few memcmp, no allocation. */\n"
         "int32_t @P@_event_id(const char *name, size_t len)\n{\n"
@@ -312,8 +429,6 @@ static const char *const cgen_text[T_COUNT] = {
     [T_EVENT_NAME_ID] =
         "/* The event of each name: the declared names by id, then the aliases. */\n"
         "static const int32_t @P@_name_id[@NN@] = {",
-    [T_HIT_ID] = "(int32_t)(s - 1)",
-    [T_HIT_ALIAS] = "@P@_name_id[s - 1]",
     [T_ADVANCE] =
         "/* One event (docs/language.md, Scoring).  Steps 2-4 are one compare against\n"
         " * @P@_reach and two adds, without branches; sums are done in uint64_t\n"
@@ -327,8 +442,8 @@ static const char *const cgen_text[T_COUNT] = {
         "\n",
     [T_RANGE_LITERAL] = "    if ((uint32_t)id >= @N@u) /* @P@_event_count */\n",
     [T_RANGE_OBJECT] = "    if ((uint32_t)id >= (uint32_t)@P@_event_count)\n",
+    [T_RETURN] = "        return;\n",
     [T_ADVANCE_BODY] =
-        "        return;\n"
         "    counts = @P@_reach[id] <= s->stage;\n"
         "    w = (uint64_t)@P@_points[id];\n"
         "    j = @P@_note_of[id];\n"
@@ -337,19 +452,20 @@ static const char *const cgen_text[T_COUNT] = {
         "    s->points[j] = (int64_t)((uint64_t)s->points[j] + (counts ? w : 0));\n"
         "    s->early += (uint64_t)!counts;\n"
         "    while (s->stage < @UP@_NOTES && s->points[s->stage] >= @P@_threshold[s->stage])\n"
-        "        s->stage += 1;\n"
-        "}\n\n",
+        "        s->stage += 1;\n",
     [T_STEP] =
-        "void @P@_step(@P@_state *s, int32_t event_id)\n"
+        "void @P@_step(@P@_state *s, int32_t event_id, int64_t t)\n"
         "{\n"
+        "    (void)t; /* no time rules */\n"
         "    @P@_advance(s, event_id);\n"
         "}\n\n",
     [T_STEP_BATCH] =
         "void @P@_step_batch(@P@_state *states, const uint32_t *customer,\n"
-        "    const int32_t *event_id, size_t n)\n"
+        "    const int32_t *event_id, const int64_t *t, size_t n)\n"
         "{\n"
         "    size_t i;\n"
         "\n"
+        "@VOID_T@"
         "    for (i = 0; i < n; i++) {\n"
         "#if defined(__GNUC__) || defined(__clang__)\n"
         "        /* With many customers each step misses the cache: fetch the\n"
@@ -360,7 +476,7 @@ static const char *const cgen_text[T_COUNT] = {
         "            __builtin_prefetch(a + sizeof *states - 1, 1, 3);\n"
         "        }\n"
         "#endif\n"
-        "        @P@_advance(&states[customer[i]], event_id[i]);\n"
+        "        @P@_advance(&states[customer[i]], event_id[i]@BATCH_T@);\n"
         "    }\n"
         "}\n\n",
     [T_STAGE_NAME] =
@@ -400,6 +516,10 @@ static const char *const cgen_text[T_COUNT] = {
         " * by member, as distinct types may not alias. */\n"
         "_Static_assert(RT_NOTES == @UP@_NOTES, \"runtime and machine disagree on the notes\");\n"
         "\n"
+        "/* The runtime keeps a state of this size per customer: an rt_state\n"
+        " * and, after it, the cap slots. */\n"
+        "#define @P@_engine_state_size RT_STATE_SIZE(@UP@_TIME, @UP@_CAPS)\n"
+        "\n"
         "static void @P@_rt_init(void *ctx, rt_state *r)\n"
         "{\n"
         "    @P@_state s;\n"
@@ -415,17 +535,18 @@ static const char *const cgen_text[T_COUNT] = {
         "    return @P@_event_id(name, len);\n"
         "}\n\n"
         "static void @P@_rt_step_batch(void *ctx, rt_state *states, const uint32_t *customer,\n"
-        "    const int32_t *event_id, size_t n)\n"
+        "    const int32_t *event_id, const int64_t *t, size_t n)\n"
         "{\n"
         "    size_t i;\n"
         "    int k;\n"
         "\n"
         "    (void)ctx;\n"
         "    for (i = 0; i < n; i++) {\n"
-        "        rt_state *r = &states[customer[i]];\n"
+        "        rt_state *r = (rt_state *)(void *)((char *)states +\n"
+        "                                           customer[i] * @P@_engine_state_size);\n"
         "        @P@_state s;\n"
         "\n",
-    [T_ENGINE_STEP] = "        @P@_step(&s, event_id[i]);\n",
+    [T_ENGINE_STEP] = "        @P@_step(&s, event_id[i], t ? t[i] : 0);\n",
     [T_ENGINE_REST] =
         "    }\n"
         "}\n\n"
@@ -442,6 +563,8 @@ static const char *const cgen_text[T_COUNT] = {
         "    .step_batch = @P@_rt_step_batch,\n"
         "    .stage_name = @P@_rt_stage_name,\n"
         "    .experience = \"@X@\",\n"
+        "    .state_size = @P@_engine_state_size,\n"
+        "    .uses_time = @UP@_TIME,\n"
         "};\n\n"
         "/* Parses the command line like `expc run` (FILE or stdin, --format,\n"
         " * --strict, --skip-invalid) and runs; defined in the runtime above. */\n"
@@ -460,8 +583,11 @@ typedef struct cgen {
     char *UP;                 /* malloc'd */
     char *pad;                /* malloc'd */
     char n[24], nn[24], dim[24], cap[24], cap1[24];
+    char time[4], caps[24], within[24], reset[24];
+    const char *void_t, *batch_t; /* @VOID_T@ @BATCH_T@: how the batch passes t */
     const char *dst, *src, *in; /* @D@ @S@ @IN@ of T_COPY_STATE */
-    int hit;                  /* @HIT@ of T_EVENT_ID_PROBE: T_HIT_ID or T_HIT_ALIAS */
+    char *hit;                /* @HIT@ of T_EVENT_ID_PROBE: the id of name s - 1
+                               * (P_name_id[s - 1] with aliases); malloc'd */
     uint64_t used;            /* bit t: template t was written */
 } cgen;
 
@@ -479,28 +605,22 @@ static void cgen_init(cgen *g, FILE *f, const ir_machine *m, const char *P)
     snprintf(g->nn, sizeof g->nn, "%zu", ir_name_count(m));
     snprintf(g->dim, sizeof g->dim, "%zu", m->n_events ? m->n_events : 1);
     g->cap[0] = g->cap1[0] = 0;
+    snprintf(g->time, sizeof g->time, "%d", m->uses_time ? 1 : 0);
+    snprintf(g->caps, sizeof g->caps, "%zu", m->n_caps);
+    snprintf(g->within, sizeof g->within, "%" PRId64, m->within);
+    snprintf(g->reset, sizeof g->reset, "%" PRId64, m->reset_after);
+    g->void_t = m->uses_time ? "" : "    (void)t; /* no time rules */\n";
+    g->batch_t = m->uses_time ? ", t ? t[i] : 0" : "";
     g->dst = g->src = g->in = "";
-    g->hit = T_HIT_ID;
+    g->hit = xprintf("(int32_t)(s - 1)");
     g->used = 0;
 }
 
 static void cgen_fini(cgen *g)
 {
+    free(g->hit);
     free(g->UP);
     free(g->pad);
-}
-
-static void put(cgen *g, int t);
-
-/* @HIT@: a template (it names @P@_name_id), so written through put. */
-static bool put_named(FILE *f, const char *name, size_t n, const void *ctx)
-{
-    (void)f;
-    if (n != 3 || memcmp(name, "HIT", 3) != 0)
-        return false;
-    cgen *g = (cgen *)ctx;
-    put(g, g->hit);
-    return true;
 }
 
 /* Writes template t of cgen_text. */
@@ -511,13 +631,28 @@ static void put(cgen *g, int t)
         { "DIM", g->dim }, { "CAP", g->cap }, { "CAP1", g->cap1 },
         { "D", g->dst }, { "S", g->src }, { "IN", g->in },
         { "X", g->m->name }, /* an identifier: safe between C quotes */
+        { "HIT", g->hit },
+        { "TIME", g->time }, { "CAPS", g->caps }, { "W", g->within }, { "R", g->reset },
+        { "VOID_T", g->void_t }, { "BATCH_T", g->batch_t },
     };
-    const tmpl_env env = { vars, sizeof vars / sizeof *vars, put_named, g };
+    const tmpl_env env = { vars, sizeof vars / sizeof *vars, NULL, NULL };
     tmpl_put(g->f, cgen_text[t], &env);
     g->used |= (uint64_t)1 << t;
 }
 
 /* ---- the header -------------------------------------------------------- */
+
+/* The declarations: P_state has start, last and the cap slots only when
+ * the machine uses time (ABI 2; else the 0.1 layout). */
+static void put_decls(cgen *g)
+{
+    put(g, T_DECLS);
+    if (g->m->uses_time)
+        put(g, T_STATE_TIME);
+    if (g->m->n_caps)
+        put(g, T_STATE_CAPS);
+    put(g, T_DECLS_END);
+}
 
 /* The prose both files open with: what, from where, by what. */
 static void put_opening(FILE *f, const ir_machine *m, const cgen_opts *o, const char *what)
@@ -605,7 +740,7 @@ static uint64_t write_header(FILE *f, const ir_machine *m, const cgen_opts *o)
     put_summary(&g);
     fputs(" */\n", f);
     put(&g, T_GUARD_OPEN);
-    put(&g, T_DECLS);
+    put_decls(&g);
     put(&g, T_GUARD_CLOSE);
     cgen_fini(&g);
     return g.used;
@@ -804,14 +939,14 @@ static void put_event_id_table(cgen *g)
         fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? " " : "\n    ", t.slots[i]);
     fputs("\n};\n\n", f);
     free(t.slots);
-    g->hit = T_HIT_ID;
     if (m->n_aliases > 0) {
         put(g, T_EVENT_NAME_ID);
         for (size_t i = 0; i < n; i++)
             fprintf(f, "%s%s%" PRId32, i ? "," : "", i % 16 ? " " : "\n    ",
                     ir_name_at(m, i).event);
         fputs("\n};\n\n", f);
-        g->hit = T_HIT_ALIAS;
+        free(g->hit);
+        g->hit = xprintf("%s_name_id[s - 1]", g->P);
     }
     put(g, T_EVENT_ID_PROBE);
 }
@@ -889,6 +1024,21 @@ static void put_event_row(cgen *g, int t, int per_line, int64_t (*value)(const i
 static int64_t event_note(const ir_event *e) { return e->note; }
 static int64_t event_points(const ir_event *e) { return e->points; }
 static int64_t event_reach(const ir_event *e) { return e->counts_from; }
+static int64_t event_cap_slot(const ir_event *e) { return e->cap_slot; }
+
+/* The caps by slot: template t, then each capped event's cap (or period). */
+static void put_cap_row(cgen *g, int t, bool per)
+{
+    const ir_machine *m = g->m;
+    put(g, t);
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_events; i++)
+        if (m->events[i].cap_slot >= 0) {
+            fputs(k++ ? ", " : " ", g->f);
+            put_i64(g->f, per ? m->events[i].cap_per : m->events[i].cap);
+        }
+    fputs(" };\n\n", g->f);
+}
 
 static void put_tables(cgen *g)
 {
@@ -899,6 +1049,11 @@ static void put_tables(cgen *g)
     put_event_row(g, T_NOTE_OF, 16, event_note);
     put_event_row(g, T_POINTS, 8, event_points);
     put_event_row(g, T_REACH, 16, event_reach);
+    if (m->n_caps) {
+        put_event_row(g, T_CAP_OF, 16, event_cap_slot);
+        put_cap_row(g, T_CAP_TABLES, false);
+        put_cap_row(g, T_CAP_PER, true);
+    }
 
     put(g, T_THRESHOLD);
     for (int32_t k = 0; k < m->n_notes; k++) {
@@ -922,6 +1077,27 @@ static void put_tables(cgen *g)
     fputs(";\n\n", f);
 }
 
+/* Steps A and B of docs/language.md (Scoring, Time), for a machine that
+ * uses time. */
+static void put_time_steps(cgen *g)
+{
+    const ir_machine *m = g->m;
+    if (!m->uses_time)
+        return;
+    if (m->reset_after || m->within) {
+        put(g, T_RESTART_OPEN);
+        if (m->reset_after)
+            put(g, T_RESTART_RESET);
+        if (m->reset_after && m->within)
+            put(g, T_RESTART_OR);
+        if (m->within)
+            put(g, T_RESTART_WITHIN);
+        put(g, T_RESTART_BODY);
+    }
+    if (m->n_caps)
+        put(g, T_CAP_STEP);
+}
+
 static void put_functions(cgen *g)
 {
     FILE *f = g->f;
@@ -930,16 +1106,27 @@ static void put_functions(cgen *g)
     for (int32_t k = 0; k < m->n_notes; k++)
         fprintf(f, "    s->points[%" PRId32 "] = 0;\n", k);
     put(g, T_INIT_END);
+    if (m->uses_time)
+        put(g, T_INIT_TIME);
+    if (m->n_caps)
+        put(g, T_INIT_CAPS);
+    put(g, T_ADVANCE_END);
 
     put_event_id(g);
     fputs("\n", f);
 
-    put(g, T_ADVANCE);
+    put(g, m->uses_time ? T_ADVANCE_T : T_ADVANCE);
     /* The bound as a literal lets the compiler fold it; with no events the
      * literal would be 0u, and `>= 0u` trips -Wtype-limits: use the object. */
     put(g, m->n_events ? T_RANGE_LITERAL : T_RANGE_OBJECT);
+    put(g, T_RETURN);
+    put_time_steps(g);
     put(g, T_ADVANCE_BODY);
-    put(g, T_STEP);
+    if (m->uses_time)
+        put(g, T_LAST);
+    put(g, T_ADVANCE_END);
+    put(g, m->n_caps ? T_CAP_SLOT : T_CAP_SLOT_NONE);
+    put(g, m->uses_time ? T_STEP_T : T_STEP);
     put(g, T_STEP_BATCH);
     put(g, T_STAGE_NAME);
     put(g, T_EVENT_COUNT);
@@ -953,6 +1140,11 @@ static void put_copy(cgen *g, const char *dst, const char *src, const char *in)
     g->src = src;
     g->in = in;
     put(g, T_COPY_STATE);
+    bool to_p = strcmp(dst, "s.") == 0; /* rt_state into P_state */
+    if (g->m->uses_time)
+        put(g, to_p ? T_COPY_TIME_IN : T_COPY_TIME_OUT);
+    if (g->m->n_caps)
+        put(g, to_p ? T_COPY_CAPS_IN : T_COPY_CAPS_OUT);
 }
 
 /* The rt_engine over the P_ functions; rt_state and P_state are distinct
@@ -989,7 +1181,7 @@ static uint64_t write_source(FILE *f, const ir_machine *m, const cgen_opts *o)
         /* cgen_emit made sure the name fits between the quotes */
         fprintf(f, "\"%s\"\n", o->header_name);
     } else {
-        put(&g, T_DECLS);
+        put_decls(&g);
     }
     put(&g, T_INCLUDES);
     if (o->main)

@@ -62,9 +62,25 @@ const emit_backend pg_backend = { "pg", "", false, pg_emit, "a folder" };
 #define PG_NAME_MAX 63
 #define PG_LONGEST_SUFFIX "_score_sfunc"
 
-/* The stored state type's size (INTERNALLENGTH); the glue static-asserts
- * its on-disk struct against it. */
+/* The stored state type's size (INTERNALLENGTH) without time rules; the
+ * glue static-asserts its on-disk struct against it.  An experience that
+ * uses time stores 2 + 2 * caps int64 more (start, last, each cap's bucket
+ * and count): pg_state_bytes. */
 #define PG_STATE_BYTES 56
+
+/* What the templates' machine-dependent vars stand for (put_tmpl): set by
+ * pg_emit for the machine at hand. */
+static struct {
+    char size[24];            /* @SIZE@: the stored state's bytes */
+    bool time;                /* the experience uses time: the functions take t */
+} pg_shape = { "56", false };
+
+static void pg_shape_set(const ir_machine *m)
+{
+    size_t bytes = PG_STATE_BYTES + (m->uses_time ? 8 * (2 + 2 * m->n_caps) : 0);
+    snprintf(pg_shape.size, sizeof pg_shape.size, "%zu", bytes);
+    pg_shape.time = m->uses_time;
+}
 
 /* ---- text helpers ------------------------------------------------------ */
 
@@ -129,14 +145,19 @@ static bool put_sql_name(FILE *f, const char *name, size_t n, const void *ctx)
 /* Writes `t` (tmpl.h), replacing each @NAME@:
  *   @P@          the prefix, as is (C names, file names)
  *   @UP@         the prefix upper-cased (the machine's macros)
- *   @SIZE@       PG_STATE_BYTES
+ *   @SIZE@       the stored state's bytes (pg_shape)
+ *   @EVARGS@     the event arguments of the step function and the
+ *                aggregates: `event text`, and `, t timestamptz` when the
+ *                experience uses time; @ETYPES@ their types
  *   @P_suffix@   the SQL name P_suffix, quoted when the prefix has capitals
  * so the templates below read like the files they make. */
 static void put_tmpl(FILE *f, const char *t, const char *P, const char *UP)
 {
-    char size[16];
-    snprintf(size, sizeof size, "%d", PG_STATE_BYTES);
-    const tmpl_var vars[] = { { "P", P }, { "UP", UP }, { "SIZE", size } };
+    const tmpl_var vars[] = {
+        { "P", P }, { "UP", UP }, { "SIZE", pg_shape.size },
+        { "EVARGS", pg_shape.time ? "event text, t timestamptz" : "event text" },
+        { "ETYPES", pg_shape.time ? "text, timestamptz" : "text" },
+    };
     const tmpl_env env = { vars, sizeof vars / sizeof *vars, put_sql_name, P };
     tmpl_put(f, t, &env);
 }
@@ -169,6 +190,7 @@ static const char glue_includes[] =
     "#include \"mb/pg_wchar.h\"\n"
     "#include \"utils/array.h\"\n"
     "#include \"utils/builtins.h\"\n"
+    "#include \"utils/timestamp.h\"\n"
     "#include \"utils/tuplestore.h\"\n"
     "\n"
     "#include \"@P@_machine.h\"\n"
@@ -180,9 +202,11 @@ static const char glue_state[] =
     "/* ---- the stored state ---------------------------------------------------\n"
     " *\n"
     " * SQL type @P@_state holds one customer's @P@_state in this layout:\n"
-    " * 56 bytes without padding whatever the platform aligns int64 to, so a\n"
+    " * @SIZE@ bytes without padding whatever the platform aligns int64 to, so a\n"
     " * stored state does not depend on the compiler's struct layout.  events\n"
-    " * and early are the machine's uint64_t bits. */\n"
+    " * and early are the machine's uint64_t bits; with time rules, `clock`\n"
+    " * holds start, last, then each cap's bucket and count. */\n"
+    "#define @UP@_CLOCK (2 + 2 * @UP@_CAPS)\n"
     "typedef struct @P@_stored\n"
     "{\n"
     "\tint32\t\tstage;\n"
@@ -191,10 +215,44 @@ static const char glue_state[] =
     "\tint64\t\tpoints[@UP@_NOTES];\n"
     "\tint64\t\tevents;\n"
     "\tint64\t\tearly;\n"
+    "#if @UP@_TIME\n"
+    "\tint64\t\tclock[@UP@_CLOCK];\n"
+    "#endif\n"
     "} @P@_stored;\n"
     "\n"
     "StaticAssertDecl(sizeof(@P@_stored) == @SIZE@,\n"
     "\t\t\t\t \"the SQL type is declared with INTERNALLENGTH = @SIZE@\");\n"
+    "\n"
+    "#if @UP@_TIME\n"
+    "/* The time members of a state from and to its stored `clock`. */\n"
+    "static void\n"
+    "@P@_set_clock(@P@_state *s, const int64 *clock)\n"
+    "{\n"
+    "\ts->start = clock[0];\n"
+    "\ts->last = clock[1];\n"
+    "#if @UP@_CAPS > 0\n"
+    "\tfor (int k = 0; k < @UP@_CAPS; k++)\n"
+    "\t{\n"
+    "\t\ts->cap_bucket[k] = clock[2 + 2 * k];\n"
+    "\t\ts->cap_count[k] = (uint32_t) clock[3 + 2 * k];\n"
+    "\t}\n"
+    "#endif\n"
+    "}\n"
+    "\n"
+    "static void\n"
+    "@P@_get_clock(const @P@_state *s, int64 *clock)\n"
+    "{\n"
+    "\tclock[0] = s->start;\n"
+    "\tclock[1] = s->last;\n"
+    "#if @UP@_CAPS > 0\n"
+    "\tfor (int k = 0; k < @UP@_CAPS; k++)\n"
+    "\t{\n"
+    "\t\tclock[2 + 2 * k] = s->cap_bucket[k];\n"
+    "\t\tclock[3 + 2 * k] = (int64) s->cap_count[k];\n"
+    "\t}\n"
+    "#endif\n"
+    "}\n"
+    "#endif\n"
     "\n"
     "static void\n"
     "@P@_load(const @P@_stored *d, @P@_state *s)\n"
@@ -207,6 +265,9 @@ static const char glue_state[] =
     "\t\ts->points[k] = d->points[k];\n"
     "\ts->events = (uint64_t) d->events;\n"
     "\ts->early = (uint64_t) d->early;\n"
+    "#if @UP@_TIME\n"
+    "\t@P@_set_clock(s, d->clock);\n"
+    "#endif\n"
     "}\n"
     "\n"
     "static Datum\n"
@@ -221,8 +282,37 @@ static const char glue_state[] =
     "\t\td->points[k] = s->points[k];\n"
     "\td->events = (int64) s->events;\n"
     "\td->early = (int64) s->early;\n"
+    "#if @UP@_TIME\n"
+    "\t@P@_get_clock(s, d->clock);\n"
+    "#endif\n"
     "\treturn PointerGetDatum(d);\n"
     "}\n"
+    "\n"
+    "#if @UP@_TIME\n"
+    "/* Argument n, a timestamptz, as the machine's time: ms since 1970-01-01\n"
+    " * UTC, rounded toward minus infinity (a timestamptz counts microseconds\n"
+    " * since 2000-01-01).  A NULL time for a declared event is an error: the\n"
+    " * time rules never score with a made-up time. */\n"
+    "static int64_t\n"
+    "@P@_arg_time(FunctionCallInfo fcinfo, int n)\n"
+    "{\n"
+    "\tint64\t\tus;\n"
+    "\tint64\t\tms;\n"
+    "\n"
+    "\tif (PG_ARGISNULL(n))\n"
+    "\t\tereport(ERROR,\n"
+    "\t\t\t\t(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),\n"
+    "\t\t\t\t errmsg(\"the time of an event is NULL\"),\n"
+    "\t\t\t\t errdetail(\"Experience %s uses time rules: every declared event needs its time.\",\n"
+    "\t\t\t\t\t\t   @P@_about_experience)));\n"
+    "\tus = PG_GETARG_TIMESTAMPTZ(n);\n"
+    "\tms = us / 1000 - (us % 1000 < 0);\n"
+    "\treturn ms + INT64CONST(946684800000);\n"
+    "}\n"
+    "#define @P@_TIME(n) @P@_arg_time(fcinfo, (n))\n"
+    "#else\n"
+    "#define @P@_TIME(n) 0\n"
+    "#endif\n"
     "\n"
     "/* The event id of a text value, -1 when the experience does not declare\n"
     " * it.  The machine compares bytes: event names are ASCII identifiers, the\n"
@@ -236,7 +326,8 @@ static const char glue_state[] =
     "/* ---- text form: (score,stage,events,early,{points,...}) ----------------\n"
     " *\n"
     " * The columns of @P@_result in its order, e.g. (27,ENGAGED,4,0,{14,8,5}),\n"
-    " * with blanks allowed around every field; the stage by name. */\n"
+    " * with blanks allowed around every field; the stage by name.  With time\n"
+    " * rules a sixth field follows, the stored clock: {start,last,bucket,count,...}. */\n"
     "\n"
     "static void @P@_bad_text(const char *str) pg_attribute_noreturn();\n"
     "\n"
@@ -351,7 +442,23 @@ static const char glue_state[] =
     "\t\t\t@P@_bad_text(str);\n"
     "\t\ts.points[k] = point;\n"
     "\t}\n"
-    "\tif (!txt_char(&p, '}') || !txt_char(&p, ')'))\n"
+    "\tif (!txt_char(&p, '}'))\n"
+    "\t\t@P@_bad_text(str);\n"
+    "#if @UP@_TIME\n"
+    "\t{\n"
+    "\t\tint64\t\tclock[@UP@_CLOCK];\n"
+    "\n"
+    "\t\tif (!txt_char(&p, ',') || !txt_char(&p, '{'))\n"
+    "\t\t\t@P@_bad_text(str);\n"
+    "\t\tfor (k = 0; k < @UP@_CLOCK; k++)\n"
+    "\t\t\tif ((k > 0 && !txt_char(&p, ',')) || !txt_i64(&p, &clock[k]))\n"
+    "\t\t\t\t@P@_bad_text(str);\n"
+    "\t\tif (!txt_char(&p, '}'))\n"
+    "\t\t\t@P@_bad_text(str);\n"
+    "\t\t@P@_set_clock(&s, clock);\n"
+    "\t}\n"
+    "#endif\n"
+    "\tif (!txt_char(&p, ')'))\n"
     "\t\t@P@_bad_text(str);\n"
     "\ttxt_blanks(&p);\n"
     "\tif (*p != '\\0')\n"
@@ -374,12 +481,24 @@ static const char glue_state[] =
     "\t\t\t\t\t (uint64) s.events, (uint64) s.early);\n"
     "\tfor (k = 0; k < @UP@_NOTES; k++)\n"
     "\t\tappendStringInfo(&buf, \"%s\" INT64_FORMAT, k ? \",\" : \"\", (int64) s.points[k]);\n"
-    "\tappendStringInfoString(&buf, \"})\");\n"
+    "\tappendStringInfoChar(&buf, '}');\n"
+    "#if @UP@_TIME\n"
+    "\t{\n"
+    "\t\tint64\t\tclock[@UP@_CLOCK];\n"
+    "\n"
+    "\t\t@P@_get_clock(&s, clock);\n"
+    "\t\tfor (k = 0; k < @UP@_CLOCK; k++)\n"
+    "\t\t\tappendStringInfo(&buf, \"%s\" INT64_FORMAT, k ? \",\" : \",{\", clock[k]);\n"
+    "\t\tappendStringInfoChar(&buf, '}');\n"
+    "\t}\n"
+    "#endif\n"
+    "\tappendStringInfoChar(&buf, ')');\n"
     "\tPG_RETURN_CSTRING(buf.data);\n"
     "}\n"
     "\n"
     "/* Binary form (COPY BINARY, replication): the members in struct order,\n"
-    " * network byte order: int32 stage, then int64 score, points, events, early. */\n"
+    " * network byte order: int32 stage, then int64 score, points, events, early\n"
+    " * (and with time rules the clock). */\n"
     "PG_FUNCTION_INFO_V1(@P@_pg_state_recv);\n"
     "Datum\n"
     "@P@_pg_state_recv(PG_FUNCTION_ARGS)\n"
@@ -394,6 +513,15 @@ static const char glue_state[] =
     "\t\ts.points[k] = pq_getmsgint64(buf);\n"
     "\ts.events = (uint64) pq_getmsgint64(buf);\n"
     "\ts.early = (uint64) pq_getmsgint64(buf);\n"
+    "#if @UP@_TIME\n"
+    "\t{\n"
+    "\t\tint64\t\tclock[@UP@_CLOCK];\n"
+    "\n"
+    "\t\tfor (k = 0; k < @UP@_CLOCK; k++)\n"
+    "\t\t\tclock[k] = pq_getmsgint64(buf);\n"
+    "\t\t@P@_set_clock(&s, clock);\n"
+    "\t}\n"
+    "#endif\n"
     "\tif (s.stage < 0 || s.stage > @UP@_NOTES)\n"
     "\t\tereport(ERROR,\n"
     "\t\t\t\t(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),\n"
@@ -416,6 +544,10 @@ static const char glue_state[] =
     "\t\tpq_sendint64(&buf, d->points[k]);\n"
     "\tpq_sendint64(&buf, d->events);\n"
     "\tpq_sendint64(&buf, d->early);\n"
+    "#if @UP@_TIME\n"
+    "\tfor (k = 0; k < @UP@_CLOCK; k++)\n"
+    "\t\tpq_sendint64(&buf, d->clock[k]);\n"
+    "#endif\n"
     "\tPG_RETURN_BYTEA_P(pq_endtypsend(&buf));\n"
     "}\n"
     "\n";
@@ -490,7 +622,7 @@ static const char glue_result[] =
     "\telse\n"
     "\t\t@P@_load((const @P@_stored *) PG_GETARG_POINTER(0), &s);\n"
     "\tif (id >= 0)\n"
-    "\t\t@P@_step(&s, id);\n"
+    "\t\t@P@_step(&s, id, @P@_TIME(2));\n"
     "\tPG_RETURN_DATUM(@P@_store(&s));\n"
     "}\n"
     "\n"
@@ -554,7 +686,7 @@ static const char glue_result[] =
     "\t\tint32\t\tid = @P@_id_of(PG_GETARG_TEXT_PP(1));\n"
     "\n"
     "\t\tif (id >= 0)\n"
-    "\t\t\t@P@_step(s, id);\n"
+    "\t\t\t@P@_step(s, id, @P@_TIME(2));\n"
     "\t}\n"
     "\tPG_RETURN_POINTER(s);\n"
     "}\n"
@@ -933,10 +1065,10 @@ static const char sql_body[] =
     "\n"
     "-- Not STRICT on purpose: a NULL state is a fresh one, and a NULL or\n"
     "-- undeclared event leaves the state as it is.\n"
-    "CREATE FUNCTION @P_step@(state @P_state@, event text) RETURNS @P_state@\n"
+    "CREATE FUNCTION @P_step@(state @P_state@, @EVARGS@) RETURNS @P_state@\n"
     "    AS 'MODULE_PATHNAME', '@P@_pg_step'\n"
     "    LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"
-    "COMMENT ON FUNCTION @P_step@(@P_state@, text) IS\n"
+    "COMMENT ON FUNCTION @P_step@(@P_state@, @ETYPES@) IS\n"
     "    'The state after one more event (NULL state: a fresh one; undeclared event: unchanged)';\n"
     "\n"
     "CREATE FUNCTION @P_event_id@(event text) RETURNS integer\n"
@@ -964,7 +1096,7 @@ static const char sql_body[] =
     "-- run as partial aggregates, and sharded by customer each group is whole\n"
     "-- on one server (postgres_fdw and Citus push the aggregate down).\n"
     "\n"
-    "CREATE FUNCTION @P_score_sfunc@(internal, text) RETURNS internal\n"
+    "CREATE FUNCTION @P_score_sfunc@(internal, @ETYPES@) RETURNS internal\n"
     "    AS 'MODULE_PATHNAME', '@P@_pg_score_sfunc'\n"
     "    LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"
     "CREATE FUNCTION @P_score_final@(internal) RETURNS @P_result@\n"
@@ -974,7 +1106,7 @@ static const char sql_body[] =
     "    AS 'MODULE_PATHNAME', '@P@_pg_fold_final'\n"
     "    LANGUAGE C IMMUTABLE PARALLEL SAFE;\n"
     "\n"
-    "CREATE AGGREGATE @P_score@(event text) (\n"
+    "CREATE AGGREGATE @P_score@(@EVARGS@) (\n"
     "    SFUNC = @P_score_sfunc@,\n"
     "    STYPE = internal,\n"
     "    SSPACE = @SIZE@,\n"
@@ -982,10 +1114,10 @@ static const char sql_body[] =
     "    FINALFUNC_MODIFY = READ_ONLY,\n"
     "    PARALLEL = SAFE\n"
     ");\n"
-    "COMMENT ON AGGREGATE @P_score@(text) IS\n"
+    "COMMENT ON AGGREGATE @P_score@(@ETYPES@) IS\n"
     "    'Scores a customer''s events, in the order of the call''s ORDER BY; undeclared events are skipped';\n"
     "\n"
-    "CREATE AGGREGATE @P_fold@(event text) (\n"
+    "CREATE AGGREGATE @P_fold@(@EVARGS@) (\n"
     "    SFUNC = @P_score_sfunc@,\n"
     "    STYPE = internal,\n"
     "    SSPACE = @SIZE@,\n"
@@ -993,7 +1125,7 @@ static const char sql_body[] =
     "    FINALFUNC_MODIFY = READ_ONLY,\n"
     "    PARALLEL = SAFE\n"
     ");\n"
-    "COMMENT ON AGGREGATE @P_fold@(text) IS\n"
+    "COMMENT ON AGGREGATE @P_fold@(@ETYPES@) IS\n"
     "    'Like @P@_score, but the state to store and keep stepping with @P@_step';\n"
     "\n"
     "-- ---- reporting ------------------------------------------------------------\n"
@@ -1276,6 +1408,7 @@ int pg_emit(arena *a, const ir_machine *m, const emit_opts *o)
         fprintf(stderr, "expc: internal error: C backend: %s\n", why);
         return RT_EXIT_SOFTWARE;
     }
+    pg_shape_set(m);
     const char *P = emit_prefix(a, m, o);
     if (!emit_prefix_ok(P)) {
         fprintf(stderr, "expc: --prefix '%s': not a C identifier\n", P);

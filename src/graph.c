@@ -54,6 +54,21 @@ static void put_points(FILE *out, int64_t v)
         fprintf(out, "%" PRId64, v);
 }
 
+/* A duration in ms in the largest unit that writes it exactly, up to days
+ * (`14d` rather than `2w`, as scripts usually say it). */
+static void put_duration(FILE *out, int64_t ms)
+{
+    static const struct { const char *unit; int64_t ms; } u[] = {
+        { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+    };
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
+        if (ms % u[i].ms == 0) {
+            fprintf(out, "%" PRId64 "%s", ms / u[i].ms, u[i].unit);
+            return;
+        }
+    fprintf(out, "%" PRId64 "ms", ms);
+}
+
 /* An event can arrive early when a stage exists on which it does not count
  * (stages start at 0). */
 static bool early_risk(const ir_event *e)
@@ -192,6 +207,11 @@ static void put_note(FILE *out, const ir_machine *m, int32_t k)
             fputs("</B>", out);
         else if (early_risk(e))
             fputs(" &#8224;", out);
+        if (e->cap_slot >= 0) { /* docs/language.md, Time rules: step B */
+            fprintf(out, "<BR/><FONT POINT-SIZE=\"9\">cap %" PRId64 " per ", e->cap);
+            put_duration(out, e->cap_per);
+            fputs("</FONT>", out);
+        }
         if (fg)
             fputs("</FONT>", out);
         fputs("</TD></TR>\n", out);
@@ -227,6 +247,20 @@ static void put_title(FILE *out, const ir_machine *m)
     for (int32_t k = 0; k < m->n_notes; k++)
         fprintf(out, "%s%s", k ? " &#8594; " : "", m->notes[k].name);
     fprintf(out, " &#183; penalty early %" PRId64 "</TD></TR>\n", m->penalty_early);
+    if (m->within || m->reset_after) { /* docs/language.md, Time rules: step A */
+        fputs("      <TR><TD ALIGN=\"LEFT\">&#9201; ", out);
+        if (m->within) {
+            fputs("engaged within ", out);
+            put_duration(out, m->within);
+            fputs(" of the journey's start", out);
+        }
+        if (m->reset_after) {
+            fputs(m->within ? " &#183; " : "", out);
+            fputs("restart after a silence over ", out);
+            put_duration(out, m->reset_after);
+        }
+        fputs("</TD></TR>\n", out);
+    }
     fputs("      <TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"" C_NEG_FG "\"><B>negative</B>"
           " events always count, on any stage</FONT></TD></TR>\n", out);
     fputs("      <TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"" C_EARLY_FG "\">&#8224; events of a note"

@@ -31,11 +31,57 @@ static int64_t wsub(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a - (uint64_t)b);
 }
 
-int interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
+/* Step A of docs/language.md (Scoring, Time): the journey restarts after a
+ * silence over `reset after`, or when it has not reached engagement within
+ * `within` of its start.  True when it restarted. */
+static bool time_restart(const ir_machine *m, rt_state *s, int64_t t)
+{
+    rt_clock *c = rt_state_clock(s);
+    if (s->events == 0) {
+        c->start = t;
+        return false;
+    }
+    bool gap = m->reset_after > 0 && ir_gap_over(t, c->last, m->reset_after);
+    bool late = m->within > 0 && s->stage < m->n_notes && ir_gap_over(t, c->start, m->within);
+    if (!gap && !late)
+        return false;
+    s->stage = 0;
+    s->score = 0;
+    memset(s->points, 0, sizeof s->points);
+    c->start = t;
+    return true;
+}
+
+/* Step B: false when event e is over its cap in t's period. */
+static bool cap_allows(const ir_machine *m, const ir_event *e, rt_state *s, int64_t t)
+{
+    int64_t *bucket = &rt_cap_bucket(s)[e->cap_slot];
+    uint32_t *count = &rt_cap_count(s, m->n_caps)[e->cap_slot];
+    int64_t b = ir_floor_div(t, e->cap_per);
+    if (b != *bucket) {
+        *bucket = b;
+        *count = 0;
+    }
+    if (*count >= e->cap)
+        return false;
+    *count += 1;
+    return true;
+}
+
+int interp_step(const ir_machine *m, rt_state *s, int32_t event_id, int64_t t)
 {
     if (event_id < 0 || (size_t)event_id >= m->n_events)
         return IR_NONE;
     const ir_event *e = &m->events[event_id];
+    int restart = 0;
+    if (m->uses_time) {
+        restart = time_restart(m, s, t) ? IR_RESTART : 0;
+        if (e->cap_slot >= 0 && !cap_allows(m, e, s, t)) {
+            s->events += 1;
+            rt_state_clock(s)->last = t;
+            return IR_CAPPED | restart;
+        }
+    }
     int effect;
     s->events += 1;
     if (ir_counts_at(e, s->stage)) {
@@ -49,7 +95,21 @@ int interp_step(const ir_machine *m, rt_state *s, int32_t event_id)
     }
     while (s->stage < m->n_notes && s->points[s->stage] >= m->notes[s->stage].threshold)
         s->stage += 1;
-    return effect;
+    if (m->uses_time)
+        rt_state_clock(s)->last = t;
+    return effect | restart;
+}
+
+size_t interp_state_size(const ir_machine *m)
+{
+    return RT_STATE_SIZE(m->uses_time, m->n_caps);
+}
+
+void interp_init_state(const ir_machine *m, rt_state *s)
+{
+    memset(s, 0, interp_state_size(m));
+    for (size_t k = 0; k < m->n_caps; k++)
+        rt_cap_bucket(s)[k] = INT64_MIN;
 }
 
 interp *interp_new(const ir_machine *m)
@@ -86,16 +146,17 @@ static int32_t event_id(void *ctx, const char *name, size_t len)
 
 static void init(void *ctx, rt_state *s)
 {
-    (void)ctx;
-    memset(s, 0, sizeof *s);
+    interp_init_state(((interp *)ctx)->m, s);
 }
 
 static void step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                       const int32_t *ids, size_t n)
+                       const int32_t *ids, const int64_t *t, size_t n)
 {
     const ir_machine *m = ((interp *)ctx)->m;
+    size_t size = interp_state_size(m);
+    char *base = (char *)states;
     for (size_t i = 0; i < n; i++)
-        interp_step(m, &states[customer[i]], ids[i]);
+        interp_step(m, (rt_state *)(void *)(base + customer[i] * size), ids[i], t ? t[i] : 0);
 }
 
 static const char *stage_name(void *ctx, int32_t stage)
@@ -105,6 +166,8 @@ static const char *stage_name(void *ctx, int32_t stage)
 
 rt_engine interp_engine(interp *it)
 {
-    rt_engine e = { it, it->m->n_notes, init, event_id, step_batch, stage_name, it->m->name };
+    rt_engine e = { it,         it->m->n_notes,          init,
+                    event_id,   step_batch,              stage_name,
+                    it->m->name, interp_state_size(it->m), it->m->uses_time };
     return e;
 }

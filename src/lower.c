@@ -69,8 +69,13 @@ static int32_t counts_from(const ir_event *e)
 
 void ir_decide_rules(ir_machine *m)
 {
-    for (size_t i = 0; i < m->n_events; i++)
-        m->events[i].counts_from = counts_from(&m->events[i]);
+    m->n_caps = 0;
+    for (size_t i = 0; i < m->n_events; i++) {
+        ir_event *e = &m->events[i];
+        e->counts_from = counts_from(e);
+        e->cap_slot = e->cap > 0 ? (int32_t)m->n_caps++ : -1;
+    }
+    m->uses_time = m->within > 0 || m->reset_after > 0 || m->n_caps > 0;
 }
 
 /* The aliases of the event about to be m->events[m->n_events]. */
@@ -152,7 +157,13 @@ ir_machine *ir_lower(arena *a, const ast_item *exp)
         e->emotion = mem->emotion ? mem->emotion->name : NULL;
         e->via = (int)mem->via;
         e->at = mem->at ? mem->at->name : NULL;
+        if (mem->cap) {
+            e->cap = mem->cap->count.value;
+            e->cap_per = mem->cap->per.ms;
+        }
     }
+    for (const ast_time_rule *t = exp->time_rules; t; t = t->next)
+        *(t->kind == TIME_WITHIN ? &m->within : &m->reset_after) = t->d.ms;
     ir_decide_rules(m);
     return m;
 }

@@ -133,7 +133,7 @@ static void funnel_counts(const report_data *d, uint64_t reached[IR_NOTES + 1])
     int32_t n = d->m->n_notes;
     uint64_t on[IR_NOTES + 1] = { 0 };
     for (size_t i = 0; i < d->n_customers; i++) {
-        int32_t s = d->states[i].stage;
+        int32_t s = report_state(d, i)->stage;
         if (s >= 0 && s <= n)
             on[s]++;
     }
@@ -219,9 +219,9 @@ static void hist_make(const report_data *d, hist *h)
     memset(h, 0, sizeof *h);
     if (d->n_customers == 0)
         return;
-    int64_t min = d->states[0].score, max = min;
+    int64_t min = report_state(d, 0)->score, max = min;
     for (size_t i = 1; i < d->n_customers; i++) {
-        int64_t s = d->states[i].score;
+        int64_t s = report_state(d, i)->score;
         min = s < min ? s : min;
         max = s > max ? s : max;
     }
@@ -235,7 +235,7 @@ static void hist_make(const report_data *d, hist *h)
     h->lo = min < INT64_MIN + rem ? min : min - rem;
     h->n = (size_t)(((uint64_t)max - (uint64_t)h->lo) / h->width) + 1;
     for (size_t i = 0; i < d->n_customers; i++) {
-        size_t k = (size_t)(((uint64_t)d->states[i].score - (uint64_t)h->lo) / h->width);
+        size_t k = (size_t)(((uint64_t)report_state(d, i)->score - (uint64_t)h->lo) / h->width);
         if (++h->count[k] > h->top)
             h->top = h->count[k];
     }
@@ -514,7 +514,8 @@ struct report_run {
     report_counts *counts;    /* per event */
     uint32_t run;             /* stamps the slots of the run at hand */
     uint64_t slot[1u << COUNT_SLOTS_LOG2]; /* run << 32 | customer */
-    rt_state before[COUNT_RUN]; /* the run's customers' states before it */
+    size_t ss;                /* bytes of a state (the engine's) */
+    char *before;             /* the run's customers' states before it: COUNT_RUN of ss bytes */
 };
 
 static void count_init(void *ctx, rt_state *s)
@@ -545,29 +546,32 @@ static const char *count_stage_name(void *ctx, int32_t stage)
  * towards one event a call, still exact.  The copy fetches the states
  * COUNT_AHEAD events ahead, as the engines do (src/llvm/emit_llvm.c). */
 static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                             const int32_t *ids, size_t n)
+                             const int32_t *ids, const int64_t *t, size_t n)
 {
     report_run *r = ctx;
+    const size_t ss = r->ss;
+    char *base = (char *)states;
     for (size_t a = 0, b; a < n; a = b) {
         uint64_t stamp = (uint64_t)++r->run << 32;
         if (stamp == 0) /* 2^32 runs: old stamps could match again */
             memset(r->slot, 0, sizeof r->slot);
         for (b = a; b < n && b - a < COUNT_RUN; b++) {
             if (b + COUNT_AHEAD < n) { /* both lines a state may straddle */
-                const char *p = (const char *)&states[customer[b + COUNT_AHEAD]];
+                const char *p = base + (size_t)customer[b + COUNT_AHEAD] * ss;
                 __builtin_prefetch(p, 1, 3);
-                __builtin_prefetch(p + sizeof *states - 1, 1, 3);
+                __builtin_prefetch(p + ss - 1, 1, 3);
             }
             uint32_t c = customer[b];
             uint64_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
             if ((*slot & ~(uint64_t)UINT32_MAX) == stamp && b > a)
                 break;
             *slot = stamp | c;
-            r->before[b - a] = states[c];
+            memcpy(r->before + (b - a) * ss, base + (size_t)c * ss, ss);
         }
-        r->inner.step_batch(r->inner.ctx, states, customer + a, ids + a, b - a);
+        r->inner.step_batch(r->inner.ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
         for (size_t i = a; i < b; i++) {
-            int fx = interp_effect(r->m, ids[i], &r->before[i - a], &states[customer[i]]);
+            int fx = interp_effect(r->m, ids[i], (const rt_state *)(void *)(r->before + (i - a) * ss),
+                                   (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
             if (fx != IR_NONE)
                 r->counts[ids[i]].n[fx]++;
         }
@@ -579,7 +583,7 @@ static int report_after_run(void *arg, const rt_run_info *ri)
 {
     report_run *r = arg;
     report_data d = { r->m, ri->input, NULL, ri->records, ri->scored, ri->undeclared,
-                      ri->invalid, r->counts, ri->tab->states, ri->tab->n };
+                      ri->invalid, r->counts, ri->tab->states, ri->tab->n, ri->tab->stride };
     return report_write_file(r->path, &d);
 }
 
@@ -593,6 +597,8 @@ report_run *report_count(const ir_machine *m, rt_engine *e)
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
     r->inner = *e;
+    r->ss = rt_engine_state_size(e);
+    r->before = xmalloc(COUNT_RUN * r->ss);
     size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *r->counts;
     r->counts = memset(xmalloc(bytes), 0, bytes);
     e->ctx = r;
@@ -622,5 +628,6 @@ void report_run_free(report_run *r)
     if (!r)
         return;
     free(r->counts);
+    free(r->before);
     free(r);
 }

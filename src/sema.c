@@ -1106,11 +1106,46 @@ static void check_aliases(sema *S, exp_check *X, const ast_member *m)
     }
 }
 
-/* E0001 at the keyword of a construct this build parses but does not
- * implement yet, so that no script is silently scored without it. */
-static void refuse_unsupported(sema *S, span kw, const char *word)
+/* E0407 at a zero duration: `within`, `reset after` and `per` need time
+ * to pass (a zero window restarts every journey, a zero period has no
+ * bucket). */
+static void zero_duration(sema *S, const ast_duration *d, const char *what)
 {
-    diag_report(S->d, "E0001", kw, "`%s` is not supported by this version of expc yet", word);
+    if (d->ms == 0)
+        diag_report(S->d, "E0407", d->sp, "%s is a zero duration; it must be at least 1ms",
+                    what);
+}
+
+/* E0407: an event's `cap C per P` with C below 1 or P zero. */
+static void check_cap(sema *S, const ast_member *m)
+{
+    const ast_cap *c = m->cap;
+    if (c->count.value < 1)
+        diag_report(S->d, "E0407", c->count.sp,
+                    "the cap of event `%s` is %lld, but it must be at least 1: it is how many "
+                    "times the event counts per period",
+                    m->name.name, (long long)c->count.value);
+    zero_duration(S, &c->per,
+                  arena_printf(S->a, "the period (`per`) of the cap of event `%s`", m->name.name));
+}
+
+/* E0407: `within` or `reset after` given twice (at the second, with a note
+ * at the first), or with a zero duration. */
+static void check_time_rules(sema *S, exp_check *X)
+{
+    const ast_time_rule *first[2] = { NULL, NULL };
+    for (const ast_time_rule *t = X->e->time_rules; t; t = t->next) {
+        const char *word = t->kind == TIME_WITHIN ? "within" : "reset after";
+        if (first[t->kind]) {
+            diagnostic *dg = diag_report(S->d, "E0407", t->sp,
+                                         "experience `%s` gives `%s` twice", X->ename, word);
+            diag_add_note(S->d, dg, first[t->kind]->sp, "first given here");
+            continue;
+        }
+        first[t->kind] = t;
+        zero_duration(S, &t->d,
+                      arena_printf(S->a, "`%s` of experience `%s`", word, X->ename));
+    }
 }
 
 static void check_event(sema *S, exp_check *X, const ast_member *m)
@@ -1119,7 +1154,7 @@ static void check_event(sema *S, exp_check *X, const ast_member *m)
     declare_event(S, X, m);
     check_aliases(S, X, m);
     if (m->cap)
-        refuse_unsupported(S, m->cap->kw_sp, "cap");
+        check_cap(S, m);
     check_event_emotion(S, m);
     check_touch_point(S, X, m);
     check_event_points(S, X, m);
@@ -1238,8 +1273,7 @@ static void check_experience(sema *S, const ast_item *e)
     ht_init(S->a, &X.lognames, n_events);
 
     resolve_industry(S, &X);
-    for (const ast_time_rule *t = e->time_rules; t; t = t->next)
-        refuse_unsupported(S, t->kw_sp, t->kind == TIME_WITHIN ? "within" : "reset after");
+    check_time_rules(S, &X);
     for (const ast_member *m = e->members; m; m = m->next) {
         switch (m->kind) {
         case MEM_PATH:

@@ -128,7 +128,8 @@ static void fp_str(uint64_t *h, const char *s)
 static void serve_fingerprint(const ir_machine *m, char out[17])
 {
     uint64_t h = 14695981039346656037ull;
-    size_t sz = sizeof(rt_state);
+    /* the stored state's size: that of a machine with its time rules */
+    size_t sz = RT_STATE_SIZE(m->uses_time, m->n_caps);
     fp_str(&h, "expc-serve-1");
     fp_add(&h, &sz, sizeof sz);
     fp_str(&h, m->name);
@@ -145,7 +146,11 @@ static void serve_fingerprint(const ir_machine *m, char out[17])
         fp_add(&h, &e->note, sizeof e->note);
         fp_add(&h, &e->points, sizeof e->points);
         fp_add(&h, &e->counts_from, sizeof e->counts_from);
+        fp_add(&h, &e->cap, sizeof e->cap);
+        fp_add(&h, &e->cap_per, sizeof e->cap_per);
     }
+    fp_add(&h, &m->within, sizeof m->within);
+    fp_add(&h, &m->reset_after, sizeof m->reset_after);
     for (size_t i = 0; i < m->n_aliases; i++) {
         fp_str(&h, m->aliases[i].name);
         fp_add(&h, &m->aliases[i].event, sizeof m->aliases[i].event);
@@ -230,6 +235,8 @@ int serve_main(const ir_machine *m, const engine *en, int opt, const rt_opts *ru
     sigset_t stop;
     if (!o->data)
         return rt_usage_error("expc", "serve needs --data=DIR, the folder of its state%s", "");
+    if (m->uses_time && !run->col[RT_COL_TIME])
+        return rt_time_needed(stderr, "expc", m->name);
     memset(&cfg, 0, sizeof cfg);
     int rc = serve_listen(o->listen ? o->listen : SERVE_LISTEN, &cfg, host, sizeof host);
     if (!rc)

@@ -41,12 +41,21 @@
 #define STORE_IDEM_KEEP 100000
 #define STORE_MAP_START ((size_t)64 << 20)
 
-/* A customer's stored value, then its id. */
+/* A customer's stored value: this head, the machine's state (the engine's
+ * state size: an rt_state, then with time rules its clock and caps), then
+ * its id. */
 typedef struct serve_rec {
     int64_t last;             /* time of the last event applied */
     uint64_t has_last;        /* 1: the customer has had an event */
-    rt_state st;
 } serve_rec;
+
+/* The rt_state part of a stored value (its scores: what the routes show). */
+static rt_state rec_state(const void *v)
+{
+    rt_state st;
+    memcpy(&st, (const char *)v + sizeof(serve_rec), sizeof st);
+    return st;
+}
 
 /* Group cache flags. */
 #define C_NEW 1u              /* not in the environment yet */
@@ -61,6 +70,7 @@ struct serve_store {
      * it, so an undone group counts nothing. */
     report_run *counter;
     size_t n_events;          /* the machine's */
+    size_t ss;                /* bytes of a state: the engine's */
     uint64_t lines, undeclared; /* meta "lines", "undeclared": of bodies applied */
     int lock_fd;
     /* readers hold it shared; growing the map takes it alone (LMDB: no
@@ -246,6 +256,7 @@ int serve_store_open(serve_store **sp, const char *dir, const ir_machine *m, con
     s->e = e;
     s->counter = counter;
     s->n_events = m->n_events;
+    s->ss = rt_engine_state_size(e);
     s->lock_fd = -1;
     rt_table_init(&s->tab);
     pthread_rwlock_init(&s->grow, NULL);
@@ -336,8 +347,8 @@ static int store_find(serve_store *s, MDB_txn *txn, const char *id, size_t n, ui
         rc = mdb_get(txn, s->cust, &key, rec);
         if (rc)
             break;
-        if (rec->mv_size == sizeof(serve_rec) + n &&
-            !memcmp((char *)rec->mv_data + sizeof(serve_rec), id, n))
+        if (rec->mv_size == sizeof(serve_rec) + s->ss + n &&
+            !memcmp((char *)rec->mv_data + sizeof(serve_rec) + s->ss, id, n))
             break;
         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
     }
@@ -368,11 +379,8 @@ int serve_store_get(serve_store *s, const char *id, size_t n, rt_state *st)
     if (read_begin(s, &txn))
         return -1;
     int rc = store_find(s, txn, id, n, &seq, &rec);
-    if (rc == 0) {
-        serve_rec r;
-        memcpy(&r, rec.mv_data, sizeof r);
-        *st = r.st;
-    }
+    if (rc == 0)
+        *st = rec_state(rec.mv_data);
     read_end(s, txn);
     return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : -1;
 }
@@ -389,9 +397,9 @@ bool serve_store_scan(serve_store *s, serve_row_fn *fn, void *arg)
     if (rc == 0) {
         for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && ok;
              rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-            serve_rec r;
-            memcpy(&r, v.mv_data, sizeof r);
-            ok = fn(arg, (char *)v.mv_data + sizeof r, v.mv_size - sizeof r, &r.st);
+            rt_state st = rec_state(v.mv_data);
+            size_t off = sizeof(serve_rec) + s->ss;
+            ok = fn(arg, (char *)v.mv_data + off, v.mv_size - off, &st);
         }
         mdb_cursor_close(c);
     }
@@ -422,9 +430,7 @@ static int states_read(serve_store *s, MDB_txn *txn, rt_state **out, size_t *n)
     }
     for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && *n < st.ms_entries;
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        serve_rec r;
-        memcpy(&r, v.mv_data, sizeof r);
-        a[(*n)++] = r.st;
+        a[(*n)++] = rec_state(v.mv_data);
     }
     mdb_cursor_close(c);
     *out = a;
@@ -456,7 +462,7 @@ bool serve_store_page(serve_store *s, const ir_machine *m, FILE *f)
             scored += counts[i].n[k];
     char live[96];
     snprintf(live, sizeof live, "live: the state of expc serve, %zu customers", n);
-    report_data d = { m, NULL, live, lines, scored, undeclared, 0, counts, states, n };
+    report_data d = { m, NULL, live, lines, scored, undeclared, 0, counts, states, n, 0 };
     bool ok = !rc && report_write(f, &d) == 0;
     free(states);
     free(counts);
@@ -510,7 +516,7 @@ static int64_t cache_intern(serve_store *s, MDB_txn *txn, const char *id, size_t
     if (rc == 0) {
         serve_rec r;
         memcpy(&r, rec.mv_data, sizeof r);
-        s->tab.states[k] = r.st;
+        memcpy(rt_table_state(&s->tab, k), (char *)rec.mv_data + sizeof r, s->ss);
         s->last[k] = r.last;
         s->has_last[k] = (uint8_t)r.has_last;
         s->flags[k] = 0;
@@ -537,14 +543,15 @@ static int cache_flush(serve_store *s, MDB_txn *txn)
         if (!(s->flags[k] & C_DIRTY))
             continue;
         unsigned char sk[8], kb[STORE_KEY_MAX];
-        MDB_val key = { 8, sk }, v = { sizeof(serve_rec) + n, NULL };
-        serve_rec r = { s->last[k], s->has_last[k], s->tab.states[k] };
+        MDB_val key = { 8, sk }, v = { sizeof(serve_rec) + s->ss + n, NULL };
+        serve_rec r = { s->last[k], s->has_last[k] };
         be64(sk, s->seq[k]);
         rc = mdb_put(txn, s->cust, &key, &v, MDB_RESERVE);
         if (rc)
             break;
         memcpy(v.mv_data, &r, sizeof r);
-        memcpy((char *)v.mv_data + sizeof r, id, n);
+        memcpy((char *)v.mv_data + sizeof r, rt_table_state(&s->tab, k), s->ss);
+        memcpy((char *)v.mv_data + sizeof r + s->ss, id, n);
         if (s->flags[k] & C_NEW) {
             MDB_val ik = id_key(id, n, kb), sv = { 8, sk };
             rc = mdb_put(txn, s->ids, &ik, &sv, 0);
@@ -597,10 +604,11 @@ static int apply_events(serve_store *s, MDB_txn *txn, serve_op *op)
     uint32_t *cust = malloc((b->n ? b->n : 1) * sizeof *cust);
     uint32_t *sc = malloc((b->n ? b->n : 1) * sizeof *sc);
     int32_t *ev = malloc((b->n ? b->n : 1) * sizeof *ev);
+    int64_t *tm = malloc((b->n ? b->n : 1) * sizeof *tm);
     ev_order *ord = b->timed ? malloc((b->n ? b->n : 1) * sizeof *ord) : NULL;
     int err = 0;
     size_t m = 0;
-    if (!cust || !sc || !ev || (b->timed && !ord))
+    if (!cust || !sc || !ev || !tm || (b->timed && !ord))
         err = ENOMEM;
     for (size_t i = 0; i < b->n && !err; i++) {
         int64_t k = cache_intern(s, txn, b->ids + b->off[i], b->len[i], &err);
@@ -623,16 +631,17 @@ static int apply_events(serve_store *s, MDB_txn *txn, serve_op *op)
         s->last[k] = b->t[i];
         s->flags[k] |= C_DIRTY;
         sc[m] = k;
+        tm[m] = b->t[i];
         ev[m++] = b->ev[i];
-        /* TIME-MERGE: when step_batch takes times, keep b->t[i] in a t[m]. */
     }
     if (!err && m)
-        s->e->step_batch(s->e->ctx, s->tab.states, sc, ev, m);
+        s->e->step_batch(s->e->ctx, s->tab.states, sc, ev, b->timed ? tm : NULL, m);
     op->accepted = m;
     op->skipped = b->skipped;
     free(cust);
     free(sc);
     free(ev);
+    free(tm);
     free(ord);
     return err;
 }

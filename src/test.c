@@ -227,35 +227,41 @@ static bool same_state(const rt_state *a, const rt_state *b, int32_t n_notes)
 }
 
 /* Plays the events of `t` on a fresh customer of `mc`: steps[] (n of them)
- * and the final state in *st.  False when the engine disagrees with the
- * reference interpreter. */
-static bool play(machine *mc, const ast_test *t, step *steps, size_t *n, rt_state *st)
+ * and the final state's scores in *out.  False when the engine disagrees
+ * with the reference interpreter.  The states are whole (time rules: their
+ * clock and caps after the rt_state), the engine's and the interpreter's
+ * sizes. */
+static bool play(machine *mc, const ast_test *t, step *steps, size_t *n, rt_state *out)
 {
     const ir_machine *m = mc->m;
-    rt_state shadow;
+    rt_state *shadow = xmalloc(interp_state_size(m));
+    rt_state *st = xmalloc(rt_engine_state_size(&mc->eng));
     int64_t time = 0;
     uint32_t customer = 0;
-    memset(&shadow, 0, sizeof shadow);
+    bool same = true;
+    interp_init_state(m, shadow);
     mc->eng.init(mc->eng.ctx, st);
     *n = 0;
-    for (const ast_test_item *ti = t->items; ti; ti = ti->next)
-        for (const ast_test_event *te = ti->kind == TI_EVENTS ? ti->events : NULL; te;
+    for (const ast_test_item *ti = t->items; ti && same; ti = ti->next)
+        for (const ast_test_event *te = ti->kind == TI_EVENTS ? ti->events : NULL; te && same;
              te = te->next) {
             step *sp = &steps[(*n)++];
             sp->te = te;
             sp->ev = mc->eng.event_id(mc->eng.ctx, te->name.value, te->name.len);
             sp->t = time = te->has_at ? te->at.ms : time;
-            sp->effect = interp_step(m, &shadow, sp->ev);
-            mc->eng.step_batch(mc->eng.ctx, st, &customer, &sp->ev, 1);
-            if (!same_state(st, &shadow, m->n_notes))
-                return false;
+            sp->effect = interp_step(m, shadow, sp->ev, sp->t);
+            mc->eng.step_batch(mc->eng.ctx, st, &customer, &sp->ev, &sp->t, 1);
+            same = same_state(st, shadow, m->n_notes);
             sp->after = *st;
             if ((sp->effect & IR_EFFECT_MASK) == IR_COUNTED)
                 mc->cov->ev[sp->ev] = true;
             for (int32_t k = 0; k < st->stage && k < m->n_notes; k++)
                 mc->cov->note[k] = true;
         }
-    return true;
+    *out = *st;
+    free(st);
+    free(shadow);
+    return same;
 }
 
 /* One failed expectation: FIELD, and EXPECTED / ACTUAL as numbers or, for

@@ -52,7 +52,7 @@ typedef struct trace_ev {
 typedef struct trace_who {
     const char *id;
     size_t len;
-    rt_state st;          /* the shadow state */
+    rt_state *st;         /* the shadow state: interp_state_size bytes */
     size_t first;         /* order of first appearance (0: not seen yet) */
     trace_ev *evs;        /* timed runs: its events, in input order */
     size_t n, cap;
@@ -86,6 +86,8 @@ trace_run *trace_run_new(const ir_machine *m, const char *const *ids, size_t n, 
         memset(w, 0, sizeof *w);
         w->id = ids[i];
         w->len = strlen(ids[i]);
+        w->st = xmalloc(interp_state_size(m));
+        interp_init_state(m, w->st);
     }
     return tr;
 }
@@ -93,8 +95,8 @@ trace_run *trace_run_new(const ir_machine *m, const char *const *ids, size_t n, 
 /* One event of a traced customer, scored on its shadow and printed. */
 static void trace_step(trace_run *tr, trace_who *w, const char *file, const trace_ev *v)
 {
-    int effect = interp_step(tr->m, &w->st, v->ev);
-    trace_put(tr->err, "", w->id, file, v->line, tr->m, v->ev, effect, &w->st);
+    int effect = interp_step(tr->m, w->st, v->ev, v->t);
+    trace_put(tr->err, "", w->id, file, v->line, tr->m, v->ev, effect, w->st);
 }
 
 void trace_run_event(void *ctx, const char *file, uint64_t line, const char *cust, size_t len,
@@ -144,8 +146,10 @@ void trace_run_end(trace_run *tr)
             for (size_t i = 0; i < w->n; i++)
                 trace_step(tr, w, w->file, &w->evs[i]);
         }
-    for (size_t k = 0; k < tr->n_who; k++)
+    for (size_t k = 0; k < tr->n_who; k++) {
         free(tr->who[k].evs);
+        free(tr->who[k].st);
+    }
     free(tr->who);
     free(tr);
 }

@@ -51,6 +51,7 @@ min_cases() {
     t_serve) case " ${EXPC_OFF:-} " in *" serve "*) echo 0 ;; *) echo 110 ;; esac ;;
     t_test) case " ${EXPC_OFF:-} " in *" llvm "*) echo 60 ;; *) echo 110 ;; esac ;;
     t_time) echo 8 ;;
+    t_timerules) case " ${EXPC_OFF:-} " in *" llvm "*) echo 50 ;; *) echo 90 ;; esac ;;
     t_valgrind) case " ${EXPC_OFF:-} " in *" valgrind "*) echo 0 ;; *) echo 20 ;; esac ;;
     *) echo 1 ;;
     esac

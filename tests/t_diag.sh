@@ -130,8 +130,8 @@ for c in "build --emit=c -o $TMPDIR_T/out.c" run graph; do
 done
 
 # Every code of docs/language.md §5 has a golden case that reports it.
-for c in E0001 E0101 E0102 E0103 E0104 E0110 E0201 E0202 E0203 E0205 E0206 E0207 E0301 E0302 \
-         E0303 E0304 E0305 E0306 E0307 E0401 E0402 E0403 W0404 E0405 E0406 \
+for c in E0101 E0102 E0103 E0104 E0110 E0201 E0202 E0203 E0205 E0206 E0207 E0301 E0302 \
+         E0303 E0304 E0305 E0306 E0307 E0401 E0402 E0403 W0404 E0405 E0406 E0407 \
          E0501 E0502 E0503 W0504 W0505 W0506 W0601 E0602 E0701 E0702 E0703 E0704 W0705; do
     if grep -q "\[$c\]" "$DIR"/*.expected 2>/dev/null; then pass "covers $c"
     else fail "covers $c" "no golden case reports $c"; fi

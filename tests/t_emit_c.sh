@@ -79,30 +79,37 @@ for g in "$G"/*.c; do
         fail "golden-stale-$n" "$g has no examples/$n.exp; remove it"
 done
 
-# ---- the ABI driver ----------------------------------------------------------
+# ---- the ABI drivers -----------------------------------------------------------
+# tests/abi/driver.c against abi.exp (prefix abi), and ABI 2 with time rules:
+# driver_time.c against abi_time.exp (prefix abt).  Undefined behaviour
+# (signed overflow above all) is a bug even when the result looks right:
+# each driver also runs under UBSan.
 mkdir -p "$T/abi"
-"$EXPC" build tests/abi/abi.exp --emit=c --prefix abi -o "$T/abi/abi.c" 2>/dev/null
-expect_code abi-build 0 $?
-for cc in $COMPILERS; do
-    for opt in -O0 -O2; do
-        compiles "abi-compile-$cc$opt" "$cc" $STRICT $opt -I"$T/abi" -o "$T/abi/driver" \
-            tests/abi/driver.c "$T/abi/abi.c"
-        "$T/abi/driver" >"$T/abi/out" 2>&1
-        expect_code "abi-run-$cc$opt" 0 $?
-        grep -q ', 0 failed$' "$T/abi/out" || fail "abi-checks-$cc$opt" "$(cat "$T/abi/out")"
-    done
-done
-# Undefined behaviour (signed overflow above all) is a bug even when the
-# result looks right: the driver's wrap-around checks under UBSan.
+HAVE_UBSAN=0
 if gcc -fsanitize=undefined -x c -o "$T/abi/ub" - <<EOF >/dev/null 2>&1
 int main(void) { return 0; }
 EOF
-then
-    compiles abi-ubsan gcc $STRICT -O1 -fsanitize=undefined -fno-sanitize-recover=all \
-        -I"$T/abi" -o "$T/abi/driver_ub" tests/abi/driver.c "$T/abi/abi.c"
-    "$T/abi/driver_ub" >"$T/abi/out" 2>&1
-    expect_code abi-ubsan-run 0 $?
-fi
+then HAVE_UBSAN=1; fi
+for d in "driver abi abi" "driver_time abt abi_time"; do
+    # shellcheck disable=SC2086 # three words: the driver, the prefix, the script
+    set -- $d
+    "$EXPC" build "tests/abi/$3.exp" --emit=c --prefix "$2" -o "$T/abi/$2.c" 2>/dev/null
+    expect_code "$1-build" 0 $?
+    for cc in $COMPILERS; do
+        for opt in -O0 -O2; do
+            compiles "$1-compile-$cc$opt" "$cc" $STRICT $opt -I"$T/abi" -o "$T/abi/$1" \
+                "tests/abi/$1.c" "$T/abi/$2.c"
+            "$T/abi/$1" >"$T/abi/out" 2>&1
+            expect_code "$1-run-$cc$opt" 0 $?
+            grep -q ', 0 failed$' "$T/abi/out" || fail "$1-checks-$cc$opt" "$(cat "$T/abi/out")"
+        done
+    done
+    [ "$HAVE_UBSAN" = 1 ] || continue
+    compiles "$1-ubsan" gcc $STRICT -O1 -fsanitize=undefined -fno-sanitize-recover=all \
+        -I"$T/abi" -o "$T/abi/$1_ub" "tests/abi/$1.c" "$T/abi/$2.c"
+    "$T/abi/$1_ub" >"$T/abi/out" 2>&1
+    expect_code "$1-ubsan-run" 0 $?
+done
 
 # ---- -o, default names, determinism, atomic outputs -----------------------------
 mkdir -p "$T/cwd"
@@ -177,7 +184,7 @@ int main(void)
     for (int i = 0; i < 4; i++) {
         int32_t id = Hotel_X_event_id(evs[i], strlen(evs[i]));
         if (id >= 0)
-            Hotel_X_step(&s, id);
+            Hotel_X_step(&s, id, 0);
     }
     printf("%s %lld %d\n", Hotel_X_stage_name(s.stage), (long long)s.score,
            (int)Hotel_X_event_count);

@@ -60,6 +60,16 @@ done
 "$EXPC" graph "$G/hotel.exp" >"$TMPDIR_T/hotel.dot" 2>/dev/null
 golden "hotel: golden DOT" "$G/hotel.dot" "$TMPDIR_T/hotel.dot"
 
+# Time rules: the window and the reset under the title, caps under points.
+"$EXPC" graph "$G/time.exp" >"$TMPDIR_T/time.dot" 2>/dev/null
+golden "time: golden DOT" "$G/time.dot" "$TMPDIR_T/time.dot"
+grep -q 'engaged within 36h of the journey.s start' \
+    "$TMPDIR_T/time.dot" && grep -q 'restart after a silence over 14d' "$TMPDIR_T/time.dot" &&
+    grep -q 'cap 1 per 500ms' "$TMPDIR_T/time.dot" && grep -q 'cap 10 per 90s' "$TMPDIR_T/time.dot" &&
+    pass "time: rules shown" || fail "time: rules shown" "$(grep -n 'cap\|within' "$TMPDIR_T/time.dot")"
+grep -q 'engaged within\|cap [0-9]' "$TMPDIR_T/hotel.dot" && fail "hotel: no time rules" "shown" ||
+    pass "hotel: no time rules"
+
 # Aliases: under the event's name, escaped; a script without (hotel) is
 # drawn as before.
 "$EXPC" graph "$G/aliases.exp" >"$TMPDIR_T/aliases.dot" 2>/dev/null

@@ -21,6 +21,9 @@
 #     shard; with enable_partitionwise_aggregate, EXPLAIN VERBOSE shows one
 #     pushed-down aggregate per shard with the call in its Remote SQL, and
 #     the scores equal test 1's.
+# An experience with time rules (airline, examples/time/) takes each event's
+# time: its table has a `ts timestamptz` column, and its aggregate and step
+# function an argument for it (shape), in both tests.
 # The SQL is in tests/pg/.  Extensions are installed into the PostgreSQL
 # installation's folders (make install) under names unique to this run, and
 # uninstalled on exit.  No pg_config (or no python3, or installing is not
@@ -173,7 +176,8 @@ sql() {
     p=$2
     ev=$3
     shift 3
-    for kv in "P=$p" "EV=$ev" "$@"; do
+    for kv in "P=$p" "EV=$ev" "COLS=$COLS" "ARGS=$ARGS" "ORDER=$ORDER" "RCOLS=$RCOLS" \
+        "RARGS=$RARGS" "$@"; do
         printf 's|@%s@|%s|g\n' "${kv%%=*}" "$(printf '%s' "${kv#*=}" | sed 's/[\\|&]/\\&/g')"
     done >"$T/sql.sed"
     sed -f "$T/sql.sed" "$TP/$f"
@@ -207,12 +211,13 @@ script() {
     caps) echo examples/clinic.exp ;;
     odd) echo tests/pg/odd.exp ;;
     aliases) echo tests/golden/run/aliases.exp ;;
+    airline) echo examples/time/airline.exp ;;
     *) echo "examples/$1.exp" ;;
     esac
 }
 mkdir "$T/ext"
 BUILT=
-for n in $NAMES big caps odd aliases; do
+for n in $NAMES big caps odd aliases airline; do
     p=$(prefix "$n")
     d=$T/ext/$n
     if ! "$EXPC" build "$(script "$n")" --emit=pg --prefix "$p" -o "$d" 2>"$T/err"; then
@@ -248,6 +253,18 @@ case " $UP " in *" a "*) ;; *) finish; exit $? ;; esac
 
 # ---- test 1: one server -----------------------------------------------------
 
+# shape NAME: the SQL of an example, whose experience may use time (airline:
+# examples/time/airline.exp): then its table has a `ts timestamptz` column
+# and the aggregate and the step function take it, ordered by it.
+shape() {
+    case $1 in
+    airline) COLS=", ts timestamptz NOT NULL" ARGS="event, ts" ORDER="ts, seq" RCOLS=", ts"
+        RARGS="r.event, r.ts" TIMEOPT=--time=time ;;
+    *) COLS="" ARGS="event" ORDER="seq" RCOLS="" RARGS="r.event" TIMEOPT= ;;
+    esac
+}
+shape -
+
 awk -v n=4000 -v customers=400 -v seed=7 \
     -v names="$(sed -n 's/^ *event  *\([A-Za-z_][A-Za-z_0-9]*\) *:.*/\1/p' "$GH" | tr '\n' ' ')" \
     -f "$TP/gen_log.awk" >"$T/big.csv"
@@ -257,6 +274,7 @@ log_of() {
     big) echo "$T/big.csv" ;;
     caps) echo examples/clinic.csv ;;
     aliases) echo tests/golden/run/aliases.csv ;;
+    airline) echo examples/time/airline.csv ;;
     *) echo "examples/$1.csv" ;;
     esac
 }
@@ -271,10 +289,13 @@ for n in $BUILT; do
     p=$(prefix "$n")
     ev=ev_$n
     log=$(log_of "$n")
-    python3 "$TP/seq_events.py" "$log" >"$T/$n.rows" || { fail "rows-$n" "seq_events.py"; continue; }
-    "$EXPC" run --engine=interp "$(script "$n")" "$log" >"$T/$n.want.csv" 2>/dev/null
+    shape "$n"
+    python3 "$TP/seq_events.py" ${TIMEOPT:+--time} "$log" >"$T/$n.rows" ||
+        { fail "rows-$n" "seq_events.py"; continue; }
+    "$EXPC" run --engine=interp $TIMEOPT "$(script "$n")" "$log" >"$T/$n.want.csv" 2>/dev/null
     expect_code "want-csv-$n" 0 $?
-    "$EXPC" run --engine=interp --format=json "$(script "$n")" "$log" >"$T/$n.want.json" 2>/dev/null
+    "$EXPC" run --engine=interp $TIMEOPT --format=json "$(script "$n")" "$log" \
+        >"$T/$n.want.json" 2>/dev/null
     expect_code "want-json-$n" 0 $?
     # The interpreter's scores (what the server must match) against the
     # independent model of tests/model.py.
@@ -299,6 +320,7 @@ for n in $BUILT; do
     fi
     SCORED="$SCORED $n"
 done
+shape -
 
 # Quoted names: a prefix with capitals keeps its spelling in SQL.
 case " $BUILT " in *" caps "*)
@@ -344,7 +366,7 @@ esac
 
 # ---- test 2: a coordinator and two shards -----------------------------------
 
-case " $UP " in *" b "*" c "*) ;; *)
+case " $UP " in *" b c "*) ;; *) # (" b "*" c " would need two spaces between)
     [ $HAVE_FDW = 1 ] || skip sharded "postgres_fdw is not installed"
     finish
     exit $?
@@ -353,6 +375,7 @@ esac
 EXTS=
 for n in $SCORED; do
     p=$(prefix "$n")
+    shape "$n"
     EXTS=${EXTS:+$EXTS,}$p
     sql shard.sql "$p" "ev_$n" PART=p0 | q b -f - 2>"$T/err" || fail "shard-b-$n" "$(cat "$T/err")"
     sql shard.sql "$p" "ev_$n" PART=p1 | q c -f - 2>"$T/err" || fail "shard-c-$n" "$(cat "$T/err")"
@@ -366,6 +389,7 @@ fi
 for n in $SCORED; do
     p=$(prefix "$n")
     ev=ev_$n
+    shape "$n"
     if ! sql coordinator.sql "$p" "$ev" | q a -f - 2>"$T/err"; then
         fail "shard-$n" "$(cat "$T/err")"
         continue
@@ -382,7 +406,7 @@ for n in $SCORED; do
     { echo "SET enable_partitionwise_aggregate = on;"; echo "EXPLAIN (VERBOSE, COSTS OFF)"
       sql score.sql "$p" "${ev}_sh"; echo ";"; } | q a -At -f - >"$T/$n.plan" 2>"$T/err"
     pushed=$(grep -c "Relations: Aggregate on" "$T/$n.plan")
-    remote=$(grep -c "Remote SQL: SELECT .*${p}_score(event ORDER BY seq" "$T/$n.plan")
+    remote=$(grep -c "Remote SQL: SELECT .*${p}_score($ARGS ORDER BY ${ORDER%%,*}" "$T/$n.plan")
     where=$(grep -c "Remote SQL: .* WHERE .*${p}_event_id(event)" "$T/$n.plan")
     if [ "$pushed" = 2 ] && [ "$remote" = 2 ] && [ "$where" = 2 ] &&
         ! grep -Eq 'GroupAggregate|HashAggregate' "$T/$n.plan"; then

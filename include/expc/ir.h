@@ -47,6 +47,11 @@ typedef struct ir_event {
     /* Its aliases (docs/language.md, Events and aliases): the log names
      * m->aliases[first_alias .. first_alias + n_aliases), in source order. */
     size_t first_alias, n_aliases;
+    /* `cap C per P` (docs/language.md, Time rules): cap = C, cap_per = P in
+     * ms; cap 0 when the event has none.  cap_slot (ir_decide_rules) is its
+     * index among the capped events, in declaration order, else -1. */
+    int64_t cap, cap_per;
+    int32_t cap_slot;
 } ir_event;
 
 /* A log name that is not an event's declared name: it finds `event`.  The
@@ -75,6 +80,13 @@ typedef struct ir_machine {
     ir_event *events;
     size_t n_aliases;         /* every event's aliases, event by event */
     ir_alias *aliases;
+    /* Time rules, in ms; 0 when not given (a zero one is refused, E0407). */
+    int64_t within, reset_after;
+    /* ir_decide_rules: events with a cap, and whether the machine uses time
+     * (any rule or cap): then its state has start, last and n_caps cap
+     * slots (ABI 2), and a run needs --time. */
+    size_t n_caps;
+    bool uses_time;
 } ir_machine;
 
 /* The names P_event_id matches, numbered: 0 .. n_events-1 are the events'
@@ -86,6 +98,19 @@ ir_name ir_name_at(const ir_machine *m, size_t i);
  * script's facts (note, points).  ir_lower calls it; so must code that
  * builds a machine by hand (unit tests) before handing it to an engine. */
 void ir_decide_rules(ir_machine *m);
+
+/* The time steps A and B of docs/language.md (Scoring, Time), exact for
+ * every int64_t: `t - from > limit` without overflow, and floor(t / per). */
+static inline bool ir_gap_over(int64_t t, int64_t from, int64_t limit)
+{
+    return t > from && (uint64_t)t - (uint64_t)from > (uint64_t)limit;
+}
+
+static inline int64_t ir_floor_div(int64_t t, int64_t per)
+{
+    int64_t q = t / per;
+    return (t % per != 0 && t < 0) ? q - 1 : q;
+}
 
 /* True when event `e` counts at `stage` (else it is early). */
 static inline bool ir_counts_at(const ir_event *e, int32_t stage)

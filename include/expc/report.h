@@ -38,9 +38,16 @@ typedef struct report_data {
     uint64_t undeclared;      /* lines skipped: event not declared */
     uint64_t invalid;         /* lines skipped: invalid data */
     const report_counts *events; /* m->n_events of them, declaration order */
-    const rt_state *states;   /* every customer's final state */
+    const rt_state *states;   /* every customer's final state, state_size bytes apart */
     size_t n_customers;
+    size_t state_size;        /* 0: sizeof(rt_state) */
 } report_data;
+
+/* Customer i's state in d. */
+#define report_state(d, i)                                                                 \
+    ((const rt_state *)(const void *)((const char *)(d)->states +                          \
+                                      (size_t)(i) * ((d)->state_size ? (d)->state_size     \
+                                                                     : sizeof(rt_state))))
 
 /* Writes the page to f.  0, or -1 when f has a write error.  Not
  * thread-safe: the picture is drawn with one process-wide Graphviz context

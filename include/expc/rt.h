@@ -20,7 +20,15 @@
 
 #define RT_NOTES 3
 
-/* Same layout as the generated P_state (docs/language.md, "Generated code"). */
+/* Same layout as the generated P_state (docs/language.md, "Generated
+ * code").  A machine that uses time (ABI 2) has more after these members:
+ * an rt_clock, then, with caps, `int64_t cap_bucket[caps]; uint32_t
+ * cap_count[caps];` - the P_state of UP_TIME 1, RT_STATE_SIZE bytes in
+ * all.  They follow the struct rather than being members of it so that a
+ * machine without time rules keeps the 0.1 layout everywhere (the JIT's
+ * code, the objects of --emit=obj, every rt_state array): an engine says
+ * its size in rt_engine.state_size, and rt_state_clock, rt_cap_bucket and
+ * rt_cap_count reach the rest. */
 typedef struct rt_state {
     int32_t stage;
     int64_t score;
@@ -29,18 +37,45 @@ typedef struct rt_state {
     uint64_t early;
 } rt_state;
 
+typedef struct rt_clock {
+    int64_t start;            /* when the current journey began (ms) */
+    int64_t last;             /* the previous event's time (ms) */
+} rt_clock;
+
+/* Bytes of a state: `uses_time` with `caps` cap slots (a multiple of 8,
+ * as P_state's); a constant expression. */
+#define RT_STATE_SIZE(uses_time, caps)                                                  \
+    ((uses_time) ? (sizeof(rt_state) + sizeof(rt_clock) + 12 * (size_t)(caps) + 7) &     \
+                       ~(size_t)7                                                        \
+                 : sizeof(rt_state))
+
+/* The parts after an rt_state *s.  (Macros, not static functions: the
+ * standalone program pastes this header into its one file, where an unused
+ * static function is a warning.) */
+#define rt_state_clock(s) ((rt_clock *)(void *)((s) + 1))
+#define rt_cap_bucket(s) ((int64_t *)(void *)(rt_state_clock(s) + 1))
+#define rt_cap_count(s, caps) ((uint32_t *)(void *)(rt_cap_bucket(s) + (caps)))
+
 /* An engine: what the runtime needs from a compiled or interpreted machine. */
 typedef struct rt_engine {
     void *ctx;
     int32_t n_notes;
     void (*init)(void *ctx, rt_state *s);
     int32_t (*event_id)(void *ctx, const char *name, size_t len); /* -1: unknown */
+    /* Steps states[customer[i]] (states are state_size bytes apart) by
+     * event_id[i] at time t[i] (ms); t is NULL when the run has no time
+     * column (then only for an engine that does not use time). */
     void (*step_batch)(void *ctx, rt_state *states, const uint32_t *customer,
-                       const int32_t *event_id, size_t n);
+                       const int32_t *event_id, const int64_t *t, size_t n);
     const char *(*stage_name)(void *ctx, int32_t stage); /* k < n_notes: behaviour */
     const char *experience;   /* its name, for `no event of the log is declared
                                * by experience NAME`; NULL: unnamed */
+    size_t state_size;        /* bytes of one customer's state; 0: sizeof(rt_state) */
+    bool uses_time;           /* time rules: a run needs --time */
 } rt_engine;
+
+/* The bytes of one of e's states. */
+#define rt_engine_state_size(e) ((e)->state_size ? (e)->state_size : sizeof(rt_state))
 
 typedef enum rt_format { RT_FORMAT_CSV, RT_FORMAT_JSON } rt_format;
 
@@ -91,6 +126,10 @@ typedef struct rt_opts {
  * exit code of docs/language.md (section 9): 0, 65 invalid data, 66
  * unreadable input, 74 output error, 70 when memory runs out. */
 int rt_run(const rt_opts *o, const rt_engine *e);
+/* `experience NAME uses time rules ...: name the events' time column with
+ * --time=COL` (a run, the service, the standalone program refuse to score
+ * such an experience without times); returns RT_EXIT_USAGE. */
+int rt_time_needed(FILE *err, const char *prog, const char *experience);
 
 /* Indexes of rt_opts.col and of the columns the readers look for. */
 #define RT_COL_CUSTOMER 0
@@ -360,7 +399,8 @@ typedef struct rt_table {
     size_t mask;              /* number of slots - 1 (a power of two) */
     uint32_t n;               /* customers */
     size_t cap;               /* room in states[] */
-    rt_state *states;
+    size_t stride;            /* bytes of a state (the engine's; set on first use) */
+    rt_state *states;         /* stride bytes apart: rt_table_state */
     char *ids;                /* the entries, in index order */
     size_t ids_len, ids_cap;
     uint64_t sink;            /* see rt_table_intern_many */
@@ -376,6 +416,8 @@ int64_t rt_table_intern(rt_table *t, const char *id, size_t len,
 int rt_table_intern_many(rt_table *t, const char *base, const size_t *off,
                          const size_t *len, size_t n, uint32_t *idx,
                          const rt_engine *e);
+/* Customer i's state. */
+#define rt_table_state(t, i) ((rt_state *)(void *)((char *)(t)->states + (size_t)(i) * (t)->stride))
 /* The ids in index order: start with *pos = 0; each call returns the next
  * customer's id (and its length in *len).  Call it t->n times at most. */
 const char *rt_table_next_id(const rt_table *t, size_t *pos, size_t *len);

@@ -186,10 +186,20 @@ typedef struct gen {
     LLVMValueRef prefetch;
     LLVMTypeRef prefetch_ty;
     LLVMTypeRef cttz_ty;
+    /* Time rules (ABI 2), when m->uses_time: the state goes on with start,
+     * last and, with caps, cap_bucket[C] and cap_count[C]. */
+    uint64_t state_size;      /* bytes of %P_state */
+    LLVMTypeRef cap_of_ty;    /* [N x i32]: an event's cap slot, -1 */
+    LLVMValueRef cap_of_tab;
+    LLVMTypeRef cap_max_ty;   /* [C x i32] */
+    LLVMValueRef cap_max_tab;
+    LLVMTypeRef cap_per_ty;   /* [C x i64] */
+    LLVMValueRef cap_per_tab;
+    LLVMValueRef zero_time;   /* an i64 0: the time of every event when t is NULL */
 } gen;
 
 /* Field numbers of %P_state, in the order of docs/language.md (Generated code). */
-enum { F_STAGE, F_SCORE, F_POINTS, F_EVENTS, F_EARLY };
+enum { F_STAGE, F_SCORE, F_POINTS, F_EVENTS, F_EARLY, F_START, F_LAST, F_BUCKET, F_COUNT };
 
 /* The step adds one <6 x i64> to score, points[0..2], events and early. */
 _Static_assert(RT_NOTES == 3 && IR_NOTES == RT_NOTES &&
@@ -261,10 +271,116 @@ static LLVMValueRef table_load(gen *g, LLVMTypeRef arr, LLVMTypeRef elem,
     return LLVMBuildLoad2(g->b, elem, p, name);
 }
 
+/* &s->cap_bucket[k] (field F_BUCKET) or &s->cap_count[k] (F_COUNT); k i64. */
+static LLVMValueRef cap_ptr(gen *g, LLVMValueRef s, unsigned field, LLVMValueRef k)
+{
+    LLVMValueRef idx[3] = {ci32(g, 0), ci32(g, (int64_t)field), k};
+    return LLVMBuildInBoundsGEP2(g->b, g->state, s, idx, 3, "");
+}
+
+/* t > from && (u64)(t - from) > limit: docs/language.md (Scoring, Time),
+ * exact for every i64 as ir_gap_over. */
+static LLVMValueRef gap_over(gen *g, LLVMValueRef t, LLVMValueRef from, int64_t limit)
+{
+    LLVMBuilderRef b = g->b;
+    LLVMValueRef after = LLVMBuildICmp(b, LLVMIntSGT, t, from, "");
+    LLVMValueRef d = LLVMBuildSub(b, t, from, "");
+    LLVMValueRef over = LLVMBuildICmp(b, LLVMIntUGT, d, ci64(g, limit), "");
+    return LLVMBuildAnd(b, after, over, "");
+}
+
+/* Step A: the journey's start (and a restart: stage, score and points to
+ * 0), for the event at time t about to be scored on state s. */
+static void build_restart(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef t)
+{
+    LLVMBuilderRef b = g->b;
+    const ir_machine *m = g->m;
+    LLVMValueRef p_start = field_ptr(g, s, F_START);
+    LLVMValueRef events = LLVMBuildLoad2(b, g->i64, field_ptr(g, s, F_EVENTS), "events");
+    LLVMValueRef first = LLVMBuildICmp(b, LLVMIntEQ, events, ci64(g, 0), "first");
+    LLVMValueRef restart = LLVMConstInt(g->i1, 0, 0);
+    if (m->reset_after) {
+        LLVMValueRef last = LLVMBuildLoad2(b, g->i64, field_ptr(g, s, F_LAST), "last");
+        restart = gap_over(g, t, last, m->reset_after);
+    }
+    if (m->within) {
+        LLVMValueRef start = LLVMBuildLoad2(b, g->i64, p_start, "start");
+        LLVMValueRef stage = LLVMBuildLoad2(b, g->i32, field_ptr(g, s, F_STAGE), "");
+        LLVMValueRef open = LLVMBuildICmp(b, LLVMIntSLT, stage, ci32(g, m->n_notes), "");
+        restart = LLVMBuildOr(b, restart,
+                              LLVMBuildAnd(b, open, gap_over(g, t, start, m->within), ""), "");
+    }
+    restart = LLVMBuildAnd(b, restart, LLVMBuildNot(b, first, ""), "restart");
+    LLVMBasicBlockRef zero = LLVMAppendBasicBlockInContext(g->ctx, fn, "restart");
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(g->ctx, fn, "started");
+    LLVMBasicBlockRef set = LLVMAppendBasicBlockInContext(g->ctx, fn, "start");
+    LLVMBuildCondBr(b, restart, zero, set);
+    LLVMPositionBuilderAtEnd(b, zero);
+    LLVMBuildStore(b, ci32(g, 0), field_ptr(g, s, F_STAGE));
+    LLVMBuildStore(b, ci64(g, 0), field_ptr(g, s, F_SCORE));
+    for (int k = 0; k < RT_NOTES; k++)
+        LLVMBuildStore(b, ci64(g, 0), points_ptr(g, s, k));
+    LLVMBuildStore(b, t, p_start);
+    LLVMBuildBr(b, go);
+    /* not a restart: start = t for the customer's first event */
+    LLVMPositionBuilderAtEnd(b, set);
+    LLVMBasicBlockRef init = LLVMAppendBasicBlockInContext(g->ctx, fn, "first");
+    LLVMBuildCondBr(b, first, init, go);
+    LLVMPositionBuilderAtEnd(b, init);
+    LLVMBuildStore(b, t, p_start);
+    LLVMBuildBr(b, go);
+    LLVMPositionBuilderAtEnd(b, go);
+}
+
+/* Step B: an event with a cap over it in t's period is capped (events + 1,
+ * last = t, then `next`); else its count goes up.  idx: the event id, i64. */
+static void build_cap(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef t,
+                      LLVMValueRef idx, LLVMBasicBlockRef next)
+{
+    LLVMBuilderRef b = g->b;
+    LLVMValueRef slot = table_load(g, g->cap_of_ty, g->i32, g->cap_of_tab, idx, "cap_slot");
+    LLVMBasicBlockRef capped = LLVMAppendBasicBlockInContext(g->ctx, fn, "cap");
+    LLVMBasicBlockRef over = LLVMAppendBasicBlockInContext(g->ctx, fn, "capped");
+    LLVMBasicBlockRef under = LLVMAppendBasicBlockInContext(g->ctx, fn, "under_cap");
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(g->ctx, fn, "uncapped");
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSGE, slot, ci32(g, 0), ""), capped, go);
+
+    LLVMPositionBuilderAtEnd(b, capped);
+    LLVMValueRef k = LLVMBuildZExt(b, slot, g->i64, "k");
+    LLVMValueRef per = table_load(g, g->cap_per_ty, g->i64, g->cap_per_tab, k, "per");
+    LLVMValueRef max = table_load(g, g->cap_max_ty, g->i32, g->cap_max_tab, k, "max");
+    /* floor(t / per), per > 0 */
+    LLVMValueRef q = LLVMBuildSDiv(b, t, per, "");
+    LLVMValueRef r = LLVMBuildSRem(b, t, per, "");
+    LLVMValueRef down = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntNE, r, ci64(g, 0), ""),
+                                     LLVMBuildICmp(b, LLVMIntSLT, t, ci64(g, 0), ""), "");
+    LLVMValueRef bucket = LLVMBuildSub(b, q, LLVMBuildZExt(b, down, g->i64, ""), "bucket");
+    LLVMValueRef p_bucket = cap_ptr(g, s, F_BUCKET, k), p_count = cap_ptr(g, s, F_COUNT, k);
+    LLVMValueRef same = LLVMBuildICmp(b, LLVMIntEQ, LLVMBuildLoad2(b, g->i64, p_bucket, ""),
+                                      bucket, "same");
+    LLVMValueRef count = LLVMBuildSelect(b, same, LLVMBuildLoad2(b, g->i32, p_count, ""),
+                                         ci32(g, 0), "count");
+    LLVMBuildStore(b, bucket, p_bucket);
+    LLVMBuildStore(b, count, p_count);
+    LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntUGE, count, max, ""), over, under);
+
+    LLVMPositionBuilderAtEnd(b, over);
+    LLVMValueRef p_events = field_ptr(g, s, F_EVENTS);
+    LLVMValueRef ev = LLVMBuildLoad2(b, g->i64, p_events, "");
+    LLVMBuildStore(b, LLVMBuildAdd(b, ev, ci64(g, 1), ""), p_events);
+    LLVMBuildStore(b, t, field_ptr(g, s, F_LAST));
+    LLVMBuildBr(b, next);
+
+    LLVMPositionBuilderAtEnd(b, under);
+    LLVMBuildStore(b, LLVMBuildAdd(b, count, ci32(g, 1), ""), p_count);
+    LLVMBuildBr(b, go);
+    LLVMPositionBuilderAtEnd(b, go);
+}
+
 /* One event on state `s`: docs/language.md, Scoring, steps 1-5.  Builds
  * from the current insertion point and ends with a branch to `next`. */
 static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
-                       LLVMBasicBlockRef next)
+                       LLVMValueRef t, LLVMBasicBlockRef next)
 {
     LLVMBuilderRef b = g->b;
     const ir_machine *m = g->m;
@@ -277,6 +393,15 @@ static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
     LLVMValueRef valid = LLVMBuildICmp(b, LLVMIntULT, id, ci32(g, (int64_t)m->n_events), "valid");
     LLVMBuildCondBr(b, valid, body, next);
     LLVMPositionBuilderAtEnd(b, body);
+
+    /* Time (docs/language.md, Scoring, Time): steps A and B, then D (last =
+     * t: steps 1-5 never read it, so it is stored before them). */
+    if (m->uses_time) {
+        build_restart(g, fn, s, t);
+        if (m->n_caps)
+            build_cap(g, fn, s, t, LLVMBuildZExt(b, id, g->i64, ""), next);
+        LLVMBuildStore(b, t, field_ptr(g, s, F_LAST));
+    }
 
     /* Steps 1-4.  Whether the event counts is the machine's rule
      * (ir_event.counts_from, decided in lower.c); otherwise it costs the
@@ -356,20 +481,29 @@ static void build_init(gen *g)
         LLVMBuildStore(g->b, ci64(g, 0), points_ptr(g, s, k));
     LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_EVENTS));
     LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_EARLY));
+    if (g->m->uses_time) {
+        LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_START));
+        LLVMBuildStore(g->b, ci64(g, 0), field_ptr(g, s, F_LAST));
+    }
+    for (size_t k = 0; k < g->m->n_caps; k++) {
+        LLVMBuildStore(g->b, ci64(g, INT64_MIN), cap_ptr(g, s, F_BUCKET, ci64(g, (int64_t)k)));
+        LLVMBuildStore(g->b, ci32(g, 0), cap_ptr(g, s, F_COUNT, ci64(g, (int64_t)k)));
+    }
     LLVMBuildRetVoid(g->b);
 }
 
 static void build_step_fn(gen *g)
 {
-    LLVMTypeRef params[2] = {g->state_ptr, g->i32};
-    LLVMValueRef fn = add_function(g, "_step", LLVMVoidTypeInContext(g->ctx), params, 2);
+    LLVMTypeRef params[3] = {g->state_ptr, g->i32, g->i64};
+    LLVMValueRef fn = add_function(g, "_step", LLVMVoidTypeInContext(g->ctx), params, 3);
     LLVMValueRef s = LLVMGetParam(fn, 0), id = LLVMGetParam(fn, 1);
     LLVMSetValueName2(s, "s", 1);
     LLVMSetValueName2(id, "event_id", 8);
+    LLVMSetValueName2(LLVMGetParam(fn, 2), "t", 1); /* ignored without time rules */
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(g->ctx, fn, "done");
     LLVMPositionBuilderAtEnd(g->b, entry);
-    build_step(g, fn, s, id, done);
+    build_step(g, fn, s, id, LLVMGetParam(fn, 2), done);
     LLVMPositionBuilderAtEnd(g->b, done);
     LLVMBuildRetVoid(g->b);
 }
@@ -393,7 +527,7 @@ static void build_prefetch(gen *g, LLVMValueRef states, LLVMValueRef cust,
     LLVMValueRef s = LLVMBuildInBoundsGEP2(b, g->state, states, &c64, 1, "");
     s = LLVMBuildPointerCast(b, s, g->ptr8, "");
     for (int end = 0; end < 2; end++) {
-        LLVMValueRef off = LLVMConstInt(g->i64, end ? sizeof(rt_state) - 1 : 0, 0);
+        LLVMValueRef off = LLVMConstInt(g->i64, end ? g->state_size - 1 : 0, 0);
         LLVMValueRef args[4] = {LLVMBuildGEP2(b, g->i8, s, &off, 1, ""),
                                 ci32(g, 1) /* write */, ci32(g, 3) /* keep */,
                                 ci32(g, 1) /* data */};
@@ -405,11 +539,13 @@ static void build_prefetch(gen *g, LLVMValueRef states, LLVMValueRef cust,
  * the inliner (at -O0 too, the hot loop has no call in it). */
 static void build_step_batch(gen *g)
 {
-    LLVMTypeRef params[4] = {g->state_ptr, LLVMPointerType(g->i32, 0),
-                             LLVMPointerType(g->i32, 0), g->size};
-    LLVMValueRef fn = add_function(g, "_step_batch", LLVMVoidTypeInContext(g->ctx), params, 4);
+    LLVMTypeRef params[5] = {g->state_ptr, LLVMPointerType(g->i32, 0),
+                             LLVMPointerType(g->i32, 0), LLVMPointerType(g->i64, 0), g->size};
+    LLVMValueRef fn = add_function(g, "_step_batch", LLVMVoidTypeInContext(g->ctx), params, 5);
     LLVMValueRef states = LLVMGetParam(fn, 0), cust = LLVMGetParam(fn, 1);
-    LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 3);
+    LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 4);
+    LLVMValueRef times = LLVMGetParam(fn, 3);
+    LLVMSetValueName2(times, "t", 1); /* ignored without time rules; NULL: all 0 */
     LLVMSetValueName2(states, "states", 6);
     LLVMSetValueName2(cust, "customer", 8);
     LLVMSetValueName2(ids, "event_id", 8);
@@ -422,6 +558,9 @@ static void build_step_batch(gen *g)
 
     LLVMPositionBuilderAtEnd(b, entry);
     LLVMValueRef zero = LLVMConstInt(g->size, 0, 0);
+    LLVMValueRef no_t = NULL;
+    if (g->m->uses_time)
+        no_t = LLVMBuildICmp(b, LLVMIntEQ, times, LLVMConstNull(LLVMTypeOf(times)), "no_t");
     LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, n, zero, "empty"), exit, loop);
 
     LLVMPositionBuilderAtEnd(b, loop);
@@ -431,7 +570,13 @@ static void build_step_batch(gen *g)
     LLVMValueRef c64 = LLVMBuildZExt(b, c, g->i64, "");   /* customer is unsigned */
     build_prefetch(g, states, cust, i, n);
     LLVMValueRef s = LLVMBuildInBoundsGEP2(b, g->state, states, &c64, 1, "s");
-    build_step(g, fn, s, id, latch);
+    LLVMValueRef t = NULL;
+    if (g->m->uses_time) {
+        LLVMValueRef at = LLVMBuildInBoundsGEP2(b, g->i64, times, &i, 1, "");
+        at = LLVMBuildSelect(b, no_t, g->zero_time, at, "");
+        t = LLVMBuildLoad2(b, g->i64, at, "t");
+    }
+    build_step(g, fn, s, id, t, latch);
 
     LLVMPositionBuilderAtEnd(b, latch);
     LLVMValueRef i1 = LLVMBuildNUWAdd(b, i, LLVMConstInt(g->size, 1, 0), "i1");
@@ -442,6 +587,31 @@ static void build_step_batch(gen *g)
 
     LLVMPositionBuilderAtEnd(b, exit);
     LLVMBuildRetVoid(b);
+}
+
+/* int32_t P_cap_slot(int32_t event_id): the event's cap slot, -1 for an
+ * event without a cap or an id out of range. */
+static void build_cap_slot(gen *g)
+{
+    LLVMBuilderRef b = g->b;
+    LLVMTypeRef params[1] = {g->i32};
+    LLVMValueRef fn = add_function(g, "_cap_slot", g->i32, params, 1);
+    LLVMValueRef id = LLVMGetParam(fn, 0);
+    LLVMSetValueName2(id, "event_id", 8);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+    if (!g->m->n_caps) {
+        LLVMBuildRet(b, ci32(g, -1));
+        return;
+    }
+    LLVMBasicBlockRef in = LLVMAppendBasicBlockInContext(g->ctx, fn, "in");
+    LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(g->ctx, fn, "out");
+    LLVMValueRef valid = LLVMBuildICmp(b, LLVMIntULT, id, ci32(g, (int64_t)g->m->n_events), "");
+    LLVMBuildCondBr(b, valid, in, out);
+    LLVMPositionBuilderAtEnd(b, in);
+    LLVMBuildRet(b, table_load(g, g->cap_of_ty, g->i32, g->cap_of_tab,
+                               LLVMBuildZExt(b, id, g->i64, ""), "slot"));
+    LLVMPositionBuilderAtEnd(b, out);
+    LLVMBuildRet(b, ci32(g, -1));
 }
 
 /* `w` bytes of s as the integer an unaligned load of them gives. */
@@ -715,6 +885,38 @@ static void build_stage_name(gen *g)
 }
 
 /* The event tables and P_event_count. */
+/* The caps' tables (by event: its slot; by slot: count and period) and
+ * the 0 that stands for the times of a NULL t. */
+static void build_time_data(gen *g)
+{
+    const ir_machine *m = g->m;
+    size_t n = m->n_events, c = m->n_caps;
+    LLVMValueRef *of = xmalloc((n ? n : 1) * sizeof *of);
+    LLVMValueRef *max = xmalloc((c ? c : 1) * sizeof *max);
+    LLVMValueRef *per = xmalloc((c ? c : 1) * sizeof *per);
+    for (size_t i = 0; i < n; i++) {
+        const ir_event *e = &m->events[i];
+        of[i] = ci32(g, e->cap_slot);
+        if (e->cap_slot >= 0) {
+            max[e->cap_slot] = ci32(g, e->cap);
+            per[e->cap_slot] = ci64(g, e->cap_per);
+        }
+    }
+    LLVMValueRef of_init = LLVMConstArray(g->i32, of, (unsigned)n);
+    LLVMValueRef max_init = LLVMConstArray(g->i32, max, (unsigned)c);
+    LLVMValueRef per_init = LLVMConstArray(g->i64, per, (unsigned)c);
+    free(of);
+    free(max);
+    free(per);
+    g->cap_of_ty = LLVMTypeOf(of_init);
+    g->cap_max_ty = LLVMTypeOf(max_init);
+    g->cap_per_ty = LLVMTypeOf(per_init);
+    g->cap_of_tab = add_private(g, ".cap_slot", of_init);
+    g->cap_max_tab = add_private(g, ".cap_max", max_init);
+    g->cap_per_tab = add_private(g, ".cap_per", per_init);
+    g->zero_time = add_private(g, ".zero_time", ci64(g, 0));
+}
+
 static void build_data(gen *g)
 {
     const ir_machine *m = g->m;
@@ -754,6 +956,9 @@ static void build_data(gen *g)
     LLVMValueRef tinit = LLVMConstArray(g->i64, thr, (unsigned)m->n_notes + 1);
     g->thr_ty = LLVMTypeOf(tinit);
     g->thr_tab = add_private(g, ".threshold", tinit);
+
+    if (m->uses_time)
+        build_time_data(g);
 
     char *name = pname(g, "_event_count");
     LLVMValueRef count = LLVMAddGlobal(g->mod, g->i32, name);
@@ -816,8 +1021,10 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
     char *sname = pname(&g, "_state");
     g.state = LLVMStructCreateNamed(ctx, sname);
     free(sname);
-    LLVMTypeRef fields[5] = {g.i32, g.i64, LLVMArrayType(g.i64, RT_NOTES), g.i64, g.i64};
-    LLVMStructSetBody(g.state, fields, 5, 0);
+    unsigned caps = (unsigned)m->n_caps;
+    LLVMTypeRef fields[9] = {g.i32, g.i64, LLVMArrayType(g.i64, RT_NOTES), g.i64, g.i64,
+                             g.i64, g.i64, LLVMArrayType(g.i64, caps), LLVMArrayType(g.i32, caps)};
+    LLVMStructSetBody(g.state, fields, !m->uses_time ? 5 : caps ? 9 : 7, 0);
     g.state_ptr = LLVMPointerType(g.state, 0);
 
     /* The JIT hands rt_state pointers straight to this code, and the
@@ -832,7 +1039,9 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
             return NULL;
         }
     }
-    if (LLVMABISizeOfType(td, g.state) != sizeof(rt_state)) {
+    g.state_size = LLVMABISizeOfType(td, g.state);
+    if (g.state_size != RT_STATE_SIZE(m->uses_time, m->n_caps) ||
+        (m->uses_time && LLVMOffsetOfElement(td, g.state, F_START) != sizeof(rt_state))) {
         *err = xprintf("target %s sizes the state unlike this compiler's C", triple);
         LLVMDisposeModule(g.mod);
         return NULL;
@@ -852,6 +1061,7 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
     build_event_id(&g);
     build_step_fn(&g);
     build_step_batch(&g);
+    build_cap_slot(&g);
     build_stage_name(&g);
     LLVMDisposeBuilder(g.b);
     return g.mod;
@@ -917,6 +1127,7 @@ int llvm_check_machine(const ir_machine *m, const char *prefix, int opt, char **
 
 static int emit_kind(arena *a, const ir_machine *m, const emit_opts *o, out_kind k)
 {
+
     char *err = NULL;
     LLVMContextRef ctx;
     LLVMTargetMachineRef tm;

@@ -17,6 +17,7 @@
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,14 @@
 typedef void (*init_fn)(rt_state *s);
 typedef int32_t (*event_id_fn)(const char *name, size_t len);
 typedef void (*step_batch_fn)(rt_state *states, const uint32_t *customer,
-                              const int32_t *event_id, size_t n);
+                              const int32_t *event_id, const int64_t *t, size_t n);
 typedef const char *(*stage_name_fn)(int32_t stage);
 
 struct jit {
     LLVMOrcLLJITRef lljit;
     int32_t n_notes;
+    size_t state_size;        /* P_state's: 0.1 layout, or rt_state and caps */
+    bool uses_time;
     init_fn init;
     event_id_fn event_id;
     step_batch_fn step_batch;
@@ -124,7 +127,9 @@ jit *jit_new(const ir_machine *m, int opt, char **err)
     if (!llvm_init_native(err))
         return NULL;
     jit *j = xmalloc(sizeof *j);
-    *j = (jit){.n_notes = m->n_notes};
+    *j = (jit){.n_notes = m->n_notes,
+               .state_size = RT_STATE_SIZE(m->uses_time, m->n_caps),
+               .uses_time = m->uses_time};
     j->lljit = create_lljit(opt, err);
     if (!j->lljit) {
         free(j);
@@ -188,9 +193,9 @@ static int32_t e_event_id(void *ctx, const char *name, size_t len)
 }
 
 static void e_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                         const int32_t *event_id, size_t n)
+                         const int32_t *event_id, const int64_t *t, size_t n)
 {
-    ((jit *)ctx)->step_batch(states, customer, event_id, n);
+    ((jit *)ctx)->step_batch(states, customer, event_id, t, n);
 }
 
 static const char *e_stage_name(void *ctx, int32_t stage)
@@ -207,6 +212,8 @@ rt_engine jit_engine(jit *j)
         .event_id = e_event_id,
         .step_batch = e_step_batch,
         .stage_name = e_stage_name,
+        .state_size = j->state_size,
+        .uses_time = j->uses_time,
     };
 }
 

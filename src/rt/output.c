@@ -285,7 +285,7 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
     for (i = 0; i < t->n && !w.failed; i++) {
         size_t idn;
         const char *id = rt_table_next_id(t, &pos, &idn);
-        out_row(&w, &nm, e, id, idn, &t->states[i], format);
+        out_row(&w, &nm, e, id, idn, rt_table_state(t, i), format);
     }
     if (rt_out_flush(&w)) {
         rc = RT_EXIT_OK;
@@ -321,7 +321,7 @@ void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e)
     memset(on, 0, sizeof on);
     out_names_init(&nm, e);
     for (i = 0; i < t->n; i++) {
-        int32_t s = t->states[i].stage;
+        int32_t s = rt_table_state(t, i)->stage;
         on[s >= 0 && s <= nm.n_notes ? s : nm.n_notes + 1]++;
     }
     for (k = nm.n_notes; k >= 0; k--) {

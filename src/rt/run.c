@@ -392,7 +392,7 @@ static int run_flush(run_state *r)
         else if (r->timed)
             rc = run_buffer(r);
         else
-            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->bn);
+            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, NULL, r->bn);
     }
     r->bn = 0;
     r->ids_len = 0;
@@ -432,8 +432,9 @@ static void run_step(run_state *r, const run_ev *v, size_t n)
     for (k = 0; k < n; k++) {
         r->bcust[k] = v[k].cust;
         r->bev[k] = v[k].ev;
+        r->btime[k] = v[k].t;
     }
-    r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, n);
+    r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->btime, n);
 }
 
 /* A run being merged: its events [pos, end) in the file, buf[i, n) read. */
@@ -812,6 +813,15 @@ static int run_is_ndjson(const rt_opts *o, bool use_stdin, rt_src *s)
     return run_sniff(s);
 }
 
+int rt_time_needed(FILE *err, const char *prog, const char *experience)
+{
+    /* Time rules score by the events' times: never with made-up ones. */
+    fprintf(err, "%s: experience %s uses time rules (within, reset after or cap): "
+            "name the events' time column with --time=COL\nTry `%s --help`.\n",
+            rt_basename(prog), experience ? experience : "", prog);
+    return RT_EXIT_USAGE;
+}
+
 int rt_run(const rt_opts *o, const rt_engine *e)
 {
     FILE *out = o->out ? o->out : stdout;
@@ -822,6 +832,8 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     run_state *r;
     int rc;
 
+    if (e->uses_time && !o->col[RT_COL_TIME])
+        return rt_time_needed(err, prog, e->experience);
     if (use_stdin) {
         fp = stdin;
     } else {

@@ -112,14 +112,16 @@ static bool tab_rehash(rt_table *t)
     return true;
 }
 
-/* Room for one more state. */
-static bool tab_grow_states(rt_table *t)
+/* Room for one more state (of e's size: the first call fixes the stride). */
+static bool tab_grow_states(rt_table *t, const rt_engine *e)
 {
     size_t cap = t->cap ? t->cap * 2 : RT_TABLE_MIN_STATES;
     rt_state *st;
-    if (cap > SIZE_MAX / sizeof *st)
+    if (!t->states)
+        t->stride = rt_engine_state_size(e);
+    if (cap > SIZE_MAX / t->stride)
         return false;
-    st = realloc(t->states, cap * sizeof *st);
+    st = realloc(t->states, cap * t->stride);
     if (!st)
         return false;
     t->states = st;
@@ -184,7 +186,7 @@ static int64_t tab_intern_h(rt_table *t, const char *id, size_t len, uint32_t h,
         if (!tab_rehash(t))
             return -1;
     }
-    if (t->n == t->cap && !tab_grow_states(t))
+    if (t->n == t->cap && !tab_grow_states(t, e))
         return -1;
     ent = tab_store_id(t, id, len);
     if (!ent)
@@ -194,8 +196,8 @@ static int64_t tab_intern_h(rt_table *t, const char *id, size_t len, uint32_t h,
         ;
     t->slots[j].hash = h;
     t->slots[j].ent = ent;
-    memset(&t->states[idx], 0, sizeof t->states[idx]);
-    e->init(e->ctx, &t->states[idx]);
+    memset(rt_table_state(t, idx), 0, t->stride);
+    e->init(e->ctx, rt_table_state(t, idx));
     return idx;
 }
 
@@ -248,7 +250,7 @@ int rt_table_intern_many(rt_table *t, const char *base, const size_t *off,
             idx[g + i] = (uint32_t)x;
         }
         for (i = 0; i < k; i++) /* touch the states, for the engine's step */
-            sink += (uint64_t)t->states[idx[g + i]].stage;
+            sink += (uint64_t)rt_table_state(t, idx[g + i])->stage;
         t->sink += sink; /* a store, so the touching loads are kept */
     }
     return 0;

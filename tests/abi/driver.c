@@ -67,7 +67,12 @@ static int32_t id_of(const char *name)
 static void test_constants(void)
 {
     CHECK(ABI_NOTES == 3);
+    CHECK(ABI_ABI == 2);
+    CHECK(ABI_TIME == 0);            /* no time rules: the 0.1 layout */
+    CHECK(ABI_CAPS == 0);
     CHECK(abi_event_count == N_EVENTS);
+    for (int32_t i = -1; i <= N_EVENTS; i++)
+        CHECK(abi_cap_slot(i) == -1);
     CHECK(sizeof(((abi_state *)0)->points) / sizeof(int64_t) == ABI_NOTES);
 }
 
@@ -125,41 +130,41 @@ static void test_step(void)
 {
     abi_state s;
     abi_init(&s);
-    abi_step(&s, FAST_CHECKIN);          /* STAY +8 */
+    abi_step(&s, FAST_CHECKIN, 0);          /* STAY +8 */
     EXPECT(&s, 0, 8, 8, 0, 0, 1, 0);
-    abi_step(&s, GREETED);               /* STAY +6: 14 >= 12, on to SAY */
+    abi_step(&s, GREETED, 0);               /* STAY +6: 14 >= 12, on to SAY */
     EXPECT(&s, 1, 14, 14, 0, 0, 2, 0);
-    abi_step(&s, SPA_BOOKED);            /* SPEND not reached: -2, early */
+    abi_step(&s, SPA_BOOKED, 0);            /* SPEND not reached: -2, early */
     EXPECT(&s, 1, 12, 14, 0, 0, 3, 1);
-    abi_step(&s, REVIEW_LEFT);           /* SAY +8: 8 >= 8, on to SPEND */
+    abi_step(&s, REVIEW_LEFT, 0);           /* SAY +8: 8 >= 8, on to SPEND */
     EXPECT(&s, 2, 20, 14, 8, 0, 4, 1);
-    abi_step(&s, COMPLAINT);             /* a bad experience always counts */
+    abi_step(&s, COMPLAINT, 0);             /* a bad experience always counts */
     EXPECT(&s, 2, 10, 4, 8, 0, 5, 1);
-    abi_step(&s, SPA_BOOKED);            /* SPEND +5: engaged */
+    abi_step(&s, SPA_BOOKED, 0);            /* SPEND +5: engaged */
     EXPECT(&s, 3, 15, 4, 8, 5, 6, 1);
-    abi_step(&s, GREETED);               /* engaged: every note counts */
+    abi_step(&s, GREETED, 0);               /* engaged: every note counts */
     EXPECT(&s, 3, 21, 10, 8, 5, 7, 1);
-    abi_step(&s, BOUGHT);
+    abi_step(&s, BOUGHT, 0);
     EXPECT(&s, 3, 1000021, 10, 8, 1000005, 8, 1);
 
     abi_init(&s);
-    abi_step(&s, COMPLAINT);             /* negative on the current note */
+    abi_step(&s, COMPLAINT, 0);             /* negative on the current note */
     EXPECT(&s, 0, -10, -10, 0, 0, 1, 0);
-    abi_step(&s, GRIPE);                 /* negative on a later note counts */
+    abi_step(&s, GRIPE, 0);                 /* negative on a later note counts */
     EXPECT(&s, 0, -13, -10, -3, 0, 2, 0);
-    abi_step(&s, BROWSED);               /* zero points, early: penalised */
+    abi_step(&s, BROWSED, 0);               /* zero points, early: penalised */
     EXPECT(&s, 0, -15, -10, -3, 0, 3, 1);
-    abi_step(&s, TIPPED);
+    abi_step(&s, TIPPED, 0);
     EXPECT(&s, 0, -17, -10, -3, 0, 4, 2);
-    abi_step(&s, GREETER);               /* SAY +1, early */
+    abi_step(&s, GREETER, 0);               /* SAY +1, early */
     EXPECT(&s, 0, -19, -10, -3, 0, 5, 3);
 
     /* Several stages in one step: SAY and SPEND already full. */
     abi_init(&s);
     s.points[1] = 8;
     s.points[2] = 5;
-    abi_step(&s, FAST_CHECKIN);
-    abi_step(&s, FAST_CHECKIN);          /* 16 >= 12, 8 >= 8, 5 >= 5 */
+    abi_step(&s, FAST_CHECKIN, 0);
+    abi_step(&s, FAST_CHECKIN, 0);          /* 16 >= 12, 8 >= 8, 5 >= 5 */
     EXPECT(&s, 3, 16, 16, 8, 5, 2, 0);
 }
 
@@ -168,17 +173,17 @@ static void test_out_of_range(void)
 {
     abi_state s, before;
     abi_init(&s);
-    abi_step(&s, GREETED);
+    abi_step(&s, GREETED, 0);
     before = s;
-    abi_step(&s, -1);
-    abi_step(&s, N_EVENTS);
-    abi_step(&s, INT32_MIN);
-    abi_step(&s, INT32_MAX);
+    abi_step(&s, -1, 0);
+    abi_step(&s, N_EVENTS, 0);
+    abi_step(&s, INT32_MIN, 0);
+    abi_step(&s, INT32_MAX, 0);
     CHECK(same_state(&s, &before));
 
     uint32_t cust[2] = { 0, 0 };
     int32_t ev[2] = { -5, N_EVENTS + 7 };
-    abi_step_batch(&s, cust, ev, 2);
+    abi_step_batch(&s, cust, ev, NULL, 2);
     CHECK(same_state(&s, &before));
 }
 
@@ -190,26 +195,26 @@ static void test_wrap(void)
     s.stage = ABI_NOTES;
     s.score = INT64_MAX - 3;
     s.points[2] = INT64_MAX;
-    abi_step(&s, BOUGHT);                /* +1000000 */
+    abi_step(&s, BOUGHT, 0);                /* +1000000 */
     CHECK(s.score == INT64_MIN + 999996);
     CHECK(s.points[2] == INT64_MIN + 999999);
     CHECK(s.stage == ABI_NOTES);
 
     abi_init(&s);
     s.score = INT64_MIN + 1;
-    abi_step(&s, SPA_BOOKED);            /* early: -2 */
+    abi_step(&s, SPA_BOOKED, 0);            /* early: -2 */
     CHECK(s.score == INT64_MAX);
     CHECK(s.early == 1);
 
     abi_init(&s);
     s.points[0] = INT64_MIN + 5;
-    abi_step(&s, COMPLAINT);             /* -10 */
+    abi_step(&s, COMPLAINT, 0);             /* -10 */
     CHECK(s.points[0] == INT64_MAX - 4);
     CHECK(s.stage == 1);                 /* wrapped past the threshold */
 
     abi_init(&s);
     s.events = UINT64_MAX;
-    abi_step(&s, GREETED);
+    abi_step(&s, GREETED, 0);
     CHECK(s.events == 0);
 }
 
@@ -228,15 +233,15 @@ static void test_batch(void)
         abi_init(&batch[c]);
         abi_init(&one[c]);
     }
-    abi_step_batch(batch, cust, ev, N);
+    abi_step_batch(batch, cust, ev, NULL, N);
     for (int i = 0; i < N; i++)
-        abi_step(&one[cust[i]], ev[i]);
+        abi_step(&one[cust[i]], ev[i], 0);
     for (int c = 0; c < 3; c++)
         CHECK(same_state(&batch[c], &one[c]));
     /* customer 0: +8 +6 (SAY) +8 (SPEND) +5 (ENGAGED) +2 */
     EXPECT(&batch[0], 3, 29, 14, 8, 7, 5, 0);
 
-    abi_step_batch(batch, NULL, NULL, 0);   /* nothing to do, nothing read */
+    abi_step_batch(batch, NULL, NULL, NULL, 0);   /* nothing to do, nothing read */
     CHECK(same_state(&batch[0], &one[0]));
 }
 

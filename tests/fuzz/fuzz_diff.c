@@ -11,14 +11,18 @@
  *     thresholds, emotions, media, events, penalty), for which the C backend
  *     writes the same bytes;
  *  2. engines: the reference interpreter, a direct transcription of docs/language.md §6
- *     kept here (the model), and - when built with LLVM - the ORC JIT at an
+ *     and of its time rules (steps A-D, in 128-bit arithmetic) kept here (the
+ *     model), and - when built with LLVM - the ORC JIT at an
  *     -O level taken from the script's length, are run side by side:
  *       - the same event ids for every declared name and for every word of
  *         EVENTS, the same stage names, the same initial state;
- *       - EVENTS read as bytes, each one a (customer, event) pair, stepped
- *         through step_batch in batches of varying size: identical states
- *         after every batch (the model steps one event at a time);
- *       - EVENTS read as a CSV log by rt_run: identical exit code, stdout
+ *       - EVENTS read as bytes, each one a (customer, event) pair at a time
+ *         made from the bytes too (steps of hours forward and back, ties,
+ *         the ends of int64_t), stepped through step_batch in batches of
+ *         varying size: identical states, time members and cap slots
+ *         included, after every batch (the model steps one event at a time);
+ *       - EVENTS read as a CSV log by rt_run (for an experience that uses
+ *         time, its third column the time): identical exit code, stdout
  *         and stderr for the interpreter and the JIT.
  *
  * The JIT of the last machine is kept and reused while the script part of
@@ -26,6 +30,7 @@
  * since compiling is by far the slowest step. */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expc/arena.h"
@@ -80,7 +85,10 @@ static void machines_equal(const ir_machine *a, const ir_machine *b)
         FZ_CHECK(x->note == y->note && x->points == y->points);
         FZ_CHECK(str_eq(x->emotion, y->emotion) && x->via == y->via && str_eq(x->at, y->at));
         FZ_CHECK(x->first_alias == y->first_alias && x->n_aliases == y->n_aliases);
+        FZ_CHECK(x->cap == y->cap && x->cap_per == y->cap_per && x->cap_slot == y->cap_slot);
     }
+    FZ_CHECK(a->within == b->within && a->reset_after == b->reset_after);
+    FZ_CHECK(a->n_caps == b->n_caps && a->uses_time == b->uses_time);
     FZ_CHECK(a->n_aliases == b->n_aliases);
     for (size_t i = 0; i < a->n_aliases; i++) {
         const ir_alias *x = &a->aliases[i], *y = &b->aliases[i];
@@ -106,11 +114,56 @@ static void cgen_text(const ir_machine *m, fz_mem *out)
 
 /* ---- the model: docs/language.md §6, one event ---------------------------------------------- */
 
-static void model_step(const ir_machine *m, rt_state *s, int32_t id)
+/* floor(t / p) for p > 0. */
+static int64_t model_floor(int64_t t, int64_t p)
+{
+    int64_t q = t / p;
+    if (t % p != 0 && t < 0)
+        q--;
+    return q;
+}
+
+/* Steps A and B of the time rules; true when the event is capped. */
+static bool model_time(const ir_machine *m, rt_state *s, const ir_event *e, int64_t t)
+{
+    rt_clock *c = rt_state_clock(s);
+    if (s->events > 0) {
+        bool reset = m->reset_after && (__int128)t - c->last > m->reset_after;
+        bool late = m->within && s->stage < m->n_notes && (__int128)t - c->start > m->within;
+        if (reset || late) {
+            s->stage = 0;
+            s->score = 0;
+            s->points[0] = s->points[1] = s->points[2] = 0;
+            c->start = t;
+        }
+    } else {
+        c->start = t;
+    }
+    if (e->cap > 0) {
+        int64_t *bucket = &rt_cap_bucket(s)[e->cap_slot];
+        uint32_t *count = &rt_cap_count(s, m->n_caps)[e->cap_slot];
+        int64_t b = model_floor(t, e->cap_per);
+        if (b != *bucket) {
+            *bucket = b;
+            *count = 0;
+        }
+        if (*count >= e->cap) {
+            s->events += 1;
+            c->last = t;
+            return true;
+        }
+        *count += 1;
+    }
+    return false;
+}
+
+static void model_step(const ir_machine *m, rt_state *s, int32_t id, int64_t t)
 {
     const ir_event *e = &m->events[id];
     int32_t j = e->note;
     int64_t w = e->points;
+    if (m->uses_time && model_time(m, s, e, t))
+        return;
     s->events += 1;
     if (w < 0) {
         s->score += w;
@@ -124,6 +177,8 @@ static void model_step(const ir_machine *m, rt_state *s, int32_t id)
     }
     while (s->stage < m->n_notes && s->points[s->stage] >= m->notes[s->stage].threshold)
         s->stage += 1;
+    if (m->uses_time)
+        rt_state_clock(s)->last = t;
 }
 
 /* ---- the JIT, kept between inputs ------------------------------------------------ */
@@ -141,9 +196,10 @@ static void machine_key(const ir_machine *m, int opt, fz_mem *k)
     for (int i = 0; i < m->n_notes; i++)
         fprintf(k->f, "%d:%s:%" PRId64 "|", m->notes[i].behaviour, m->notes[i].name,
                 m->notes[i].threshold);
+    fprintf(k->f, "T%" PRId64 ":%" PRId64 "|", m->within, m->reset_after);
     for (size_t i = 0; i < m->n_events; i++)
-        fprintf(k->f, "%s:%d:%" PRId64 "|", m->events[i].name, m->events[i].note,
-                m->events[i].points);
+        fprintf(k->f, "%s:%d:%" PRId64 ":%" PRId64 ":%" PRId64 "|", m->events[i].name,
+                m->events[i].note, m->events[i].points, m->events[i].cap, m->events[i].cap_per);
     /* Aliases are any text: each with its length, so no two lists collide. */
     for (size_t i = 0; i < m->n_aliases; i++) {
         fprintf(k->f, "a%zu:%" PRId32 ":", m->aliases[i].len, m->aliases[i].event);
@@ -182,18 +238,41 @@ static bool ident_byte(uint8_t c)
 }
 
 /* Field by field: rt_state has padding after `stage`, which init need not
- * touch. */
-static bool states_eq(const rt_state *x, const rt_state *y, size_t n)
+ * touch.  States are `size` bytes apart; with time rules the clock and the
+ * cap slots after each rt_state are compared too. */
+static bool states_eq(const ir_machine *m, char *bx, char *by, size_t n, size_t size)
 {
     for (size_t i = 0; i < n; i++) {
-        if (x[i].stage != y[i].stage || x[i].score != y[i].score ||
-            x[i].events != y[i].events || x[i].early != y[i].early)
+        rt_state *x = (rt_state *)(void *)(bx + i * size), *y = (rt_state *)(void *)(by + i * size);
+        if (x->stage != y->stage || x->score != y->score || x->events != y->events ||
+            x->early != y->early)
             return false;
         for (int k = 0; k < RT_NOTES; k++)
-            if (x[i].points[k] != y[i].points[k])
+            if (x->points[k] != y->points[k])
+                return false;
+        if (!m->uses_time)
+            continue;
+        if (rt_state_clock(x)->start != rt_state_clock(y)->start ||
+            rt_state_clock(x)->last != rt_state_clock(y)->last)
+            return false;
+        for (size_t k = 0; k < m->n_caps; k++)
+            if (rt_cap_bucket(x)[k] != rt_cap_bucket(y)[k] ||
+                rt_cap_count(x, m->n_caps)[k] != rt_cap_count(y, m->n_caps)[k])
                 return false;
     }
     return true;
+}
+
+/* The time of the i-th event byte: a walk in steps of hours, back and
+ * forth, with ties, and now and then the ends of int64_t. */
+static int64_t event_time(int64_t *clock, uint8_t b)
+{
+    if (b == 0xFF)
+        return INT64_MAX;
+    if (b == 0xFE)
+        return INT64_MIN;
+    *clock += ((int64_t)(b >> 4) - 4) * 3600000 + (int64_t)(b & 3) - 1;
+    return *clock;
 }
 
 static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_engine *y,
@@ -232,37 +311,51 @@ static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_en
 
     /* Events as (customer, event) bytes: customers 0..7. */
     enum { NC = 8, BATCH = 16 };
-    rt_state sx[NC], sy[NC], sm[NC];
+    size_t size = interp_state_size(m);
+    FZ_CHECK(rt_engine_state_size(x) == size && rt_engine_state_size(y) == size);
+    FZ_CHECK(x->uses_time == m->uses_time && y->uses_time == m->uses_time);
+    char *sx = malloc(NC * size), *sy = malloc(NC * size), *sm = calloc(NC, size);
+    FZ_CHECK(sx && sy && sm);
+    memset(sx, 0xA5, NC * size); /* init must set every field */
+    memset(sy, 0x5A, NC * size);
     for (int c = 0; c < NC; c++) {
-        memset(&sx[c], 0xA5, sizeof sx[c]); /* init must set every field */
-        memset(&sy[c], 0x5A, sizeof sy[c]);
-        x->init(x->ctx, &sx[c]);
-        y->init(y->ctx, &sy[c]);
-        memset(&sm[c], 0, sizeof sm[c]);
+        x->init(x->ctx, (rt_state *)(void *)(sx + c * size));
+        y->init(y->ctx, (rt_state *)(void *)(sy + c * size));
+        for (size_t k = 0; k < m->n_caps; k++)
+            rt_cap_bucket((rt_state *)(void *)(sm + c * size))[k] = INT64_MIN;
     }
-    FZ_CHECK(states_eq(sx, sm, NC) && states_eq(sy, sm, NC));
+    FZ_CHECK(states_eq(m, sx, sm, NC, size) && states_eq(m, sy, sm, NC, size));
     if (m->n_events > 0) {
         uint32_t cust[BATCH];
         int32_t ids[BATCH];
+        int64_t t[BATCH], clock = 0;
         size_t i = 0, b = 0;
         while (i < n_ev) {
             size_t want = 1 + (b++ * 7) % BATCH, n = 0;
             for (; n < want && i < n_ev; n++, i++) {
                 cust[n] = ev[i] % NC;
                 ids[n] = (int32_t)((ev[i] / NC) % m->n_events);
-                model_step(m, &sm[cust[n]], ids[n]);
+                t[n] = event_time(&clock, ev[i]);
+                model_step(m, (rt_state *)(void *)(sm + cust[n] * size), ids[n], t[n]);
             }
-            x->step_batch(x->ctx, sx, cust, ids, n);
-            y->step_batch(y->ctx, sy, cust, ids, n);
-            FZ_CHECK(states_eq(sx, sm, NC));
-            FZ_CHECK(states_eq(sy, sm, NC));
+            /* Without time rules the times are ignored: NULL half the time. */
+            const int64_t *tt = m->uses_time || b % 2 ? t : NULL;
+            x->step_batch(x->ctx, (rt_state *)(void *)sx, cust, ids, tt, n);
+            y->step_batch(y->ctx, (rt_state *)(void *)sy, cust, ids, tt, n);
+            FZ_CHECK(states_eq(m, sx, sm, NC, size));
+            FZ_CHECK(states_eq(m, sy, sm, NC, size));
         }
     }
+    free(sx);
+    free(sy);
+    free(sm);
 
     /* The events as a CSV log, through the runtime. */
     rt_opts o;
     rt_opts_init(&o);
     o.input = RT_INPUT_CSV;
+    if (m->uses_time)
+        o.col[RT_COL_TIME] = "3";
     o.format = json ? RT_FORMAT_JSON : RT_FORMAT_CSV;
     fz_run rx, ry;
     fz_run_events(&rx, ev, n_ev, &o, x);
@@ -283,8 +376,10 @@ typedef struct model_ctx {
 
 static void me_init(void *ctx, rt_state *s)
 {
-    (void)ctx;
-    memset(s, 0, sizeof *s);
+    const model_ctx *mc = ctx;
+    memset(s, 0, interp_state_size(mc->m));
+    for (size_t k = 0; k < mc->m->n_caps; k++)
+        rt_cap_bucket(s)[k] = INT64_MIN;
 }
 
 static int32_t me_event_id(void *ctx, const char *name, size_t len)
@@ -301,11 +396,13 @@ static int32_t me_event_id(void *ctx, const char *name, size_t len)
 }
 
 static void me_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                          const int32_t *event_id, size_t n)
+                          const int32_t *event_id, const int64_t *t, size_t n)
 {
     const model_ctx *mc = ctx;
+    size_t size = interp_state_size(mc->m);
     for (size_t i = 0; i < n; i++)
-        model_step(mc->m, &states[customer[i]], event_id[i]);
+        model_step(mc->m, (rt_state *)(void *)((char *)states + customer[i] * size), event_id[i],
+                   t ? t[i] : 0);
 }
 
 static const char *me_stage_name(void *ctx, int32_t stage)
@@ -384,8 +481,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         interp *it = interp_new(m);
         rt_engine ie = interp_engine(it);
         model_ctx mc = { m, &ie };
-        rt_engine me = { &mc, m->n_notes, me_init, me_event_id, me_step_batch, me_stage_name,
-                          m->name };
+        rt_engine me = { &mc,    m->n_notes, me_init,
+                         me_event_id,          me_step_batch, me_stage_name,
+                         m->name, interp_state_size(m), m->uses_time };
         compare_engines(m, &ie, &me, ev, n_ev, size % 2);
 #if EXPC_LLVM
         jit *j = get_jit(m, (int)(script_len % 4));

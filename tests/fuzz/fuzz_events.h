@@ -44,9 +44,9 @@
 
 /* counts_from (the last field) is set by ir_decide_rules before use. */
 static ir_event fz_events[] = {
-    { "a", 1, 0, 3, NULL, -1, NULL, 0, 0, 0 },     { "b", 1, 1, 2, NULL, -1, NULL, 0, 0, 0 },
-    { "c", 1, 2, 4, NULL, -1, NULL, 0, 0, 0 },     { "x", 1, 0, -5, NULL, -1, NULL, 0, 0, 0 },
-    { "buy", 3, 2, 1, NULL, -1, NULL, 0, 0, 0 },   { "event", 5, 1, 1, NULL, -1, NULL, 0, 0, 0 },
+    { "a", 1, 0, 3, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },     { "b", 1, 1, 2, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "c", 1, 2, 4, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },     { "x", 1, 0, -5, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "buy", 3, 2, 1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },   { "event", 5, 1, 1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
 };
 
 static ir_machine fz_machine = {

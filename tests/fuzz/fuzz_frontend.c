@@ -257,7 +257,7 @@ static void check_machine(arena *a, const ast_item *e, const uint8_t *data, size
             uint32_t c = (uint32_t)(data[i] >> 6) % NC;
             int32_t id = (int32_t)((data[i] ^ (uint8_t)i) % m->n_events);
             rt_state before = st[c];
-            eng.step_batch(eng.ctx, st, &c, &id, 1);
+            eng.step_batch(eng.ctx, st, &c, &id, NULL, 1);
             const rt_state *s = &st[c];
             FZ_CHECK(s->events == before.events + 1);
             FZ_CHECK(s->stage >= before.stage && s->stage <= m->n_notes);

@@ -3,7 +3,7 @@
 -- foreign table on a shard (servers shard_b and shard_c, made once by
 -- t_pg.sh with `extensions` naming every example's extension), and is
 -- filled from the single-server table @EV@ through the foreign tables.
-CREATE TABLE @EV@_sh (seq bigint NOT NULL, customer text NOT NULL, event text NOT NULL)
+CREATE TABLE @EV@_sh (seq bigint NOT NULL, customer text NOT NULL, event text NOT NULL@COLS@)
     PARTITION BY HASH (customer);
 CREATE FOREIGN TABLE @EV@_sh_p0 PARTITION OF @EV@_sh
     FOR VALUES WITH (MODULUS 2, REMAINDER 0)
@@ -11,5 +11,5 @@ CREATE FOREIGN TABLE @EV@_sh_p0 PARTITION OF @EV@_sh
 CREATE FOREIGN TABLE @EV@_sh_p1 PARTITION OF @EV@_sh
     FOR VALUES WITH (MODULUS 2, REMAINDER 1)
     SERVER shard_c OPTIONS (table_name '@EV@_p1');
-INSERT INTO @EV@_sh SELECT seq, customer, event FROM @EV@;
+INSERT INTO @EV@_sh SELECT seq, customer, event@RCOLS@ FROM @EV@;
 ANALYZE @EV@_sh;

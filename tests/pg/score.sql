@@ -5,8 +5,10 @@
 -- whose events are all undeclared (the aggregate alone would skip those
 -- events too, but still return a row, the fresh state, for such a group).
 -- @P@_event_id is part of the extension, so the WHERE ships to the shards.
+-- With time rules the aggregate takes each event's time and orders by it
+-- (@ARGS@, @ORDER@: t_pg.sh, shape).
 -- t_pg.sh wraps this in COPY (...) TO STDOUT and in EXPLAIN.
-SELECT customer, (@P@_score(event ORDER BY seq)).*
+SELECT customer, (@P@_score(@ARGS@ ORDER BY @ORDER@)).*
 FROM @EV@
 WHERE @P@_event_id(event) IS NOT NULL
 GROUP BY customer

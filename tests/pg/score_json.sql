@@ -7,7 +7,7 @@ SELECT format('{"customer":%s,"score":%s,"stage":%s,"events":%s,"early":%s,"poin
                                  ',' ORDER BY s.stage)
                FROM @P@_stages() s
                WHERE s.stage < cardinality((r).points)))
-FROM (SELECT customer, @P@_score(event ORDER BY seq) AS r, min(seq) AS first
+FROM (SELECT customer, @P@_score(@ARGS@ ORDER BY @ORDER@) AS r, min(seq) AS first
       FROM @EV@
       WHERE @P@_event_id(event) IS NOT NULL
       GROUP BY customer) g

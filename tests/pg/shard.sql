@@ -2,4 +2,4 @@
 -- extension, and the table behind partition @PART@ of the coordinator's
 -- @EV@_sh.
 CREATE EXTENSION "@P@";
-CREATE TABLE @EV@_@PART@ (seq bigint PRIMARY KEY, customer text NOT NULL, event text NOT NULL);
+CREATE TABLE @EV@_@PART@ (seq bigint PRIMARY KEY, customer text NOT NULL, event text NOT NULL@COLS@);

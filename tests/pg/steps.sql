@@ -10,15 +10,15 @@ DO $$
 DECLARE
     r record;
 BEGIN
-    FOR r IN SELECT customer, event FROM @EV@ ORDER BY seq LOOP
-        INSERT INTO @EV@_state AS t VALUES (r.customer, @P@_step(NULL, r.event))
-        ON CONFLICT (customer) DO UPDATE SET state = @P@_step(t.state, r.event);
+    FOR r IN SELECT customer, event@RCOLS@ FROM @EV@ ORDER BY @ORDER@ LOOP
+        INSERT INTO @EV@_state AS t VALUES (r.customer, @P@_step(NULL, @RARGS@))
+        ON CONFLICT (customer) DO UPDATE SET state = @P@_step(t.state, @RARGS@);
     END LOOP;
 END
 $$;
 SELECT count(*) FROM @EV@_state;
 SELECT count(*)
-FROM (SELECT customer, @P@_fold(event ORDER BY seq) AS f, @P@_score(event ORDER BY seq) AS r
+FROM (SELECT customer, @P@_fold(@ARGS@ ORDER BY @ORDER@) AS f, @P@_score(@ARGS@ ORDER BY @ORDER@) AS r
       FROM @EV@
       GROUP BY customer) a
 FULL JOIN @EV@_state s USING (customer)

@@ -139,16 +139,16 @@ static char *slurp(const char *path, size_t *len)
 
 /* tests/abi/abi.exp, lowered by hand. */
 static ir_event abi_events[] = {
-    { "fast_checkin", 12, 0, 8, NULL, 1, NULL, 0, 0, 0 },
-    { "greeted", 7, 0, 6, NULL, 2, NULL, 0, 0, 0 },
-    { "review_left", 11, 1, 8, NULL, 1, NULL, 0, 0, 0 },
-    { "spa_booked", 10, 2, 5, NULL, 1, NULL, 0, 0, 0 },
-    { "complaint", 9, 0, -10, NULL, -1, NULL, 0, 0, 0 },
-    { "gripe", 5, 1, -3, NULL, -1, NULL, 0, 0, 0 },
-    { "bought", 6, 2, 1000000, NULL, -1, NULL, 0, 0, 0 },
-    { "browsed", 7, 2, 0, NULL, -1, NULL, 0, 0, 0 },
-    { "greeter", 7, 1, 1, NULL, -1, NULL, 0, 0, 0 },
-    { "tipped", 6, 2, 2, NULL, -1, NULL, 0, 0, 0 },
+    { "fast_checkin", 12, 0, 8, NULL, 1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "greeted", 7, 0, 6, NULL, 2, NULL, 0, 0, 0, 0, 0, 0 },
+    { "review_left", 11, 1, 8, NULL, 1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "spa_booked", 10, 2, 5, NULL, 1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "complaint", 9, 0, -10, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "gripe", 5, 1, -3, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "bought", 6, 2, 1000000, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "browsed", 7, 2, 0, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "greeter", 7, 1, 1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+    { "tipped", 6, 2, 2, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
 };
 
 static ir_machine abi_machine(void)
@@ -405,7 +405,7 @@ static void test_bad_machine(void **state)
     m.n_notes = 2;
     assert_int_equal(emit(&m, out, NULL, false), 70);
     m = abi_machine();
-    ir_event bad = { "x", 1, 3, 1, NULL, -1, NULL, 0, 0, 0 };
+    ir_event bad = { "x", 1, 3, 1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 };
     m.events = &bad;
     m.n_events = 1;
     assert_int_equal(emit(&m, out, NULL, false), 70);
@@ -424,10 +424,10 @@ static void test_hostile_text(void **state)
     char out[4096];
     snprintf(out, sizeof out, "%s/odd.c", d);
     static ir_event ev[] = {
-        { "a?\?/", 4, 0, 5, "*/ nope /*", 0, "?\?=", 0, 0, 0 },
-        { "q\"\\", 3, 1, 5, NULL, 2, NULL, 0, 0, 0 },
-        { "caf\xc3\xa9", 5, 2, 5, NULL, -1, NULL, 0, 0, 0 },
-        { "\x01\xff", 2, 0, -1, NULL, -1, NULL, 0, 0, 0 },
+        { "a?\?/", 4, 0, 5, "*/ nope /*", 0, "?\?=", 0, 0, 0, 0, 0, 0 },
+        { "q\"\\", 3, 1, 5, NULL, 2, NULL, 0, 0, 0, 0, 0, 0 },
+        { "caf\xc3\xa9", 5, 2, 5, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
+        { "\x01\xff", 2, 0, -1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 },
     };
     static const char *emos[] = { "a*/b", "/*c" };
     ir_machine m = abi_machine();
@@ -474,7 +474,7 @@ static void test_lookup_many(void **state)
      * names one byte apart. */
     for (int i = 0; i < N; i++) {
         snprintf(names[i], sizeof names[i], "e%d_%c%c", i, 'a' + i % 7, 'a' + i % 3);
-        ev[i] = (ir_event){ names[i], strlen(names[i]), i % 3, (i % 5) - 1, NULL, -1, NULL, 0, 0, 0 };
+        ev[i] = (ir_event){ names[i], strlen(names[i]), i % 3, (i % 5) - 1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 };
     }
     ir_machine m = abi_machine();
     m.events = ev;
@@ -566,7 +566,7 @@ static void test_inline_declarations(void **state)
     cgen_opts co = { "one", NULL, NULL, false };
     cgen_write_source(f, &m, &co);
     fputs("int main(void)\n{\n    one_state s;\n    one_init(&s);\n"
-          "    one_step(&s, one_event_id(\"greeted\", 7));\n"
+          "    one_step(&s, one_event_id(\"greeted\", 7), 0);\n"
           "    return !(s.score == 6 && one_event_count == 10);\n}\n", f);
     assert_int_equal(ferror(f), 0);
     fclose(f);
@@ -624,7 +624,7 @@ static void test_agrees_with_interp(void **state)
           "                 \" %\" SCNu64 \" %\" SCNu64 \" %\" SCNd32, &s.stage, &s.score,\n"
           "                 &s.points[0], &s.points[1], &s.points[2], &s.events, &s.early,\n"
           "                 &id) == 8) {\n"
-          "        w_step(&s, id);\n"
+          "        w_step(&s, id, 0);\n"
           "        printf(\"%\" PRId32 \" %\" PRId64 \" %\" PRId64 \" %\" PRId64 \" %\" PRId64\n"
           "               \" %\" PRIu64 \" %\" PRIu64 \"\\n\", s.stage, s.score, s.points[0],\n"
           "               s.points[1], s.points[2], s.events, s.early);\n"
@@ -651,7 +651,7 @@ static void test_agrees_with_interp(void **state)
                    " %" PRIu64 " %" PRId32 "\n",
                 s.stage, s.score, s.points[0], s.points[1], s.points[2], s.events, s.early,
                 id);
-        interp_step(&m, &s, id);
+        interp_step(&m, &s, id, 0);
         want[i] = s;
     }
     fclose(f);
@@ -695,7 +695,7 @@ static void test_event_table(void **st)
     static char names[N][8];
     for (int i = 0; i < N; i++) {
         int n = snprintf(names[i], sizeof names[i], "e%d", i);
-        ev[i] = (ir_event){ names[i], (size_t)n, i % 3, 1, NULL, -1, NULL, 0, 0, 0 };
+        ev[i] = (ir_event){ names[i], (size_t)n, i % 3, 1, NULL, -1, NULL, 0, 0, 0, 0, 0, 0 };
     }
     ev[N] = ev[7]; /* a name declared twice keeps its first id */
     ir_machine m = abi_machine();

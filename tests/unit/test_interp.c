@@ -5,7 +5,9 @@
  * does): an event that counts, a negative event on a note not reached, an
  * early event and its penalty, one event that completes several notes,
  * engaged customers who keep scoring, sums that wrap, ids out of range;
- * then the rt_engine over the interpreter (event names, stage names). */
+ * then the rt_engine over the interpreter (event names, stage names); then
+ * the time rules (docs/language.md, Scoring, Time: steps A-D) on cases
+ * worked out by hand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,16 +67,16 @@ static void test_counted(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    assert_int_equal(interp_step(&m, &s, HELLO), IR_COUNTED);
+    assert_int_equal(interp_step(&m, &s, HELLO, 0), IR_COUNTED);
     assert_int_equal(s.score, 6);
     assert_int_equal(s.points[0], 6);
     assert_int_equal(s.stage, 0);
     assert_int_equal(s.events, 1);
     assert_int_equal(s.early, 0);
-    interp_step(&m, &s, HELLO); /* 12 >= 10: on to SAY */
+    interp_step(&m, &s, HELLO, 0); /* 12 >= 10: on to SAY */
     assert_int_equal(s.stage, 1);
     assert_int_equal(s.score, 12);
-    interp_step(&m, &s, THANKS); /* 3 >= 3: on to SPEND */
+    interp_step(&m, &s, THANKS, 0); /* 3 >= 3: on to SPEND */
     assert_int_equal(s.stage, 2);
     assert_int_equal(s.points[1], 3);
 }
@@ -85,7 +87,7 @@ static void test_negative_on_future_note(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    assert_int_equal(interp_step(&m, &s, REFUND), IR_COUNTED);
+    assert_int_equal(interp_step(&m, &s, REFUND, 0), IR_COUNTED);
     assert_int_equal(s.score, -9);
     assert_int_equal(s.points[2], -9);
     assert_int_equal(s.early, 0);
@@ -100,12 +102,12 @@ static void test_early_penalty(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    assert_int_equal(interp_step(&m, &s, BUY), IR_EARLY);
+    assert_int_equal(interp_step(&m, &s, BUY, 0), IR_EARLY);
     assert_int_equal(s.score, -2);
     assert_int_equal(s.points[2], 0);
     assert_int_equal(s.early, 1);
     assert_int_equal(s.events, 1);
-    interp_step(&m, &s, STAY_ZERO);
+    interp_step(&m, &s, STAY_ZERO, 0);
     assert_int_equal(s.score, -4);
     assert_int_equal(s.early, 2);
     assert_int_equal(s.stage, 0);
@@ -118,7 +120,7 @@ static void test_multi_event_advance(void **state)
     (void)state;
     ir_machine m = machine(10, 0, 0, 2);
     rt_state s = fresh();
-    interp_step(&m, &s, BIG_BUY);
+    interp_step(&m, &s, BIG_BUY, 0);
     assert_int_equal(s.stage, 3);
     assert_string_equal(ir_stage_name(&m, s.stage), "ENGAGED");
     assert_int_equal(s.score, 100);
@@ -130,11 +132,11 @@ static void test_engaged_keep_scoring(void **state)
     (void)state;
     ir_machine m = machine(0, 0, 0, 2);
     rt_state s = fresh();
-    interp_step(&m, &s, HELLO);
+    interp_step(&m, &s, HELLO, 0);
     assert_int_equal(s.stage, 3);
-    interp_step(&m, &s, BUY);
-    interp_step(&m, &s, THANKS);
-    interp_step(&m, &s, GRUMBLE);
+    interp_step(&m, &s, BUY, 0);
+    interp_step(&m, &s, THANKS, 0);
+    interp_step(&m, &s, GRUMBLE, 0);
     assert_int_equal(s.stage, 3);
     assert_int_equal(s.score, 6 + 5 + 3 - 4);
     assert_int_equal(s.points[2], 5);
@@ -150,15 +152,15 @@ static void test_wrapping_arithmetic(void **state)
     (void)state;
     ir_machine m = machine(INT64_MAX, 3, 5, INT64_MIN);
     rt_state s = fresh();
-    interp_step(&m, &s, JACKPOT); /* reaches the threshold INT64_MAX */
+    interp_step(&m, &s, JACKPOT, 0); /* reaches the threshold INT64_MAX */
     assert_int_equal(s.stage, 1);
-    interp_step(&m, &s, HELLO);   /* still counts: the stage never goes back */
+    interp_step(&m, &s, HELLO, 0);   /* still counts: the stage never goes back */
     assert_int_equal(s.score, INT64_MIN + 5);
     assert_int_equal(s.points[0], INT64_MIN + 5);
     assert_int_equal(s.stage, 1);
     /* -INT64_MIN wraps to INT64_MIN: the penalty adds INT64_MIN */
     s = fresh();
-    interp_step(&m, &s, BUY);
+    interp_step(&m, &s, BUY, 0);
     assert_int_equal(s.score, INT64_MIN);
     assert_int_equal(s.early, 1);
 }
@@ -169,9 +171,9 @@ static void test_ids_out_of_range(void **state)
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
     rt_state s = fresh();
-    assert_int_equal(interp_step(&m, &s, -1), IR_NONE);
-    assert_int_equal(interp_step(&m, &s, N_EVENTS), IR_NONE);
-    assert_int_equal(interp_step(&m, &s, INT32_MAX), IR_NONE);
+    assert_int_equal(interp_step(&m, &s, -1, 0), IR_NONE);
+    assert_int_equal(interp_step(&m, &s, N_EVENTS, 0), IR_NONE);
+    assert_int_equal(interp_step(&m, &s, INT32_MAX, 0), IR_NONE);
     rt_state zero = fresh();
     assert_memory_equal(&s, &zero, sizeof s);
 }
@@ -194,7 +196,7 @@ static void test_engine(void **state)
     e.init(e.ctx, &st[1]);
     const uint32_t cust[] = { 0, 1, 0 };
     const int32_t ids[] = { HELLO, BUY, HELLO };
-    e.step_batch(e.ctx, st, cust, ids, 3);
+    e.step_batch(e.ctx, st, cust, ids, NULL, 3);
     assert_int_equal(st[0].score, 12);
     assert_int_equal(st[0].stage, 1);
     assert_int_equal(st[1].score, -2);
@@ -205,28 +207,294 @@ static void test_engine(void **state)
     interp_free(it);
 }
 
+/* ---- time rules ---------------------------------------------------------- */
+
+#define DAY INT64_C(86400000)
+#define HOUR INT64_C(3600000)
+
+enum { VISIT, TALK, BUY2, NEG, N_TEVENTS };
+
+/* Path STAY -> SAY -> SPEND, thresholds 10, 3, 5, penalty early 2; TALK
+ * has `cap 2 per 1d`, NEG `cap 1 per 1d`. */
+static ir_event tevents[N_TEVENTS];
+
+static ir_machine tmachine(int64_t within, int64_t reset_after)
+{
+    ir_machine m = machine(10, 3, 5, 2);
+    tevents[VISIT] = (ir_event){ .name = "visit", .len = 5, .note = 0, .points = 6 };
+    tevents[TALK] = (ir_event){ .name = "talk", .len = 4, .note = 1, .points = 3,
+                                .cap = 2, .cap_per = DAY };
+    tevents[BUY2] = (ir_event){ .name = "buy", .len = 3, .note = 2, .points = 5 };
+    tevents[NEG] = (ir_event){ .name = "neg", .len = 3, .note = 2, .points = -4,
+                               .cap = 1, .cap_per = DAY };
+    m.events = tevents;
+    m.n_events = N_TEVENTS;
+    m.within = within;
+    m.reset_after = reset_after;
+    ir_decide_rules(&m);
+    return m;
+}
+
+/* Room for an rt_state and its cap slots. */
+typedef union tstate {
+    rt_state s;
+    int64_t room[32];
+} tstate;
+
+static rt_state *tfresh(const ir_machine *m, tstate *b)
+{
+    assert_true(interp_state_size(m) <= sizeof *b);
+    interp_init_state(m, &b->s);
+    return &b->s;
+}
+
+/* Lowering's facts: cap slots in declaration order, uses_time, the size. */
+static void test_time_layout(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(0, 0);
+    assert_true(m.uses_time);
+    assert_int_equal(m.n_caps, 2);
+    assert_int_equal(tevents[VISIT].cap_slot, -1);
+    assert_int_equal(tevents[TALK].cap_slot, 0);
+    assert_int_equal(tevents[NEG].cap_slot, 1);
+    assert_int_equal(interp_state_size(&m), sizeof(rt_state) + 16 + 2 * 8 + 2 * 4);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    assert_int_equal(rt_cap_bucket(s)[0], INT64_MIN);
+    assert_int_equal(rt_cap_bucket(s)[1], INT64_MIN);
+    assert_int_equal(rt_cap_count(s, 2)[1], 0);
+    ir_machine plain = machine(10, 3, 5, 2);
+    assert_false(plain.uses_time);
+    assert_int_equal(plain.n_caps, 0);
+    assert_int_equal(interp_state_size(&plain), sizeof(rt_state));
+}
+
+/* Step A, reset after 1h: a gap of exactly 1h does not restart, one
+ * millisecond more does (stage, score, points to 0; events and early go
+ * on; start = t). */
+static void test_time_reset(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(0, HOUR);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    assert_int_equal(interp_step(&m, s, VISIT, 1000), IR_COUNTED);
+    assert_int_equal(rt_state_clock(s)->start, 1000);
+    assert_int_equal(rt_state_clock(s)->last, 1000);
+    assert_int_equal(interp_step(&m, s, BUY2, 1000 + HOUR), IR_EARLY);
+    assert_int_equal(interp_step(&m, s, VISIT, 1000 + HOUR), IR_COUNTED);
+    assert_int_equal(s->stage, 1);
+    assert_int_equal(s->score, 12 - 2);
+    assert_int_equal(interp_step(&m, s, VISIT, 1001 + 2 * HOUR), IR_COUNTED | IR_RESTART);
+    assert_int_equal(s->stage, 0);
+    assert_int_equal(s->score, 6);
+    assert_int_equal(s->points[0], 6);
+    assert_int_equal(s->events, 4);
+    assert_int_equal(s->early, 1);
+    assert_int_equal(rt_state_clock(s)->start, 1001 + 2 * HOUR);
+    assert_int_equal(rt_state_clock(s)->last, 1001 + 2 * HOUR);
+}
+
+/* Step A, within 1d: measured from the journey's start, not the last
+ * event; exactly 1d is still in time. */
+static void test_time_within(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(DAY, 0);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    interp_step(&m, s, VISIT, 0);
+    interp_step(&m, s, VISIT, 1000);
+    assert_int_equal(interp_step(&m, s, TALK, DAY), IR_COUNTED);
+    assert_int_equal(s->stage, 2);
+    assert_int_equal(interp_step(&m, s, BUY2, DAY + 1), IR_EARLY | IR_RESTART);
+    assert_int_equal(s->stage, 0);
+    assert_int_equal(s->score, -2);
+    assert_int_equal(s->points[1], 0);
+    assert_int_equal(rt_state_clock(s)->start, DAY + 1);
+    assert_int_equal(s->early, 1);
+    assert_int_equal(s->events, 4);
+}
+
+/* An engaged customer is past `within`: no restart, however late. */
+static void test_time_engaged_not_restarted(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(DAY, 0);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    interp_step(&m, s, VISIT, 0);
+    interp_step(&m, s, VISIT, 1);
+    interp_step(&m, s, TALK, 2);
+    interp_step(&m, s, BUY2, 3);
+    assert_int_equal(s->stage, 3);
+    assert_int_equal(interp_step(&m, s, VISIT, 100 * DAY), IR_COUNTED);
+    assert_int_equal(s->stage, 3);
+    assert_int_equal(s->score, 26);
+    assert_int_equal(rt_state_clock(s)->start, 0);
+}
+
+/* Step B at the borders of a day: the last millisecond of day 0 is in
+ * day 0's bucket, the first of day 1 starts a new one.  A capped event
+ * counts as an event and moves `last`, nothing else. */
+static void test_time_cap_borders(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(0, 0);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    interp_step(&m, s, VISIT, 0);
+    interp_step(&m, s, VISIT, 0); /* on SAY */
+    assert_int_equal(interp_step(&m, s, TALK, DAY - 1), IR_COUNTED);
+    assert_int_equal(interp_step(&m, s, TALK, DAY - 1), IR_COUNTED);
+    rt_state before = *s;
+    assert_int_equal(interp_step(&m, s, TALK, DAY - 1), IR_CAPPED);
+    assert_int_equal(s->events, before.events + 1);
+    assert_int_equal(s->score, before.score);
+    assert_int_equal(s->early, before.early);
+    assert_int_equal(s->stage, before.stage);
+    assert_int_equal(rt_cap_bucket(s)[0], 0);
+    assert_int_equal(rt_cap_count(s, 2)[0], 2);
+    assert_int_equal(interp_step(&m, s, TALK, DAY), IR_COUNTED);
+    assert_int_equal(rt_cap_bucket(s)[0], 1);
+    assert_int_equal(rt_cap_count(s, 2)[0], 1);
+    assert_int_equal(rt_state_clock(s)->last, DAY);
+    assert_int_equal(s->score, 12 + 9);
+}
+
+/* Negative times: buckets by floor division (-1 and -1d are in day -1,
+ * -1d-1 in day -2); a capped negative event costs nothing. */
+static void test_time_negative(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(0, 0);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    assert_int_equal(interp_step(&m, s, NEG, -DAY - 1), IR_COUNTED);
+    assert_int_equal(rt_cap_bucket(s)[1], -2);
+    assert_int_equal(rt_state_clock(s)->start, -DAY - 1);
+    assert_int_equal(interp_step(&m, s, NEG, -DAY), IR_COUNTED);
+    assert_int_equal(rt_cap_bucket(s)[1], -1);
+    assert_int_equal(interp_step(&m, s, NEG, -1), IR_CAPPED);
+    assert_int_equal(s->score, -8);
+    assert_int_equal(s->points[2], -8);
+    assert_int_equal(s->events, 3);
+    assert_int_equal(rt_state_clock(s)->last, -1);
+    assert_int_equal(interp_step(&m, s, NEG, 0), IR_COUNTED);
+    assert_int_equal(rt_cap_bucket(s)[1], 0);
+    assert_int_equal(s->score, -12);
+    assert_int_equal(ir_floor_div(-1, DAY), -1);
+    assert_int_equal(ir_floor_div(-DAY, DAY), -1);
+    assert_int_equal(ir_floor_div(-DAY - 1, DAY), -2);
+    assert_int_equal(ir_floor_div(INT64_MIN, 1), INT64_MIN);
+    assert_int_equal(ir_floor_div(INT64_MIN, DAY), INT64_MIN / DAY - 1);
+}
+
+/* A restart keeps the caps: the journey starts over, the day's count does
+ * not; the capped event still reports the restart. */
+static void test_time_restart_then_cap(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(0, HOUR);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    interp_step(&m, s, VISIT, 0);
+    interp_step(&m, s, VISIT, 1);
+    interp_step(&m, s, TALK, 2);
+    interp_step(&m, s, TALK, 3);
+    assert_int_equal(s->stage, 2);
+    assert_int_equal(interp_step(&m, s, TALK, 3 + 2 * HOUR), IR_CAPPED | IR_RESTART);
+    assert_int_equal(s->stage, 0);
+    assert_int_equal(s->score, 0);
+    assert_int_equal(s->events, 5);
+    assert_int_equal(rt_state_clock(s)->start, 3 + 2 * HOUR);
+    assert_int_equal(rt_state_clock(s)->last, 3 + 2 * HOUR);
+    assert_int_equal(rt_cap_count(s, 2)[0], 2);
+}
+
+/* Gaps are exact at the ends of int64_t: no overflow, no wrap. */
+static void test_time_extremes(void **state)
+{
+    (void)state;
+    assert_true(ir_gap_over(INT64_MAX, INT64_MIN, HOUR));
+    assert_false(ir_gap_over(INT64_MIN, INT64_MAX, HOUR));
+    assert_false(ir_gap_over(5, 5 - HOUR, HOUR));
+    assert_true(ir_gap_over(6, 5 - HOUR, HOUR));
+    ir_machine m = tmachine(DAY, HOUR);
+    tstate b;
+    rt_state *s = tfresh(&m, &b);
+    interp_step(&m, s, VISIT, INT64_MAX);
+    assert_int_equal(interp_step(&m, s, VISIT, INT64_MIN), IR_COUNTED); /* back in time */
+    assert_int_equal(interp_step(&m, s, VISIT, INT64_MAX), IR_COUNTED | IR_RESTART);
+}
+
 /* interp_effect, read off the states before and after, agrees with what
- * interp_step returns, on every event of a long pseudo-random run over a
- * few customers (all stages, early, negative and wrapping events), and on
- * ids out of range. */
+ * interp_step returns (IR_RESTART aside), on every event of a long
+ * pseudo-random run over a few customers: all stages, early, negative and
+ * wrapping events, ids out of range; and with time rules, capped events,
+ * restarts and times going forwards and (now and then) back. */
+static void effect_run(const ir_machine *m, int32_t n_events, bool timed)
+{
+    tstate c[4];
+    uint32_t x = 12345;
+    int64_t t = 0;
+    int seen[IR_EFFECT_MASK + 1] = { 0 };
+    for (int i = 0; i < 4; i++)
+        interp_init_state(m, &c[i].s);
+    for (int i = 0; i < 20000; i++) {
+        x = x * 1103515245u + 12345u;
+        rt_state *s = &c[(x >> 8) % 4].s;
+        int32_t ev = (int32_t)((x >> 16) % (uint32_t)(n_events + 1)) - (i % 7 == 0 ? 1 : 0);
+        if (!timed && ev == JACKPOT && i % 3)
+            ev = HELLO;
+        if (timed)
+            t += (x >> 4) % 5 == 0 ? -HOUR : (int64_t)((x >> 12) % 6) * HOUR;
+        tstate before;
+        memcpy(&before, s, interp_state_size(m));
+        int fx = interp_step(m, s, ev, t) & IR_EFFECT_MASK;
+        assert_int_equal(interp_effect(m, ev, &before.s, s), fx);
+        seen[fx]++;
+    }
+    assert_true(seen[IR_COUNTED] > 0 && seen[IR_EARLY] > 0 && seen[IR_NONE] > 0);
+    if (timed)
+        assert_true(seen[IR_CAPPED] > 0);
+}
+
 static void test_effect_from_states(void **state)
 {
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
-    rt_state c[4];
-    uint32_t x = 12345;
-    for (int i = 0; i < 4; i++)
-        c[i] = fresh();
-    for (int i = 0; i < 20000; i++) {
-        x = x * 1103515245u + 12345u;
-        rt_state *s = &c[(x >> 8) % 4];
-        int32_t ev = (int32_t)((x >> 16) % (N_EVENTS + 1)) - (i % 7 == 0 ? 1 : 0);
-        if (ev == JACKPOT && i % 3)
-            ev = HELLO;
-        rt_state before = *s;
-        int fx = interp_step(&m, s, ev);
-        assert_int_equal(interp_effect(&m, ev, &before, s), fx & IR_EFFECT_MASK);
-    }
+    effect_run(&m, N_EVENTS, false);
+    ir_machine tm = tmachine(2 * DAY, 3 * HOUR);
+    effect_run(&tm, N_TEVENTS, true);
+}
+
+/* The engine passes each event's time, and sizes states for the caps. */
+static void test_time_engine(void **state)
+{
+    (void)state;
+    ir_machine m = tmachine(0, HOUR);
+    interp *it = interp_new(&m);
+    rt_engine e = interp_engine(it);
+    assert_true(e.uses_time);
+    assert_int_equal(e.state_size, interp_state_size(&m));
+    tstate st[2];
+    e.init(e.ctx, &st[0].s);
+    e.init(e.ctx, &st[1].s);
+    /* two states state_size bytes apart */
+    char *base = (char *)&st[0];
+    memmove(base + e.state_size, &st[1], e.state_size);
+    const uint32_t cust[] = { 0, 1, 0 };
+    const int32_t ids[] = { VISIT, VISIT, VISIT };
+    const int64_t t[] = { 0, 0, 2 * HOUR };
+    e.step_batch(e.ctx, (rt_state *)(void *)base, cust, ids, t, 3);
+    rt_state *s0 = (rt_state *)(void *)base, *s1 = (rt_state *)(void *)(base + e.state_size);
+    assert_int_equal(s0->score, 6); /* restarted */
+    assert_int_equal(rt_state_clock(s0)->start, 2 * HOUR);
+    assert_int_equal(s0->events, 2);
+    assert_int_equal(s1->score, 6);
+    interp_free(it);
 }
 
 int main(void)
@@ -241,6 +509,15 @@ int main(void)
         cmocka_unit_test(test_ids_out_of_range),
         cmocka_unit_test(test_engine),
         cmocka_unit_test(test_effect_from_states),
+        cmocka_unit_test(test_time_layout),
+        cmocka_unit_test(test_time_reset),
+        cmocka_unit_test(test_time_within),
+        cmocka_unit_test(test_time_engaged_not_restarted),
+        cmocka_unit_test(test_time_cap_borders),
+        cmocka_unit_test(test_time_negative),
+        cmocka_unit_test(test_time_restart_then_cap),
+        cmocka_unit_test(test_time_extremes),
+        cmocka_unit_test(test_time_engine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

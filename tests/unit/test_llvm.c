@@ -35,7 +35,7 @@
 
 /* ---- machines -------------------------------------------------------- */
 
-#define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL, 0, 0, 0} /* ir_decide_rules sets the 0 */
+#define EV(n, j, w) {n, sizeof n - 1, j, w, NULL, -1, NULL, 0, 0, 0, 0, 0, 0} /* ir_decide_rules sets the 0 */
 
 /* The grand hotel of docs/language.md plus events chosen to be awkward for
  * P_event_id (prefixes, equal lengths, 1, 8, 16 and 26 bytes) and for the
@@ -287,7 +287,7 @@ static void run_random(const ir_machine *m, int opt, int rounds)
             ids[i] = (int32_t)(rnd() % m->n_events);
             ref_step(m, &want[cust[i]], ids[i]);
         }
-        e.step_batch(e.ctx, got, cust, ids, n);
+        e.step_batch(e.ctx, got, cust, ids, NULL, n);
         for (int c = 0; c < CUST; c++)
             assert_state_equal(&got[c], &want[c]);
         /* Fresh customers now and then, so early stages keep being hit. */
@@ -322,7 +322,7 @@ static void test_jit_known_sequence(void **st)
      * engaged, then greeted still scores. */
     int32_t ids[] = {3, 0, 1, 2, 4, 3, 1};
     uint32_t cust[7] = {0};
-    e.step_batch(e.ctx, &s, cust, ids, 7);
+    e.step_batch(e.ctx, &s, cust, ids, NULL, 7);
     assert_int_equal(s.stage, 3);
     assert_int_equal(s.score, -2 + 8 + 6 + 8 - 10 + 5 + 6);
     assert_int_equal(s.points[0], 8 + 6 - 10 + 6);
@@ -334,7 +334,7 @@ static void test_jit_known_sequence(void **st)
     /* Ids outside [0, P_event_count) are ignored, not counted. */
     rt_state before = s;
     int32_t bad[3] = {-1, (int32_t)hotel.n_events, INT32_MIN};
-    e.step_batch(e.ctx, &s, cust, bad, 3);
+    e.step_batch(e.ctx, &s, cust, bad, NULL, 3);
     assert_state_equal(&s, &before);
 
     /* wild: thresholds 0 and -5 fall on the first event of any kind. */
@@ -343,7 +343,7 @@ static void test_jit_known_sequence(void **st)
     e = jit_engine(j);
     e.init(e.ctx, &s);
     int32_t one[1] = {4};  /* "zero": 0 points on SAY, early */
-    e.step_batch(e.ctx, &s, cust, one, 1);
+    e.step_batch(e.ctx, &s, cust, one, NULL, 1);
     assert_int_equal(s.stage, 2);
     assert_int_equal(s.score, -INT64_MAX);
     assert_int_equal(s.early, 1);
@@ -463,9 +463,9 @@ static const char driver_src[] =
     "} tst_state;\n"
     "void tst_init(tst_state *s);\n"
     "int32_t tst_event_id(const char *name, size_t len);\n"
-    "void tst_step(tst_state *s, int32_t event_id);\n"
+    "void tst_step(tst_state *s, int32_t event_id, int64_t t);\n"
     "void tst_step_batch(tst_state *states, const uint32_t *customer,\n"
-    "                    const int32_t *event_id, size_t n);\n"
+    "                    const int32_t *event_id, const int64_t *t, size_t n);\n"
     "const char *tst_stage_name(int32_t stage);\n"
     "extern const int32_t tst_event_count;\n"
     "enum { C = 5, N = 4000 };\n"
@@ -483,10 +483,10 @@ static const char driver_src[] =
     "    while (n < N && scanf(\"%u %63s\", &c, name) == 2) {\n"
     "        int32_t id = tst_event_id(name, strlen(name));\n"
     "        if (id < 0 || id >= tst_event_count) return 3;\n"
-    "        if (c < 3) tst_step(&s[c], id);\n"
+    "        if (c < 3) tst_step(&s[c], id, 0);\n"
     "        else { cust[n] = c; ids[n] = id; n++; }\n"
     "    }\n"
-    "    tst_step_batch(s, cust, ids, n);\n"
+    "    tst_step_batch(s, cust, ids, NULL, n);\n"
     "    printf(\"count %d unknown %d\\n\", (int)tst_event_count,\n"
     "           (int)tst_event_id(\"review_lef\", 10));\n"
     "    for (int i = 0; i < C; i++)\n"
@@ -548,13 +548,13 @@ static void test_emit_obj_links(void **st)
     assert_string_equal(got, expect);
     free(got);
 
-    /* The object defines exactly the six names of docs/language.md §8, nothing else. */
+    /* The object defines exactly the seven names of docs/language.md §8 (ABI 2), nothing else. */
     snprintf(cmd, sizeof cmd,
              "nm -g --defined-only '%s' | awk '{print $3}' | sort | tr '\\n' ' ' > '%s/nm.out'",
              obj, tmpdir);
     assert_int_equal(system(cmd), 0);
     got = slurp(path_in("nm.out"), NULL);
-    assert_string_equal(got, "tst_event_count tst_event_id tst_init tst_stage_name "
+    assert_string_equal(got, "tst_cap_slot tst_event_count tst_event_id tst_init tst_stage_name "
                              "tst_step tst_step_batch ");
     free(got);
     assert_int_equal(hidden_files(), 0);
@@ -625,7 +625,7 @@ static void bench_throughput(void **st)
     for (int rep = 0; rep < 5; rep++) {
         double t0 = now();
         for (size_t i = 0; i < N; i += BATCH)
-            e.step_batch(e.ctx, s, cust + i, ids + i, BATCH);
+            e.step_batch(e.ctx, s, cust + i, ids + i, NULL, BATCH);
         double rate = N / (now() - t0);
         if (rate > best)
             best = rate;

@@ -106,6 +106,36 @@ static void test_notes_in_path_order(void **state)
     assert_string_equal(ir_stage_name(m, -1), "?");
 }
 
+/* Time rules in ms; caps numbered in declaration order; uses_time. */
+static void test_time_rules(void **state)
+{
+    (void)state;
+    assert_false(lower(hotel)->uses_time);
+    static const char timed[] =
+        "experience p {\n"
+        "    path STAY -> SAY -> SPEND;\n"
+        "    reset after 90m;\n"
+        "    within 2w;\n"
+        "    note STAY  { stage \"s\"; system \"y\"; service \"v\"; }\n"
+        "    note SAY   { stage \"s\"; system \"y\"; service \"v\"; }\n"
+        "    note SPEND { stage \"s\"; system \"y\"; service \"v\"; }\n"
+        "    event e : STAY +1 cap 3 per 1d;\n"
+        "    event f : SAY +1;\n"
+        "    event g : SPEND +1 cap 1 per 500ms;\n"
+        "}\n";
+    ir_machine *m = lower(timed);
+    assert_true(m->uses_time);
+    assert_int_equal(m->within, 14 * 86400000LL);
+    assert_int_equal(m->reset_after, 90 * 60000LL);
+    assert_int_equal(m->n_caps, 2);
+    assert_int_equal(m->events[0].cap_slot, 0);
+    assert_int_equal(m->events[0].cap, 3);
+    assert_int_equal(m->events[0].cap_per, 86400000);
+    assert_int_equal(m->events[1].cap_slot, -1);
+    assert_int_equal(m->events[2].cap_slot, 1);
+    assert_int_equal(m->events[2].cap_per, 500);
+}
+
 static void test_threshold_default_10(void **state)
 {
     (void)state;
@@ -182,10 +212,10 @@ static void test_decide_rules_by_hand(void **state)
 {
     (void)state;
     ir_event ev[] = {
-        { "a", 1, 2, 1, NULL, -1, NULL, 99, 0, 0 },
-        { "b", 1, 2, -1, NULL, -1, NULL, 99, 0, 0 },
-        { "c", 1, 1, 0, NULL, -1, NULL, 99, 0, 0 },
-        { "d", 1, 0, INT64_MIN, NULL, -1, NULL, 99, 0, 0 },
+        { "a", 1, 2, 1, NULL, -1, NULL, 99, 0, 0, 0, 0, 0 },
+        { "b", 1, 2, -1, NULL, -1, NULL, 99, 0, 0, 0, 0, 0 },
+        { "c", 1, 1, 0, NULL, -1, NULL, 99, 0, 0, 0, 0, 0 },
+        { "d", 1, 0, INT64_MIN, NULL, -1, NULL, 99, 0, 0, 0, 0, 0 },
     };
     ir_machine m;
     memset(&m, 0, sizeof m);
@@ -292,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_decide_rules_by_hand),
         cmocka_unit_test_teardown(test_event_table, teardown),
         cmocka_unit_test_teardown(test_event_table_aliases, teardown),
+        cmocka_unit_test_teardown(test_time_rules, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

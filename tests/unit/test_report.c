@@ -20,9 +20,9 @@
 #include "expc/rt.h"
 
 static ir_event events[3] = {
-    { "hello", 5, 0, 6, NULL, -1, NULL, 0, 0, 0 },
-    { "buy", 3, 2, 5, NULL, -1, NULL, 0, 0, 0 },
-    { "thanks", 6, 1, 3, NULL, -1, NULL, 0, 0, 0 },
+    { .name = "hello", .len = 5, .note = 0, .points = 6, .via = -1 },
+    { .name = "buy", .len = 3, .note = 2, .points = 5, .via = -1 },
+    { .name = "thanks", .len = 6, .note = 1, .points = 3, .via = -1 },
 };
 
 static ir_machine machine(const char *script)
@@ -84,7 +84,7 @@ static void test_extreme_scores(void **state)
     ir_machine m = machine("shop.exp");
     rt_state s[4] = { with_score(INT64_MIN, 0), with_score(INT64_MAX, 3), with_score(-7, 1),
                       with_score(0, 2) };
-    report_data d = { &m, "log.csv", NULL, 4, 4, 0, 0, NULL, s, 4 };
+    report_data d = { &m, "log.csv", NULL, 4, 4, 0, 0, NULL, s, 4, 0 };
     char *p = page(&d);
     int bins;
     assert_int_equal(bin_total(p, &bins), 4);
@@ -100,7 +100,7 @@ static void test_negative_bins(void **state)
     (void)state;
     ir_machine m = machine("shop.exp");
     rt_state s[3] = { with_score(-45, 0), with_score(-1, 0), with_score(3, 0) };
-    report_data d = { &m, "log.csv", NULL, 3, 3, 0, 0, NULL, s, 3 };
+    report_data d = { &m, "log.csv", NULL, 3, 3, 0, 0, NULL, s, 3, 0 };
     char *p = page(&d);
     int bins;
     assert_int_equal(bin_total(p, &bins), 3);
@@ -116,7 +116,7 @@ static void test_no_customers(void **state)
 {
     (void)state;
     ir_machine m = machine("shop.exp");
-    report_data d = { &m, "empty.csv", NULL, 0, 0, 0, 0, NULL, NULL, 0 };
+    report_data d = { &m, "empty.csv", NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 };
     char *p = page(&d);
     int bins;
     assert_int_equal(bin_total(p, &bins), 0);
@@ -135,7 +135,7 @@ static void test_escaping_and_numbers(void **state)
     ir_machine m = machine("<b>&\"x'.exp");
     report_counts c[3] = { { { 0, 1234567, 0, 0 } }, { { 0, 3, 1001, 0 } }, { { 0 } } };
     rt_state s[1] = { with_score(5, 0) };
-    report_data d = { &m, "a<script>.csv", "live: <now>", 1234568, 1235571, 0, 0, c, s, 1 };
+    report_data d = { &m, "a<script>.csv", "live: <now>", 1234568, 1235571, 0, 0, c, s, 1, 0 };
     char *p = page(&d);
     assert_null(strstr(p, "<b>&"));
     assert_null(strstr(p, "a<script>"));
@@ -175,10 +175,10 @@ static void test_counter(void **state)
         x = x * 1103515245u + 12345u;
         cust[i] = (x >> 8) % C;
         ids[i] = (int32_t)((x >> 20) % 3);
-        want[ids[i]][interp_step(&m, &ref[cust[i]], ids[i]) & IR_EFFECT_MASK]++;
+        want[ids[i]][interp_step(&m, &ref[cust[i]], ids[i], 0) & IR_EFFECT_MASK]++;
     }
     for (int i = 0; i < N; i += 1000)
-        e.step_batch(e.ctx, st, cust + i, ids + i, 1000);
+        e.step_batch(e.ctx, st, cust + i, ids + i, NULL, 1000);
     const report_counts *got = report_counts_of(r);
     for (int k = 0; k < 3; k++)
         for (int f = 0; f <= IR_EFFECT_MASK; f++)

@@ -77,9 +77,10 @@ static void fk_step(rt_state *s, int32_t ev)
 }
 
 static void fk_step_batch(void *ctx, rt_state *states, const uint32_t *cust,
-                          const int32_t *ev, size_t n)
+                          const int32_t *ev, const int64_t *t, size_t n)
 {
     fk_ctx *c = ctx;
+    (void)t;
     size_t i;
     c->batches++;
     c->steps += n;
@@ -111,9 +112,9 @@ static rt_engine fk_engine(void)
 /* ---- the interpreter over the same hotel, lowered by hand ------------------ */
 
 static ir_event hotel_events[] = {
-    {"fast_checkin", 12, 0, 8, NULL, 1, NULL, 0, 0, 0}, {"greeted", 7, 0, 6, NULL, 2, NULL, 0, 0, 0},
-    {"review_left", 11, 1, 8, NULL, 1, NULL, 0, 0, 0},  {"spa_booked", 10, 2, 5, NULL, 1, NULL, 0, 0, 0},
-    {"complaint", 9, 0, -10, NULL, -1, NULL, 0, 0, 0},
+    {"fast_checkin", 12, 0, 8, NULL, 1, NULL, 0, 0, 0, 0, 0, 0}, {"greeted", 7, 0, 6, NULL, 2, NULL, 0, 0, 0, 0, 0, 0},
+    {"review_left", 11, 1, 8, NULL, 1, NULL, 0, 0, 0, 0, 0, 0},  {"spa_booked", 10, 2, 5, NULL, 1, NULL, 0, 0, 0, 0, 0, 0},
+    {"complaint", 9, 0, -10, NULL, -1, NULL, 0, 0, 0, 0, 0, 0},
 };
 static ir_machine hotel_machine;
 static interp *hotel_interp;

@@ -140,9 +140,9 @@ static void assert_span(span sp, int line, int col, int end_line, int end_col)
 
 /* Every code of the table in docs/language.md, in its order. */
 static const char *const DOC_CODES[] = {
-    "E0001", "E0101", "E0102", "E0103", "E0104", "E0110", "E0201", "E0202",
+    "E0101", "E0102", "E0103", "E0104", "E0110", "E0201", "E0202",
     "E0203", "E0205", "E0206", "E0207", "E0301", "E0302", "E0303", "E0304", "E0305", "E0306", "E0307",
-    "E0401", "E0402", "E0403", "W0404", "E0405", "E0406", "E0501", "E0502",
+    "E0401", "E0402", "E0403", "W0404", "E0405", "E0406", "E0407", "E0501", "E0502",
     "E0503", "W0504", "W0505", "W0506", "W0601", "E0602", "E0701", "E0702", "E0703",
     "E0704", "W0705",
 };

@@ -17,8 +17,8 @@
 #include "expc/ir.h"
 
 static ir_event events[2] = {
-    { "hello", 5, 0, 6, NULL, -1, NULL, 0, 0, 0 },
-    { "buy", 3, 1, 5, NULL, -1, NULL, 0, 0, 0 },
+    { .name = "hello", .len = 5, .note = 0, .points = 6, .via = -1 },
+    { .name = "buy", .len = 3, .note = 1, .points = 5, .via = -1 },
 };
 
 typedef struct fx {

@@ -11,7 +11,7 @@
  *     for each event name of the customer:
  *         int32_t id = exp_corner_bookshop_event_id(name, strlen(name));
  *         if (id >= 0)
- *             exp_corner_bookshop_step(&s, id);
+ *             exp_corner_bookshop_step(&s, id, t);   (t: its time, ms since the epoch)
  *     then s.stage, s.score, ... hold the result.
  *
  * Path (stage: note, points needed on it to move on):
@@ -41,6 +41,11 @@ extern "C" {
 #endif
 
 #define EXP_CORNER_BOOKSHOP_NOTES 3
+#define EXP_CORNER_BOOKSHOP_ABI 2
+/* 1 when the experience uses time (within, reset after, cap), else 0. */
+#define EXP_CORNER_BOOKSHOP_TIME 0
+/* The number of events with a cap. */
+#define EXP_CORNER_BOOKSHOP_CAPS 0
 
 /* One customer's progress; start it with exp_corner_bookshop_init. */
 typedef struct exp_corner_bookshop_state {
@@ -56,12 +61,17 @@ void        exp_corner_bookshop_init(exp_corner_bookshop_state *s);
 /* The id of the event called name[0..len), or -1 when the experience
  * does not declare it.  Ids are the declaration order, from 0. */
 int32_t     exp_corner_bookshop_event_id(const char *name, size_t len);
-/* One event of the customer (docs/language.md, Scoring).  Ids outside
+/* One event of the customer at time t, in ms since the epoch (ignored
+ * when EXP_CORNER_BOOKSHOP_TIME is 0; docs/language.md, Scoring).  Ids outside
  * [0, exp_corner_bookshop_event_count) are ignored: the state does not change. */
-void        exp_corner_bookshop_step(exp_corner_bookshop_state *s, int32_t event_id);
-/* For i in [0, n): exp_corner_bookshop_step(&states[customer[i]], event_id[i]). */
+void        exp_corner_bookshop_step(exp_corner_bookshop_state *s, int32_t event_id, int64_t t);
+/* For i in [0, n): exp_corner_bookshop_step(&states[customer[i]], event_id[i], t[i]);
+ * t may be NULL when EXP_CORNER_BOOKSHOP_TIME is 0 (NULL: every time is 0). */
 void        exp_corner_bookshop_step_batch(exp_corner_bookshop_state *states, const uint32_t *customer,
-                                           const int32_t *event_id, size_t n);
+                                           const int32_t *event_id, const int64_t *t, size_t n);
+/* The index of the event's cap in cap_bucket and cap_count, or -1 for
+ * an event without a cap (or an id out of range). */
+int32_t     exp_corner_bookshop_cap_slot(int32_t event_id);
 /* The behaviour of the note at `stage` ("STAY", ...), "ENGAGED" for
  * EXP_CORNER_BOOKSHOP_NOTES, and "?" for any other value (never NULL). */
 const char *exp_corner_bookshop_stage_name(int32_t stage);

@@ -135,16 +135,24 @@ static void exp_family_clinic_advance(exp_family_clinic_state *s, int32_t id)
         s->stage += 1;
 }
 
-void exp_family_clinic_step(exp_family_clinic_state *s, int32_t event_id)
+int32_t exp_family_clinic_cap_slot(int32_t event_id)
 {
+    (void)event_id;
+    return -1;
+}
+
+void exp_family_clinic_step(exp_family_clinic_state *s, int32_t event_id, int64_t t)
+{
+    (void)t; /* no time rules */
     exp_family_clinic_advance(s, event_id);
 }
 
 void exp_family_clinic_step_batch(exp_family_clinic_state *states, const uint32_t *customer,
-    const int32_t *event_id, size_t n)
+    const int32_t *event_id, const int64_t *t, size_t n)
 {
     size_t i;
 
+    (void)t; /* no time rules */
     for (i = 0; i < n; i++) {
 #if defined(__GNUC__) || defined(__clang__)
         /* With many customers each step misses the cache: fetch the
