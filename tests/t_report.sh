@@ -73,6 +73,29 @@ for exp in "$X"/*.exp; do
 done
 at_least "examples" 4 "$n"
 
+# ---- time rules: capped events (examples/time/airline) -----------------------
+# The capped column counts the push opens over their daily cap, as the
+# model works it out (tests/model.py transcribes the time rules); the
+# JIT's page is the interpreter's.
+A=$ROOT/examples/time
+"$EXPC" run "$A/airline.exp" "$A/airline.csv" --time=time --summary --report="$T/air.html" \
+    >"$T/air.out" 2>"$T/air.sum"
+expect_code "airline: run --time --report" 0 $?
+expect_same "airline: the table" "$A/airline.expected" "$T/air.out"
+python3 "$ROOT/tests/model.py" events "$A/airline.exp" "$A/airline.csv" >"$T/air.ev"
+grep -q '^push_opened 5 4 0 1$' "$T/air.ev" && pass "airline: the model caps one push open" ||
+    fail "airline: the model caps one push open" "$(cat "$T/air.ev")"
+check airline "$T/air.html" --summary="$T/air.sum" --events="$T/air.ev" --urls --picture=$PIC
+if has_llvm; then
+    "$EXPC" run "$A/airline.exp" "$A/airline.csv" --time=time --engine=jit --report="$T/air.jit.html" \
+        >/dev/null 2>&1
+    "$EXPC" run "$A/airline.exp" "$A/airline.csv" --time=time --engine=interp \
+        --report="$T/air.int.html" >/dev/null 2>&1
+    expect_same "airline: the JIT's page = the interpreter's" "$T/air.int.html" "$T/air.jit.html"
+else
+    not_built llvm "airline: the JIT's page"
+fi
+
 # The counter cuts each batch into runs of different customers (src/
 # report.c): logs with a few customers (every run short, repeats in every
 # batch) and with many, over several batches, counted by every engine as

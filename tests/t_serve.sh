@@ -171,6 +171,36 @@ else
     fail "live report start" "$(cat "$T/live.err")"
 fi
 
+# ---- time rules: examples/time/airline --------------------------------------
+# Refused without --time (the run's message); with it, the table is the
+# run's, the state's clock and caps survive a restart (ben's third push
+# open of a day, posted after the restart, is capped), and GET / counts it.
+A=$ROOT/examples/time
+"$EXPC" serve "$A/airline.exp" --data="$T/air" >/dev/null 2>"$T/err"
+expect_code "time rules without --time: usage" 2 $?
+grep -q 'uses time rules' "$T/err" && pass "time rules without --time: message" ||
+    fail "time rules without --time: message" "$(cat "$T/err")"
+P=$(free_port)
+head -7 "$A/airline.csv" >"$T/air1.csv"
+{ head -1 "$A/airline.csv"; tail -n +8 "$A/airline.csv"; } >"$T/air2.csv"
+if start "$T/air.err" "$P" "$A/airline.exp" --data="$T/air" --time=time; then
+    curl -s --data-binary @"$T/air1.csv" -H 'Content-Type: text/csv' "http://127.0.0.1:$P/v1/events" >/dev/null
+    stop TERM
+    if start "$T/air2.err" "$P" "$A/airline.exp" --data="$T/air" --time=time; then
+        curl -s --data-binary @"$T/air2.csv" -H 'Content-Type: text/csv' "http://127.0.0.1:$P/v1/events" >/dev/null
+        get "$P" /v1/scores >"$T/air.csv"
+        expect_same "time rules: the table = run's, across a restart" "$A/airline.expected" "$T/air.csv"
+        get "$P" / | grep -o 'data-event="push_opened"[^>]*' >"$T/air.push"
+        grep -q 'data-capped="1"' "$T/air.push" && pass "time rules: GET / counts the capped event" ||
+            fail "time rules: GET / counts the capped event" "$(cat "$T/air.push")"
+        stop TERM
+    else
+        fail "time rules: restart" "$(cat "$T/air2.err")"
+    fi
+else
+    fail "time rules: start" "$(cat "$T/air.err")"
+fi
+
 # Another machine: refused, then --reset.
 C=$ROOT/examples/clinic.exp
 "$EXPC" serve "$C" --data="$D" --listen="127.0.0.1:$P" >/dev/null 2>"$T/err"

@@ -159,7 +159,7 @@ expect_same "graph ignores tests" "$TMPDIR_T/g2.dot" "$TMPDIR_T/g1.dot"
 
 # ---- the examples' own tests -------------------------------------------------------
 n_ex=0
-for src in "$ROOT"/examples/*.exp; do
+for src in "$ROOT"/examples/*.exp "$ROOT"/examples/time/*.exp; do
     [ -f "$src" ] || continue
     ex=$(basename "$src" .exp)
     n_ex=$((n_ex + 1))
@@ -171,6 +171,28 @@ for src in "$ROOT"/examples/*.exp; do
         else fail "example $ex ($en)" "exit $rc: $(cat "$TMPDIR_T/ex.out")"; fi
     done
 done
-at_least "examples" 4 "$n_ex"
+at_least "examples" 5 "$n_ex"
+
+# ---- traces of time rules: capped and restart, end to end ------------------------
+# ben of examples/time/airline.csv: a third push open on one UTC day is
+# capped, and 23 days of silence restart his journey (reset after 14d).
+A=$ROOT/examples/time
+cat >"$TMPDIR_T/ben.want" <<'WANT'
+trace: ben: examples/time/airline.csv:6: push_opened STAY +1 counted -> STAY 1
+trace: ben: examples/time/airline.csv:7: push_opened STAY +1 counted -> STAY 2
+trace: ben: examples/time/airline.csv:8: push_opened STAY +1 capped -> STAY 2
+trace: ben: examples/time/airline.csv:9: push_opened STAY +1 counted -> STAY 3
+trace: ben: examples/time/airline.csv:10: lounge_visit STAY +6 counted -> STAY 9
+trace: ben: examples/time/airline.csv:11: seat_chosen STAY +4 counted -> SAY 13
+trace: ben: examples/time/airline.csv:12: flight_rated SAY +6 restart, early -1 -> STAY -1
+WANT
+for en in $engines; do
+    (cd "$ROOT" && "$EXPC" run --engine="$en" examples/time/airline.exp examples/time/airline.csv \
+        --time=time --trace=ben >"$TMPDIR_T/ben.out" 2>"$TMPDIR_T/ben.err")
+    expect_code "trace capped/restart ($en): exit" 0 $?
+    grep '^trace: ' "$TMPDIR_T/ben.err" >"$TMPDIR_T/ben.got"
+    expect_same "trace capped/restart ($en)" "$TMPDIR_T/ben.want" "$TMPDIR_T/ben.got"
+    expect_same "trace leaves the table ($en)" "$A/airline.expected" "$TMPDIR_T/ben.out"
+done
 
 finish
