@@ -46,6 +46,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,15 +278,48 @@ int unlink(const char *path);
 FILE *fdopen(int fd, const char *mode);
 int close(int fd);
 
+/* SIGINT or SIGTERM that came while the temporary file had a name. */
+static volatile sig_atomic_t run_deferred;
+
+static void run_defer(int sig)
+{
+    run_deferred = sig;
+}
+
+/* Holds SIGINT and SIGTERM back (ISO C's signal(), the standalone program
+ * being plain C11) while the temporary file has a name; a signal ignored
+ * stays ignored. */
+static void run_hold(void (*old[2])(int))
+{
+    static const int sigs[2] = { SIGINT, SIGTERM };
+    run_deferred = 0;
+    for (int i = 0; i < 2; i++)
+        if ((old[i] = signal(sigs[i], run_defer)) == SIG_IGN)
+            signal(sigs[i], SIG_IGN);
+}
+
+/* Puts the handlers back, then delivers a signal that came meanwhile. */
+static void run_release(void (*old[2])(int))
+{
+    if (old[0] != SIG_ERR)
+        signal(SIGINT, old[0]);
+    if (old[1] != SIG_ERR)
+        signal(SIGTERM, old[1]);
+    if (run_deferred)
+        raise(run_deferred);
+}
+
 /* Creates the temporary file of the runs under $TMPDIR (else /tmp) and
  * unlinks it at once: only the open stream keeps it, so it goes with the
- * process, however that ends.  An exit code. */
+ * process, however that ends; INT and TERM wait for the unlink.  An exit
+ * code. */
 static int run_spill_open(run_state *r)
 {
+    void (*old[2])(int);
     const char *dir = getenv("TMPDIR");
     size_t n;
     char *path;
-    int fd;
+    int fd, err;
     if (!dir || !*dir)
         dir = "/tmp";
     n = strlen(dir) + sizeof "/expc-runs.XXXXXX";
@@ -293,12 +327,15 @@ static int run_spill_open(run_state *r)
         return run_nomem(r);
     snprintf(path, n, "%s/expc-runs.XXXXXX", dir);
     errno = 0;
+    run_hold(old);
     fd = mkstemp(path);
-    if (fd >= 0) {
+    err = errno;
+    if (fd >= 0)
         unlink(path);
-        if (!(r->spill = fdopen(fd, "w+b")))
-            close(fd);
-    }
+    run_release(old);
+    errno = err;
+    if (fd >= 0 && !(r->spill = fdopen(fd, "w+b")))
+        close(fd);
     if (!r->spill) {
         run_say(r, "cannot create a temporary file in %s: %s\n", dir,
                 errno ? strerror(errno) : "failed");
