@@ -31,6 +31,7 @@
 #if EXPC_GVC
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <pthread.h>
 #endif
 
 #define HIST_BINS 20     /* the most bins of the score histogram */
@@ -340,6 +341,10 @@ bool report_has_picture(void)
     return true;
 }
 
+/* Graphviz is not reentrant: callers (the service's request threads) take
+ * turns from making the context to freeing the graph. */
+static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* `expc graph`'s DOT laid out and drawn by libgvc: the SVG from its <svg>
  * on (the XML prolog and DOCTYPE, which name URLs, left out), malloc'd;
  * NULL when Graphviz cannot draw it. */
@@ -361,6 +366,7 @@ static char *draw_picture(const ir_machine *m)
      * gvFreeContext reads freed memory (ASan saw it); the service draws
      * a page per request. */
     static GVC_t *gvc;
+    pthread_mutex_lock(&gv_lock);
     agseterr(AGMAX); /* its messages would reach the user's terminal */
     if (!gvc)
         gvc = gvContext();
@@ -380,6 +386,7 @@ static char *draw_picture(const ir_machine *m)
     }
     if (g)
         agclose(g);
+    pthread_mutex_unlock(&gv_lock);
     free(dot);
     return out;
 }

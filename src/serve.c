@@ -146,11 +146,15 @@ static void serve_fingerprint(const ir_machine *m, char out[17])
         fp_add(&h, &e->note, sizeof e->note);
         fp_add(&h, &e->points, sizeof e->points);
         fp_add(&h, &e->counts_from, sizeof e->counts_from);
-        fp_add(&h, &e->cap, sizeof e->cap);
-        fp_add(&h, &e->cap_per, sizeof e->cap_per);
+        if (m->uses_time) { /* a machine without time rules keeps its fingerprint */
+            fp_add(&h, &e->cap, sizeof e->cap);
+            fp_add(&h, &e->cap_per, sizeof e->cap_per);
+        }
     }
-    fp_add(&h, &m->within, sizeof m->within);
-    fp_add(&h, &m->reset_after, sizeof m->reset_after);
+    if (m->uses_time) {
+        fp_add(&h, &m->within, sizeof m->within);
+        fp_add(&h, &m->reset_after, sizeof m->reset_after);
+    }
     for (size_t i = 0; i < m->n_aliases; i++) {
         fp_str(&h, m->aliases[i].name);
         fp_add(&h, &m->aliases[i].event, sizeof m->aliases[i].event);

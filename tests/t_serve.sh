@@ -163,6 +163,17 @@ if start "$T/live.err" "$P" "$S" --data="$T/live"; then
         python3 "$ROOT/tests/report_check.py" "$T/live.html" --summary="$T/run.summary" --urls \
             >"$T/live.check" 2>&1
         count_diff report_check "$T/live.check" $?
+        # Pages asked for at once: Graphviz is not reentrant, the drawing takes turns.
+        cpids=""
+        for i in 1 2 3 4 5 6; do
+            curl -s -o "$T/conc.$i.html" "http://127.0.0.1:$P/" &
+            cpids="$cpids $!"
+        done
+        for p in $cpids; do wait "$p"; done
+        same=0
+        for i in 1 2 3 4 5 6; do cmp -s "$T/conc.$i.html" "$T/live.html" && same=$((same + 1)); done
+        [ "$same" = 6 ] && kill -0 "$SPID" 2>/dev/null && pass "GET / six at once: the same page" ||
+            fail "GET / six at once: the same page" "$same of 6 equal"
         stop TERM
     else
         fail "live report restart" "$(cat "$T/live2.err")"

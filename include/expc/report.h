@@ -49,9 +49,10 @@ typedef struct report_data {
                                       (size_t)(i) * ((d)->state_size ? (d)->state_size     \
                                                                      : sizeof(rt_state))))
 
-/* Writes the page to f.  0, or -1 when f has a write error.  Not
- * thread-safe: the picture is drawn with one process-wide Graphviz context
- * (Graphviz is not reentrant), so concurrent callers take turns. */
+/* Writes the page to f.  0, or -1 when f has a write error.  Callable from
+ * several threads: the picture is drawn with one process-wide Graphviz
+ * context (Graphviz is not reentrant), so concurrent callers take turns
+ * (a lock in report.c). */
 int report_write(FILE *f, const report_data *d);
 /* Writes the page to path atomically (outfile.c): 0, or 74 after
  * `expc: PATH: REASON` on stderr, leaving nothing. */

@@ -283,6 +283,7 @@ static volatile sig_atomic_t run_deferred;
 
 static void run_defer(int sig)
 {
+    signal(sig, run_defer); /* System V signal() resets it: a second one waits too */
     run_deferred = sig;
 }
 
