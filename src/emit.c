@@ -9,11 +9,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "expc/rt.h" /* rt_basename: also the runtime's */
+
 extern const emit_backend pg_backend;
 
 #if EXPC_LLVM
 #include "expc/llvm_plugin.h"
-#include "expc/rt.h" /* rt_basename: also the runtime's */
 #else
 static const emit_backend llvm_ir_lazy = { "llvm-ir", ".ll", true, NULL, NULL };
 static const emit_backend llvm_bc_lazy = { "llvm-bc", ".bc", true, NULL, NULL };
