@@ -325,13 +325,15 @@ def check_inflight(port, work):
 def crash_client(port, work, nbodies):
     """Two clients posting bodies with Idempotency-Keys, retrying until each
     is answered 200 while the server is killed and restarted under them.
-    Customers are the client's own (and all first seen in body 0), so
-    `expc run` over body0 + A's bodies + B's bodies is the table to expect."""
-    rnd = random.Random(7)
+    Each posts at least nbodies, and goes on until t_serve.sh, done killing,
+    creates the file `stop` (at most 50 * nbodies), so the kills always
+    come under load however fast the machine.  Customers are the client's
+    own (and all first seen in body 0), so `expc run` over body0 + A's
+    bodies + B's bodies is the table to expect."""
     cust = {c: ["%s%d" % (c, i) for i in range(50)] for c in "AB"}
     body0 = "customer,event\n" + "".join("%s,stayed_an_hour\n" % x for x in cust["A"] + cust["B"])
-    bodies = {c: ["".join("%s,%s\n" % (rnd.choice(cust[c]), rnd.choice(EVENTS))
-                          for _ in range(200)) for _ in range(nbodies)] for c in "AB"}
+    bodies = {"A": [], "B": []}
+    stop = os.path.join(work, "stop")
     retries = [0]
 
     def post(key, body):
@@ -351,10 +353,15 @@ def crash_client(port, work, nbodies):
     bad = []
 
     def client(c):
-        for i, b in enumerate(bodies[c]):
+        rnd = random.Random(c)
+        i = 0
+        while i < 50 * nbodies and (i < nbodies or not os.path.exists(stop)):
+            b = "".join("%s,%s\n" % (rnd.choice(cust[c]), rnd.choice(EVENTS)) for _ in range(200))
+            bodies[c].append(b)
             r = post("%s-%d" % (c, i), b)
             if r[0] != 200 or b'"accepted":200' not in r[2]:
                 bad.append((c, i, r[0], r[2]))
+            i += 1
 
     r = post("body0", body0)
     ts = [threading.Thread(target=client, args=(c,)) for c in "AB"]

@@ -328,11 +328,12 @@ fi
 # ---- crash test: kill -9 under load, restart, retry with the same keys ----
 P=$(free_port)
 if start "$T/crash.err" "$P" "$S" --data="$T/crash"; then
-    $CHECK crash "$P" "$T" 100 >"$T/crash.log" 2>&1 &
+    $CHECK crash "$P" "$T" 20 >"$T/crash.log" 2>&1 &
     cpid=$!
     kills=0
     t0=$(date +%s)
-    while kill -0 "$cpid" 2>/dev/null && [ $(($(date +%s) - t0)) -lt 40 ]; do
+    # Three kills at random moments; the client posts until `stop` appears.
+    while [ "$kills" -lt 3 ] && kill -0 "$cpid" 2>/dev/null && [ $(($(date +%s) - t0)) -lt 40 ]; do
         sleep "0.$(awk "BEGIN { srand($$ + $kills); printf \"%d\", 1 + rand() * 4 }")"
         kill -0 "$cpid" 2>/dev/null || break
         kill -9 "$SPID" 2>/dev/null
@@ -340,6 +341,7 @@ if start "$T/crash.err" "$P" "$S" --data="$T/crash"; then
         kills=$((kills + 1))
         start "$T/crash.err" "$P" "$S" --data="$T/crash" || { fail "crash restart" "$(cat "$T/crash.err")"; break; }
     done
+    : >"$T/stop"
     wait "$cpid"
     count_diff serve_check "$T/crash.log" $?
     at_least "crash: kills under load" 2 "$kills"
