@@ -1,5 +1,5 @@
 /* lsp.c - `expc lsp`: the language server's messages, buffers and
- * diagnostics (docs/editors.md; SPEC-level contract in docs/language.md).
+ * diagnostics (docs/editors.md; the command in docs/language.md §9).
  *
  * One thread, one message at a time: a change is analysed before the next
  * message is read, so every answer is about the text the client last sent

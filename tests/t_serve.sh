@@ -1,5 +1,5 @@
 #!/bin/sh
-# t_serve.sh - `expc serve` (docs/service.md, SPEC §9), started for real on
+# t_serve.sh - `expc serve` (docs/service.md), started for real on
 # free loopback ports and talked to with curl and Python's http.client
 # (tests/serve_check.py): every route and status, all-or-nothing bodies,
 # --max-body, slow and half-sent bodies, 404/405, percent-encoding, 10 MB
