@@ -16,19 +16,9 @@ import subprocess
 import sys
 import time
 
-CASES = 0
-FAILED = 0
+from cases import Cases
 
-
-def check(name, cond, why=""):
-    global CASES, FAILED
-    CASES += 1
-    if cond:
-        print("ok", name)
-    else:
-        FAILED += 1
-        print("FAIL %s: %s" % (name, why))
-    return cond
+check = Cases("lsp_client")
 
 
 def uri(path):
@@ -512,8 +502,7 @@ def main():
     t_robust(s, work, hotel)
     t_shutdown(s)
     t_exit_without_shutdown(expc, work)
-    print("lsp_client: %d cases, %d failed" % (CASES, FAILED))
-    return 1 if FAILED else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

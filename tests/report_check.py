@@ -26,6 +26,8 @@ import html.parser
 import re
 import sys
 
+from cases import Cases
+
 
 class Page(html.parser.HTMLParser):
     def __init__(self):
@@ -105,18 +107,6 @@ class Page(html.parser.HTMLParser):
             self.text.append(data)
 
 
-class Check:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def __call__(self, name, ok, why=""):
-        self.n += 1
-        if not ok:
-            self.failed += 1
-            print("FAIL %s: %s" % (name, why))
-
-
 def people(s):
     """A number as the page shows it (1,234 or U+2212 minus) -> int."""
     return int(s.replace(",", "").replace("\u2212", "-"))
@@ -137,7 +127,7 @@ def main(argv):
     with open(argv[1], encoding="utf-8") as f:
         p.feed(f.read())
     p.close()
-    ck = Check()
+    ck = Cases("report_check", quiet=True)
     if "summary" in opts:
         want = reached_of(opts["summary"])
         got = [(s, r) for s, r, _ in p.bars]
@@ -174,8 +164,7 @@ def main(argv):
     ck("charts have <title>s", p.svg_titles.get("funnel-title") and
        (customers == 0 or p.svg_titles.get("scores-title")), str(p.svg_titles))
     ck("tables have <th>s", p.th >= 7 + len(p.rows), "%d th" % p.th)
-    print("report_check: %d cases, %d failed" % (ck.n, ck.failed))
-    return 1 if ck.failed else 0
+    return ck.finish()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """serve_check.py - talks to a running `expc serve` (tests/t_serve.sh starts
-it) with http.client and raw sockets, and checks SPEC section 9 case by case.
+it) with http.client and raw sockets, and checks docs/service.md (and docs/language.md, the `serve` command) case by case.
 
     serve_check.py routes   PORT EXPC SCRIPT WORKDIR   every route and status
     serve_check.py token    PORT TOKEN                 the bearer token
@@ -21,20 +21,11 @@ import sys
 import threading
 import time
 
+from cases import Cases
+
 EVENTS = ["stayed_an_hour", "used_shelf_map", "bought_book", "gift_wrapped",
           "review_shared", "joined_group", "out_of_stock"]
-N = 0
-FAILED = 0
-
-
-def case(name, ok, why=""):
-    global N, FAILED
-    N += 1
-    if ok:
-        print("ok", name)
-    else:
-        FAILED += 1
-        print("FAIL %s: %s" % (name, why))
+case = Cases("serve_check")
 
 
 def req(port, method, path, body=None, headers=None, timeout=30):
@@ -387,8 +378,7 @@ def main():
         check_inflight(int(sys.argv[2]), sys.argv[3])
     elif what == "crash":
         crash_client(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
-    print("serve_check: %d cases, %d failed" % (N, FAILED))
-    sys.exit(1 if FAILED else 0)
+    sys.exit(case.finish())
 
 
 if __name__ == "__main__":
