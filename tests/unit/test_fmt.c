@@ -20,35 +20,7 @@
 #include "expc/ast.h"
 #include "expc/tools.h"
 
-typedef struct fixture {
-    arena *a;
-    diag_ctx d;
-    src_file src;
-    ast_file *f;
-} fixture;
-
-static fixture *parse(const char *text)
-{
-    fixture *x = calloc(1, sizeof *x);
-    assert_non_null(x);
-    x->a = arena_new();
-    diag_init(&x->d, x->a);
-    x->d.out = fopen("/dev/null", "w");
-    x->src.path = "t.exp";
-    x->src.real = "t.exp";
-    x->src.text = arena_strdup(x->a, text);
-    x->src.len = strlen(text);
-    src_index(x->a, &x->src);
-    x->f = ast_parse(x->a, &x->d, &x->src);
-    return x;
-}
-
-static void done(fixture *x)
-{
-    fclose(x->d.out);
-    arena_free(x->a);
-    free(x);
-}
+#include "unit_parse.h"
 
 /* fmt of `text`, which must parse cleanly; the result is malloc'd. */
 static char *format(const char *text)
@@ -244,37 +216,10 @@ static int check_properties(const char *in)
 
 /* ---- exact layouts ------------------------------------------------------ */
 
-static const char spec_example[] =
-    "import \"emotions\";\n"
-    "import \"industries\";\n"
-    "\n"
-    "experience grand_hotel for hospitality {\n"
-    "    path STAY -> SAY -> SPEND;\n"
-    "    penalty early 2;\n"
-    "\n"
-    "    note STAY {\n"
-    "        evoke comfort, relaxation;\n"
-    "        stage   \"Quiet lobby, warm light, no queue\";\n"
-    "        system  \"Pre-registered check-in on the phone\";\n"
-    "        service \"Every guest greeted by name\";\n"
-    "        threshold 12;\n"
-    "    }\n"
-    "    note SAY   { evoke trust;      stage \"Concierge desk\"; system \"Follow-up message\";\n"
-    "                 service \"Ask about the stay and listen\"; threshold 8; }\n"
-    "    note SPEND { evoke excitement; stage \"Spa preview\"; system \"One-tap booking\";\n"
-    "                 service \"Suggest, never push\"; threshold 5; }\n"
-    "\n"
-    "    event fast_checkin : STAY comfort    via system  at service +8;\n"
-    "    event greeted      : STAY relaxation via service at service +6;\n"
-    "    event review_left  : SAY  trust      via system  at support +8;\n"
-    "    event spa_booked   : SPEND excitement via system at sales   +5;\n"
-    "    event complaint    : STAY                                   -10;\n"
-    "}\n";
-
 static void test_spec_example(void **state)
 {
     (void)state;
-    char *out = format(spec_example);
+    char *out = format(unit_example);
     assert_string_equal(out,
         "import \"emotions\";\n"
         "import \"industries\";\n"
@@ -514,7 +459,7 @@ static void test_v02_durations(void **state)
 /* ---- properties over injected comments ---------------------------------- */
 
 static const char *const bases[] = {
-    spec_example,
+    unit_example,
     v02_example,
     "import \"emotions\";\n"
     "emotion calm, cosy evokes STAY;\n"

@@ -13,33 +13,7 @@
 
 #include "expc/ast.h"
 
-typedef struct fixture {
-    arena *a;
-    diag_ctx d;
-    src_file src;
-    ast_file *f;
-} fixture;
-
-static fixture *parse(const char *text)
-{
-    fixture *x = calloc(1, sizeof *x);
-    x->a = arena_new();
-    diag_init(&x->d, x->a);
-    x->d.out = fopen("/dev/null", "w");
-    x->src.path = "t.exp";
-    x->src.text = text;
-    x->src.len = strlen(text);
-    src_index(x->a, &x->src);
-    x->f = ast_parse(x->a, &x->d, &x->src);
-    return x;
-}
-
-static void done(fixture *x)
-{
-    fclose(x->d.out);
-    arena_free(x->a);
-    free(x);
-}
+#include "unit_parse.h"
 
 /* The i-th diagnostic's code, in report order. */
 static const char *code(fixture *x, size_t i)

@@ -14,34 +14,7 @@
 
 #include "expc/ast.h"
 
-typedef struct fixture {
-    arena *a;
-    diag_ctx d;
-    src_file src;
-    ast_file *f;
-} fixture;
-
-static fixture *parse(const char *text)
-{
-    fixture *x = calloc(1, sizeof *x);
-    assert_non_null(x);
-    x->a = arena_new();
-    diag_init(&x->d, x->a);
-    x->d.out = fopen("/dev/null", "w");
-    x->src.path = "t.exp";
-    x->src.text = text;
-    x->src.len = strlen(text);
-    src_index(x->a, &x->src);
-    x->f = ast_parse(x->a, &x->d, &x->src);
-    return x;
-}
-
-static void done(fixture *x)
-{
-    fclose(x->d.out);
-    arena_free(x->a);
-    free(x);
-}
+#include "unit_parse.h"
 
 /* A span is [line:col, end_line:end_col), columns in bytes from 1.  A
  * macro, so that a failure names the line of the check. */
@@ -55,37 +28,10 @@ static void done(fixture *x)
                      got_[2], got_[3], want_[0], want_[1], want_[2], want_[3]); \
     } while (0)
 
-static const char example[] =
-    "import \"emotions\";\n"
-    "import \"industries\";\n"
-    "\n"
-    "experience grand_hotel for hospitality {\n"
-    "    path STAY -> SAY -> SPEND;\n"
-    "    penalty early 2;\n"
-    "\n"
-    "    note STAY {\n"
-    "        evoke comfort, relaxation;\n"
-    "        stage   \"Quiet lobby, warm light, no queue\";\n"
-    "        system  \"Pre-registered check-in on the phone\";\n"
-    "        service \"Every guest greeted by name\";\n"
-    "        threshold 12;\n"
-    "    }\n"
-    "    note SAY   { evoke trust;      stage \"Concierge desk\"; system \"Follow-up message\";\n"
-    "                 service \"Ask about the stay and listen\"; threshold 8; }\n"
-    "    note SPEND { evoke excitement; stage \"Spa preview\"; system \"One-tap booking\";\n"
-    "                 service \"Suggest, never push\"; threshold 5; }\n"
-    "\n"
-    "    event fast_checkin : STAY comfort    via system  at service +8;\n"
-    "    event greeted      : STAY relaxation via service at service +6;\n"
-    "    event review_left  : SAY  trust      via system  at support +8;\n"
-    "    event spa_booked   : SPEND excitement via system at sales   +5;\n"
-    "    event complaint    : STAY                                   -10;\n"
-    "}\n";
-
 static void test_example(void **state)
 {
     (void)state;
-    fixture *x = parse(example);
+    fixture *x = parse(unit_example);
     assert_int_equal(x->d.n, 0);
     assert_int_equal(x->f->syntax_errors, 0);
     assert_null(x->f->tests);
