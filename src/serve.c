@@ -101,6 +101,7 @@ int serve_main(const ir_machine *m, const engine *en, int opt, const rt_opts *ru
     return RT_EXIT_USAGE;
 }
 #else
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 
@@ -189,18 +190,25 @@ static int serve_token(const char *path, char **token)
     return RT_EXIT_OK;
 }
 
-/* --listen HOST:PORT into cfg (host: an IPv4 address, or localhost). */
+/* --listen HOST:PORT into cfg (host: an IPv4 address, localhost, or an
+ * IPv6 address in brackets, as in URLs: [::1]:7070). */
 static int serve_listen(const char *v, serve_cfg *cfg, char *host, size_t size)
 {
     const char *colon = strrchr(v, ':');
     char *end;
     long port = colon ? strtol(colon + 1, &end, 10) : -1;
-    if (!colon || colon == v || (size_t)(colon - v) >= size || !colon[1] || *end ||
-        port < 1 || port > 65535)
-        return rt_usage_error("expc", "--listen is HOST:PORT (such as 127.0.0.1:7070), not `%s`",
-                              v);
-    snprintf(host, size, "%.*s", (int)(colon - v), v);
+    size_t n = colon ? (size_t)(colon - v) : 0;
+    bool v6 = n >= 2 && v[0] == '[' && v[n - 1] == ']';
+    if (!colon || colon == v || n >= size || !colon[1] || *end || port < 1 || port > 65535 ||
+        (!v6 && memchr(v, ':', n)))
+        return rt_usage_error("expc", "--listen is HOST:PORT (such as 127.0.0.1:7070 or "
+                              "[::1]:7070), not `%s`", v);
+    snprintf(host, size, "%.*s", (int)(v6 ? n - 2 : n), v6 ? v + 1 : v);
     cfg->host = strcmp(host, "localhost") ? host : "127.0.0.1";
+    unsigned char addr[16];
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, cfg->host, addr) != 1)
+        return rt_usage_error("expc", v6 ? "--listen: `%s` is not an IPv6 address"
+                                         : "--listen: `%s` is not an IPv4 address", host);
     cfg->port = (unsigned)port;
     return RT_EXIT_OK;
 }
@@ -215,8 +223,9 @@ static int serve_loop(serve_cfg *cfg, const ir_machine *m, const char *engine_na
     int sig = 0;
     if (!h)
         return RT_EXIT_ERRORS;
-    fprintf(stderr, "expc serve: experience %s on http://%s:%u (engine %s, data %s)\n",
-            m->name, cfg->host, cfg->port, engine_name, data);
+    bool v6 = strchr(cfg->host, ':') != NULL;
+    fprintf(stderr, "expc serve: experience %s on http://%s%s%s:%u (engine %s, data %s)\n",
+            m->name, v6 ? "[" : "", cfg->host, v6 ? "]" : "", cfg->port, engine_name, data);
     while (sigwait(stop, &sig) != 0)
         ;
     fprintf(stderr, "expc serve: %s: finishing the requests under way\n",

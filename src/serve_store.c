@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "expc/arena.h" /* try_grow */
@@ -40,6 +41,8 @@
 #define STORE_KEY_MAX 400
 #define STORE_IDEM_KEEP 100000
 #define STORE_MAP_START ((size_t)64 << 20)
+/* Free space under which a failed write is taken for a full disk. */
+#define STORE_LOW_SPACE ((unsigned long long)16 << 20)
 
 /* A customer's stored value: this head, the machine's state (the engine's
  * state size: an rt_state, then with time rules its clock and caps), then
@@ -821,6 +824,20 @@ static bool store_grow(serve_store *s)
     return rc == 0;
 }
 
+/* Whether a failed write means there is no room (507) rather than a fault
+ * (500).  LMDB reports a write the disk cut short as EIO, not ENOSPC, so an
+ * EIO with the data file's file system (nearly) full counts as no room. */
+static bool store_no_room(serve_store *s, int rc)
+{
+    if (rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT || rc == EFBIG)
+        return true;
+    int fd;
+    struct statvfs fs;
+    if (rc != EIO || mdb_env_get_fd(s->env, &fd) || fstatvfs(fd, &fs))
+        return false;
+    return (unsigned long long)fs.f_bavail * fs.f_frsize < STORE_LOW_SPACE;
+}
+
 static void group_run(serve_store *s, serve_op *grp)
 {
     int rc;
@@ -828,16 +845,17 @@ static void group_run(serve_store *s, serve_op *grp)
         ;
     if (rc == 0)
         return;
-    bool full = rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT;
+    bool full = store_no_room(s, rc);
+    const char *why = full && rc == EIO ? "the disk is full" : mdb_strerror(rc);
     for (serve_op *op = grp; op; op = op->next) {
         op->accepted = op->skipped = op->late = 0;
         if (full)
-            set_body(op, 507, "{\"error\":\"no room to store it: %s\"}", mdb_strerror(rc));
+            set_body(op, 507, "{\"error\":\"no room to store it: %s\"}", why);
         else
-            set_body(op, 500, "{\"error\":\"cannot store it: %s\"}", mdb_strerror(rc));
+            set_body(op, 500, "{\"error\":\"cannot store it: %s\"}", why);
     }
-    fprintf(stderr, "expc: serve: a write failed, %s: %s\n",
-            full ? "507 sent" : "500 sent", mdb_strerror(rc));
+    fprintf(stderr, "expc: serve: a write failed, %s: %s\n", full ? "507 sent" : "500 sent",
+            why);
 }
 
 static void *store_committer(void *arg)

@@ -7,7 +7,9 @@
 # (not writable, another machine, in use, --reset), Idempotency-Key,
 # --time (late events), SIGTERM/SIGINT with a request under way, a crash
 # test (kill -9 under load, restart, retries with the same keys: the table
-# equals `expc run` over every body), and a short session under valgrind.
+# equals `expc run` over every body), a full disk (507, nothing applied;
+# a real small tmpfs), IPv6 (--listen=[::1]:PORT), and a short session
+# under valgrind.
 # Every server is stopped on every exit path (trap).  N/A when expc is
 # built without the service (make SERVE=0).
 . "$(dirname "$0")/lib.sh"
@@ -16,8 +18,10 @@ T=$TMPDIR_T
 S=$ROOT/examples/bookshop.exp
 CHECK="python3 $ROOT/tests/serve_check.py"
 PIDS=""
+MNT=""
 cleanup() {
     for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+    [ -z "$MNT" ] || umount "$MNT" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -352,6 +356,88 @@ if start "$T/crash.err" "$P" "$S" --data="$T/crash"; then
     stop
 else
     fail "crash start" "$(cat "$T/crash.err")"
+fi
+
+# ---- a full disk: 507, nothing applied, and on once there is room ---------
+# A real full file system: a 512 KiB tmpfs (mounting needs root, as CI is;
+# elsewhere it is skipped).  Bodies of 300 new customers each fill it; the
+# body that does not fit gets 507 and leaves no trace, the service goes on
+# answering, and once the tmpfs is grown the same body is taken.
+# body N: 300 new customers, NDJSON.
+body() {
+    python3 -c 'import sys; b = sys.argv[1]
+sys.stdout.write("".join("{\"customer\":\"full-%s-%03d-a-long-enough-id\",\"event\":\"stayed_an_hour\"}\n" % (b, i) for i in range(300)))' "$1"
+}
+mkdir -p "$T/full"
+if ! mount -t tmpfs -o size=512k expc-full "$T/full" 2>"$T/mount.err"; then
+    skip "disk full" "cannot mount a small tmpfs (needs root): $(cat "$T/mount.err")"
+else
+    MNT=$T/full
+    P=$(free_port)
+    if start "$T/full.err" "$P" "$S" --data="$T/full/d"; then
+        : >"$T/fullin.ndjson"
+        code=200
+        n=0
+        while [ "$code" = 200 ] && [ $n -lt 40 ]; do
+            n=$((n + 1))
+            body $n >"$T/b.ndjson"
+            code=$(curl -s -o "$T/full.resp" -w '%{http_code}' --data-binary @"$T/b.ndjson" \
+                -H 'Content-Type: application/x-ndjson' "http://127.0.0.1:$P/v1/events")
+            [ "$code" = 200 ] && cat "$T/b.ndjson" >>"$T/fullin.ndjson"
+        done
+        if [ "$code" = 507 ] && [ $n -gt 1 ] && grep -q 'no room to store it' "$T/full.resp"; then
+            pass "disk full: 507 after $((n - 1)) bodies"
+        else
+            fail "disk full: 507" "body $n: $code $(cat "$T/full.resp")"
+        fi
+        grep -q '^expc: serve: a write failed, 507 sent' "$T/full.err" && pass "disk full: logged" ||
+            fail "disk full: logged" "$(tail -3 "$T/full.err")"
+        [ "$(curl -s "http://127.0.0.1:$P/healthz")" = ok ] && pass "disk full: still answering" ||
+            fail "disk full: still answering"
+        "$EXPC" run "$S" "$T/fullin.ndjson" >"$T/want.csv"
+        get "$P" /v1/scores >"$T/got.csv"
+        expect_same "disk full: nothing of the 507 body applied" "$T/want.csv" "$T/got.csv"
+        mount -o remount,size=8m "$T/full"
+        code=$(curl -s -o "$T/full.resp" -w '%{http_code}' --data-binary @"$T/b.ndjson" \
+            -H 'Content-Type: application/x-ndjson' "http://127.0.0.1:$P/v1/events")
+        [ "$code" = 200 ] && cat "$T/b.ndjson" >>"$T/fullin.ndjson"
+        expect_code "disk full: taken once there is room" 200 "$code"
+        "$EXPC" run "$S" "$T/fullin.ndjson" >"$T/want.csv"
+        get "$P" /v1/scores >"$T/got.csv"
+        expect_same "disk full: then applied once" "$T/want.csv" "$T/got.csv"
+        stop TERM
+        expect_code "disk full: exit 0" 0 "$SRC"
+    else
+        fail "disk full start" "$(cat "$T/full.err")"
+    fi
+    umount "$T/full" && MNT=""
+fi
+
+# ---- IPv6: --listen=[::1]:PORT ---------------------------------------------
+"$EXPC" serve "$S" --data="$T/v6" --listen='[::1' >/dev/null 2>"$T/err"
+expect_code "--listen IPv6 without the port: usage" 2 $?
+"$EXPC" serve "$S" --data="$T/v6" --listen='[zz]:7070' >/dev/null 2>"$T/err"
+expect_code "--listen bad IPv6 address: usage" 2 $?
+grep -q 'not an IPv6 address' "$T/err" && pass "--listen bad IPv6 message" ||
+    fail "--listen bad IPv6 message" "$(cat "$T/err")"
+if ! python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+    skip "IPv6" "this machine has no ::1"
+else
+    P=$(free_port)
+    "$EXPC" serve "$S" --data="$T/v6" --listen="[::1]:$P" 2>"$T/v6.err" </dev/null &
+    SPID=$!
+    PIDS="$PIDS $SPID"
+    i=0
+    until curl -s -g -o /dev/null "http://[::1]:$P/healthz" || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
+    r=$(curl -s -g --data-binary @examples/bookshop.csv "http://[::1]:$P/v1/events")
+    case $r in '{"accepted":'*) pass "IPv6: POST" ;; *) fail "IPv6: POST" "$r $(cat "$T/v6.err")" ;; esac
+    "$EXPC" run "$S" examples/bookshop.csv >"$T/want.csv"
+    curl -s -g "http://[::1]:$P/v1/scores" >"$T/got.csv"
+    expect_same "IPv6: the table" "$T/want.csv" "$T/got.csv"
+    grep -q "on http://\[::1\]:$P " "$T/v6.err" && pass "IPv6: start line" ||
+        fail "IPv6: start line" "$(head -2 "$T/v6.err")"
+    stop TERM
+    expect_code "IPv6: exit 0" 0 "$SRC"
 fi
 
 # ---- a short session under valgrind -------------------------------------
