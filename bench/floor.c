@@ -16,12 +16,15 @@
  *    32: every slot is prefetched before the first is compared, so the cache
  *    misses of a million-customer table overlap instead of queueing;
  *  - a slot (32 bytes, half a cache line) holds the hash, the length and an
- *    id of up to 16 bytes inline, so a probe touches one line; longer ids
- *    sit in an arena.
+ *    id of up to 16 bytes inline, so a probe touches one line (compared with
+ *    two 8-byte loads, no memcmp call); longer ids sit in an arena;
+ *  - the table is asked for huge pages (madvise), so the random probes of a
+ *    table larger than the TLB reaches do not each wait for a page walk.
  * A line break always ends a line (the generated logs have none inside a
- * quoted field); the header is the first line.  Exit 1 on an I/O error or
+ * quoted field), an id with a doubled quote is kept to its first 256 bytes,
+ * and the header is the first line.  Exit 1 on an I/O error or
  * no memory, 2 on usage. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define BLOCK (4u << 20)
@@ -119,20 +123,38 @@ static void put(slot_t *tab, uint64_t m, uint64_t h, const char *p, uint32_t n, 
         tab[i].id.off = off;
 }
 
-static void grow(part_t *t)
+/* A zeroed table of m + 1 slots, on huge pages where the kernel has them. */
+static slot_t *tab_new(uint64_t m)
 {
-    uint64_t m = t->mask ? t->mask * 2 + 1 : (1u << 16) - 1;
-    slot_t *tab = calloc(m + 1, sizeof *tab);
-    if (!tab) {
+    size_t n = (size_t)(m + 1) * sizeof(slot_t);
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
         fputs("floor: out of memory\n", stderr);
         exit(1);
     }
+    madvise(p, n, MADV_HUGEPAGE); /* a hint: without it the table still works */
+    return p;
+}
+
+static void grow(part_t *t)
+{
+    uint64_t m = t->mask ? t->mask * 2 + 1 : (1u << 16) - 1;
+    slot_t *tab = tab_new(m);
     for (uint64_t i = 0; t->mask && i <= t->mask; i++)
         if (t->tab[i].len)
             put(tab, m, t->tab[i].h, slot_id(t, &t->tab[i]), t->tab[i].len, t->tab[i].id.off);
-    free(t->tab);
+    if (t->tab)
+        munmap(t->tab, (size_t)(t->mask + 1) * sizeof(slot_t));
     t->tab = tab;
     t->mask = m;
+}
+
+/* Whether the n bytes at a and b are the same, n <= INLINE without a call. */
+static int same_id(const char *a, const char *b, uint32_t n)
+{
+    if (n >= 8 && n <= 16)
+        return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+    return memcmp(a, b, n) == 0;
 }
 
 static void find_or_add(part_t *t, uint64_t h, const char *p, uint32_t n)
@@ -142,7 +164,7 @@ static void find_or_add(part_t *t, uint64_t h, const char *p, uint32_t n)
         const slot_t *s = &t->tab[i];
         if (!s->len)
             break;
-        if (s->h == h && s->len == n && memcmp(slot_id(t, s), p, n) == 0)
+        if (s->h == h && s->len == n && same_id(slot_id(t, s), p, n))
             return;
         i = (i + 1) & t->mask;
     }
