@@ -6,7 +6,7 @@ usage: report.py BENCH_DIR        (build/bench)
 Reads what run.sh left in BENCH_DIR - raw/meta (parameters and machine),
 json/*.json (hyperfine --export-json), raw/step_batch_*.txt, raw/rss_*,
 raw/check-*.lines, raw/cmp, raw/failures, raw/pg_bench.txt, raw/duckdb.txt,
-raw/threads.txt, raw/big_bytes - prints one
+raw/threads.txt - prints one
 table (measurement, measured value, target, met / NOT MET) on stdout and
 writes it, with every raw number behind it, to BENCH_DIR/results.md.  Times
 are hyperfine medians (the rounds json/TAG.rN.json merged into one set of
