@@ -5,7 +5,8 @@ usage: report.py BENCH_DIR        (build/bench)
 
 Reads what run.sh left in BENCH_DIR - raw/meta (parameters and machine),
 json/*.json (hyperfine --export-json), raw/step_batch_*.txt, raw/rss_*,
-raw/check-*.lines, raw/cmp, raw/failures, raw/pg_bench.txt - prints one
+raw/check-*.lines, raw/cmp, raw/failures, raw/pg_bench.txt, raw/duckdb.txt,
+raw/threads.txt - prints one
 table (measurement, measured value, target, met / NOT MET) on stdout and
 writes it, with every raw number behind it, to BENCH_DIR/results.md.  Times
 are hyperfine medians (the rounds json/TAG.rN.json merged into one set of
@@ -109,17 +110,23 @@ LABEL = {
     "interp": "expc run --engine=interp",
     "compiled": "expc build --emit=c --main, cc -O2",
     "baseline_c": "C baseline (bench/baseline.c, cc -O2)",
+    "floor": "floor (bench/floor.c: lines split, ids hashed)",
+    "duckdb": "DuckDB query (bench/duckdb_hotel.sql)",
 }
+DUCKDB = (read("raw/duckdb.txt", "") or "").strip()
 ev_txt = f"{EVENTS / 1e6:g}M events, {CUSTOMERS / 1e6:g}M customers"
 def cpu(r):
     """Mean user + system seconds of a hyperfine result."""
     return r.get("user", 0) + r.get("system", 0) if r else None
 
 
-for name in ("jit", "interp", "compiled", "baseline_c"):
+for name in ("jit", "interp", "compiled", "baseline_c", "floor", "duckdb"):
     t = median(name)
     if t is not None:
-        row(f"{LABEL[name]}: {ev_txt}",
+        label = LABEL[name] + (f" ({DUCKDB})" if name == "duckdb" and DUCKDB else "")
+        if name == "floor":
+            label += f", -t {META.get('floor_threads', '1')} (expc's default threads)"
+        row(f"{label}: {ev_txt}",
             f"{fmt_s(t)} ({rate(EVENTS, t, 'events')}; cpu {cpu(MAIN[name]):.3f} s)")
 
 py_t = None
@@ -159,6 +166,19 @@ ratio_row("JIT vs Python (speed-up)", py_t, tj, ">= 100x faster", lambda r: r >=
           cnum=py_cpu, cden=cj)
 ratio_row("compiled C vs Python (speed-up)", py_t, tc, ">= 100x faster", lambda r: r >= 100,
           "{:.1f}x", cnum=py_cpu, cden=cc)
+tf, td = median("floor"), median("duckdb")
+cf, cd = cpu(MAIN.get("floor")), cpu(MAIN.get("duckdb"))
+if td is not None:
+    ratio_row("JIT vs DuckDB (speed-up)", td, tj, ">= 20x faster", lambda r: r >= 20, "{:.1f}x",
+              cnum=cd, cden=cj)
+    ratio_row("compiled C vs DuckDB (speed-up)", td, tc, ">= 20x faster", lambda r: r >= 20,
+              "{:.1f}x", cnum=cd, cden=cc)
+else:
+    row("JIT and compiled C vs DuckDB (speed-up)", DUCKDB or "skipped", ">= 20x faster", None)
+ratio_row("JIT time / floor time", tj, tf, "<= 2 (within 2x of the floor)", lambda r: r <= 2,
+          cnum=cj, cden=cf)
+ratio_row("compiled C time / floor time", tc, tf, "<= 2 (within 2x of the floor)",
+          lambda r: r <= 2, cnum=cc, cden=cf)
 ratio_row("JIT time / compiled C time", tj, tc, "<= 1.15", lambda r: r <= 1.15,
           cnum=cj, cden=cc)
 ratio_row("interp time / compiled C time", ti, tc, "<= 2.5", lambda r: r <= 2.5,
@@ -268,6 +288,78 @@ for name in ("jit", "interp", "compiled"):
 for name, label in (("baseline_c", LABEL["baseline_c"]), ("python", "Python baseline")):
     if name in RSS:
         row(f"peak RSS, {label}", f"{RSS[name]:.1f} MB")
+
+def rss_mb(name):
+    """Peak RSS in MB of raw/rss_NAME.txt (time -v) or raw/rss_NAME.kb (time -f %M)."""
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", read(f"raw/rss_{name}.txt", "") or "")
+    if m:
+        return int(m.group(1)) * 1024 / 1e6
+    kb = (read(f"raw/rss_{name}.kb", "") or "").strip().splitlines()
+    return int(kb[-1]) * 1024 / 1e6 if kb and kb[-1].isdigit() else None
+
+
+for name in ("floor", "duckdb"):
+    if rss_mb(name) is not None:
+        row(f"peak RSS, {LABEL[name]}", f"{rss_mb(name):.1f} MB")
+
+# ---- --threads (section 6b of run.sh) ----------------------------------------------------
+
+THREADS = bench("threads")
+skipped = (read("raw/threads.txt", "") or "").strip().splitlines()
+if skipped:
+    row("--threads=2 vs --threads=1 (speed-up); peak RSS per thread count",
+        "; ".join(skipped), ">= 1.7x faster; < 150 MB", None)
+for eng, label in (("jit", "JIT"), ("compiled", "compiled C"), ("floor", "floor")):
+    t1, t2 = THREADS.get(f"{eng}_t1"), THREADS.get(f"{eng}_t2")
+    if not (t1 and t2):
+        continue
+    for n, r in ((1, t1), (2, t2)):
+        row(f"{label} {'-t ' if eng == 'floor' else '--threads='}{n}: {ev_txt}",
+            f"{fmt_s(r['median'])} "
+            f"({rate(EVENTS, r['median'], 'events')}; cpu {cpu(r):.3f} s)")
+    if eng == "floor":  # what the hardware allows: beside the engines, no target
+        ratio_row(f"{label} -t 2 vs -t 1 (speed-up)", t1["median"], t2["median"], "",
+                  lambda r: None)
+        continue
+    ratio_row(f"{label} --threads=2 vs --threads=1 (speed-up)", t1["median"], t2["median"],
+              ">= 1.7x faster", lambda r: r >= 1.7)
+    for n in (1, 2):
+        f = THREADS.get(f"floor_t{n}")
+        if f:
+            ratio_row(f"{label} --threads={n} time / floor -t {n} time",
+                      THREADS[f"{eng}_t{n}"]["median"], f["median"],
+                      "<= 2 (within 2x of the floor)", lambda r: r <= 2,
+                      cnum=cpu(THREADS[f"{eng}_t{n}"]), cden=cpu(f))
+    for n in (1, 2):
+        mb = rss_mb(f"{eng}_t{n}")
+        if mb is not None:
+            row(f"peak RSS, {label} --threads={n}, {CUSTOMERS / 1e6:g}M customers",
+                f"{mb:.1f} MB", "< 150 MB", mb < 150)
+
+# ---- the big log (section 6c of run.sh) ---------------------------------------------------
+BIG = bench("big")
+big_n = int(META.get("big_events", "0") or 0)
+for name, label in (("jit", "JIT"), ("compiled", "compiled C"), ("floor", "floor")):
+    r, t10 = BIG.get(f"{name}_big"), median(name)
+    if not r or not t10 or not EVENTS:
+        continue
+    k = big_n / EVENTS
+    big_txt = f"{big_n / 1e6:g}M events, {CUSTOMERS / 1e6:g}M customers"
+    row(f"{label}: {big_txt}", f"{fmt_s(r['median'])} ({rate(big_n, r['median'], 'events')}; "
+        f"cpu {cpu(r):.3f} s)")
+    if name == "floor":  # beside the engines: no target of its own
+        ratio_row(f"{label}: {big_n / 1e6:g}M-event time / ({k:g} x the {EVENTS / 1e6:g}M time)",
+                  r["median"], k * t10, "", lambda x: None)
+    else:
+        ratio_row(f"{label}: {big_n / 1e6:g}M-event time / ({k:g} x the {EVENTS / 1e6:g}M time)",
+                  r["median"], k * t10, "<= 1.1 (linear)", lambda x: x <= 1.1,
+                  cnum=cpu(r), cden=k * cpu(MAIN[name]))
+    mb = rss_mb(f"{name}_big")
+    if mb is not None:
+        main_mb = rss_mb(name)
+        row(f"peak RSS, {label}, {big_txt}",
+            f"{mb:.1f} MB" + (f" ({main_mb:.1f} MB on {EVENTS / 1e6:g}M events)" if main_mb else ""),
+            *(("< 150 MB", mb < 150) if name != "floor" else ()))
 
 # ---- correctness ----------------------------------------------------------------------
 cmp_lines = (read("raw/cmp", "") or "").split("\n")

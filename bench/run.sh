@@ -2,9 +2,11 @@
 # bench/run.sh - the benchmarks behind docs/PERFORMANCE.md (`make bench`).
 #
 # Scores a generated hotel event log (examples/grand_hotel.exp) with every
-# engine of expc and with two hand-written baselines, checks that all of them
-# print the same table byte for byte, times them with hyperfine (median of
-# several runs), and times P_step_batch alone, `expc check` on large scripts,
+# engine of expc, with two hand-written baselines and with a DuckDB query,
+# checks that all of them print the same table byte for byte, times them and
+# the floor program (bench/floor.c: the least work any scorer does) with
+# hyperfine (median of several runs), then `--threads=1` against
+# `--threads=2`, one run at 100M events, and P_step_batch alone, `expc check` on large scripts,
 # peak memory, and how the cost grows with events, customers and script size;
 # then bench/pg_bench.sh (PostgreSQL) when it and pg_config are there.  It
 # ends with one table - measured value, target, met or not (judged on
@@ -21,13 +23,19 @@
 #                           sample: on the 1/10 log, time scaled by 10 (stated
 #                           in the table); skip: not at all
 #   BENCH_SCALING=1         0 skips the event/customer scaling series
+#   BENCH_DUCKDB=1          0 skips the DuckDB peer (bench/duckdb_score.js;
+#                           skipped anyway when node or npm is missing)
+#   BENCH_BIG=100000000     events of the big run (over BENCH_CUSTOMERS
+#                           customers; made, scored, removed): JIT, -O2
+#                           program and floor, against 10x the main log's
+#                           times; 0 skips it
 #   BENCH_SCRIPT_LINES="10000 100000 1000000"   sizes for `expc check`
 #                           (`expc lsp` is timed on a 2,000-line script)
-#   EXPC=build/expc  CC=cc  PYTHON=python3  (the default build/expc is
+#   EXPC=build/expc  CC=cc  PYTHON=python3  NODE=node  NPM=npm  (the default build/expc is
 #                           copied first, so a rebuild during the run does
 #                           not break it; a given EXPC is used in place)
 # Quick run: BENCH_EVENTS=1000000 BENCH_CUSTOMERS=100000 BENCH_RUNS=2 \
-#            BENCH_PYTHON=sample sh bench/run.sh
+#            BENCH_PYTHON=sample BENCH_BIG=10000000 sh bench/run.sh
 #
 # Generated data is cached in build/bench/ (named by its parameters and the
 # generator's version) and made again only when missing.  Everything else
@@ -45,6 +53,10 @@ RUNS=${BENCH_RUNS:-5}
 SEED=${BENCH_SEED:-42}
 PY_MODE=${BENCH_PYTHON:-full}
 SCALING=${BENCH_SCALING:-1}
+DUCKDB=${BENCH_DUCKDB:-1}
+BIG=${BENCH_BIG:-100000000}
+NODE=${NODE:-node}
+NPM=${NPM:-npm}
 SCRIPT_LINES=${BENCH_SCRIPT_LINES:-10000 100000 1000000}
 CC=${CC:-cc}
 PYTHON=${PYTHON:-python3}
@@ -65,6 +77,7 @@ if [ ! -x "$TIMEV" ]; then
 fi
 case $PY_MODE in full|sample|skip) ;; *) die "BENCH_PYTHON is full, sample or skip" ;; esac
 [ "$RUNS" -ge 1 ] 2>/dev/null || die "BENCH_RUNS must be a positive integer"
+[ "$BIG" -ge 0 ] 2>/dev/null || die "BENCH_BIG must be a number of events (0: no big run)"
 SRUNS=$RUNS                   # fewer runs for the scaling series
 [ "$SRUNS" -gt 3 ] && SRUNS=3
 
@@ -103,6 +116,11 @@ fail() { printf 'bench: FAILED: %s\n' "$*" >&2; echo "$*" >>"$W/raw/failures"; F
 say "building tools"
 $CC $CFLAGS_BENCH -o "$W/bin/gen_events" "$ROOT/bench/gen_events.c"
 $CC $CFLAGS_BENCH -o "$W/bin/baseline" "$ROOT/bench/baseline.c"
+$CC $CFLAGS_BENCH -pthread -o "$W/bin/floor" "$ROOT/bench/floor.c"
+# The floor runs on as many threads as expc does by default: the processors
+# online once expc has --threads, else one.
+FLOOR_T=1
+"$EXPC" run --help 2>&1 | grep -q -e '--threads' && FLOOR_T=$(nproc)
 
 # The compiled scorer: what `expc build --emit=c --main` gives a user.
 "$EXPC" build "$SCRIPT" --emit=c --main -O2 -o "$W/bin/hotel_main.c"
@@ -138,6 +156,40 @@ $CC $CFLAGS_BENCH -I"$W/bin/t" -o "$W/bin/step_batch_c_time" "$ROOT/bench/step_b
 if [ "$HAVE_LLVM" = 1 ] && "$EXPC" build "$RULES" --emit=obj --prefix hb -o "$W/bin/t/hb.o"; then
     $CC $CFLAGS_BENCH -I"$W/bin/t" -o "$W/bin/step_batch_llvm_time" "$ROOT/bench/step_batch.c" \
         "$W/bin/t/hb.o"
+fi
+
+# The DuckDB peer: @duckdb/node-api at the version bench/package-lock.json
+# pins, installed with npm ci into build/bench/node/ (again only when the lock
+# file changes; node_modules never enters the tree), found through NODE_PATH.
+# raw/duckdb.txt holds its version, or why it was skipped, for the report.
+HAVE_DUCKDB=0
+NODE_DIR=$W/node
+if [ "$DUCKDB" != 1 ]; then
+    echo "skipped: BENCH_DUCKDB=$DUCKDB" >"$W/raw/duckdb.txt"
+elif ! command -v "$NODE" >/dev/null 2>&1 || ! command -v "$NPM" >/dev/null 2>&1; then
+    say "DuckDB peer skipped: node or npm not found (apt-get install -y nodejs npm)"
+    echo "skipped: node or npm not found" >"$W/raw/duckdb.txt"
+else
+    mkdir -p "$NODE_DIR"
+    if ! cmp -s "$ROOT/bench/package-lock.json" "$NODE_DIR/package-lock.json" ||
+        [ ! -d "$NODE_DIR/node_modules/@duckdb/node-api" ]; then
+        say "installing @duckdb/node-api with npm ci into $NODE_DIR"
+        cp "$ROOT/bench/package.json" "$ROOT/bench/package-lock.json" "$NODE_DIR/"
+        if ! (cd "$NODE_DIR" && timeout -k 5 300 "$NPM" ci --no-audit --no-fund \
+            --cache "$W/npm-cache") >"$W/raw/npm.log" 2>&1; then
+            rm -f "$NODE_DIR/package-lock.json" # try again next run
+            fail "npm ci of bench/package-lock.json (see $W/raw/npm.log)"
+        fi
+    fi
+    if v=$(NODE_PATH=$NODE_DIR/node_modules "$NODE" -e \
+        "require('@duckdb/node-api'); console.log(require('@duckdb/node-api/package.json').version)" \
+        2>>"$W/raw/npm.log"); then
+        HAVE_DUCKDB=1
+        echo "@duckdb/node-api $v, node $("$NODE" --version)" >"$W/raw/duckdb.txt"
+    else
+        fail "@duckdb/node-api does not load (see $W/raw/npm.log)"
+        echo "failed: @duckdb/node-api does not load" >"$W/raw/duckdb.txt"
+    fi
 fi
 
 # ---- data -----------------------------------------------------------------
@@ -182,6 +234,12 @@ cmd() {
     o=$W/out/$1.csv
     e=$W/raw/$1.err
     case $1 in
+    jit_t[0-9]*) echo "'$EXPC' run --engine=jit --threads=${1#jit_t} '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
+    compiled_t[0-9]*) echo "'$W/bin/hotel_main' --threads=${1#compiled_t} '$2' >'$o' 2>'$e'" ;;
+    floor_t[0-9]*) echo "'$W/bin/floor' -t ${1#floor_t} '$2' >'$o' 2>'$e'" ;;
+    floor*) echo "'$W/bin/floor' -t $FLOOR_T '$2' >'$o' 2>'$e'" ;;
+    duckdb*) echo "env NODE_PATH='$NODE_DIR/node_modules' '$NODE' '$ROOT/bench/duckdb_score.js'" \
+        "'$2' >'$o' 2>'$e'" ;;
     jit_time_spill*) echo "'$EXPC' run --engine=jit --time=ts --memory=64M '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     jit_time*) echo "'$EXPC' run --engine=jit --time=ts '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
     jit_report*) echo "'$EXPC' run --engine=jit --report='$W/out/$1.html' '$SCRIPT' '$2' >'$o' 2>'$e'" ;;
@@ -210,20 +268,46 @@ check_out() {
 }
 
 # validate LOG NAMES...: runs each once (also warms the page cache), keeps
-# the names that exit 0 in $OK, and compares every output with the first.
+# the names that exit 0 in $OK, and compares every output with the first
+# (with $VREF when set: the name of an output already there).  With VRSS=1
+# each run also leaves its peak RSS in raw/rss_NAME.kb.
+# A floor (floor*) prints counts, not a table: its number of customers must
+# be the reference table's number of rows (every customer of the generated
+# logs has a declared event).
 validate() {
     log=$1
     shift
     OK=
-    ref=
+    ref=${VREF:-}
     for n in "$@"; do
-        if sh -c "$(cmd "$n" "$log")"; then
-            OK="$OK $n"
-            if [ -z "$ref" ]; then ref=$n; else check_out "$n" "$ref"; fi
+        c=$(cmd "$n" "$log")
+        if [ "${VRSS:-0}" = 1 ] && [ -n "$TIMEV" ]; then
+            st=0; $TIMEV -f %M -o "$W/raw/rss_$n.kb" sh -c "$c" || st=$?
         else
-            fail "$n exits $? on $log"
+            st=0; sh -c "$c" || st=$?
+        fi
+        if [ "$st" = 0 ]; then
+            OK="$OK $n"
+            case $n in
+            floor*) check_floor "$n" "$ref" ;;
+            *) if [ -z "$ref" ]; then ref=$n; else check_out "$n" "$ref"; fi ;;
+            esac
+        else
+            fail "$n exits $st on $log"
         fi
     done
+}
+
+# check_floor NAME REF: NAME's count of customers against REF's rows.
+check_floor() {
+    got=$(sed -n 's/^lines [0-9]* customers \([0-9]*\)$/\1/p' "$W/out/$1.csv")
+    want=$(($(wc -l <"$W/out/$2.csv") - 1))
+    if [ "$got" = "$want" ]; then
+        echo "$1 same" >>"$W/raw/cmp"
+    else
+        fail "$1: ${got:-no} customers, $2 has $want rows"
+        echo "$1 DIFFERENT" >>"$W/raw/cmp"
+    fi
 }
 
 # bench_json TAG RUNS WARMUP: times the names in $OK on the log $LOG, in
@@ -253,10 +337,16 @@ bench_json() {
 
 ENGINES="interp compiled baseline_c"
 [ "$HAVE_LLVM" = 1 ] && ENGINES="jit $ENGINES"
+ENGINES_REF=${ENGINES%% *}    # the first engine: the others are compared with its output
 
-# ---- 1. the main log: engines and baselines ---------------------------------
+# The peers of the main log, timed in the same rounds as the engines: the
+# floor always, DuckDB when it is installed.
+PEERS=floor
+[ "$HAVE_DUCKDB" = 1 ] && PEERS="$PEERS duckdb"
+
+# ---- 1. the main log: engines, baselines and peers ---------------------------
 say "main log: $EVENTS events, $CUSTOMERS customers ($MAIN)"
-validate "$MAIN" $ENGINES
+validate "$MAIN" $ENGINES $PEERS
 LOG=$MAIN
 bench_json main "$RUNS" 1
 
@@ -285,11 +375,15 @@ sample)
 esac
 
 # ---- 3. peak memory -----------------------------------------------------------------
+# rss_run NAME LOG: NAME on LOG under /usr/bin/time -v (raw/rss_NAME.txt).
+rss_run() {
+    $TIMEV -v sh -c "exec $(cmd "$1" "$2" | sed 's/ >.*//') >/dev/null 2>/dev/null" \
+        2>"$W/raw/rss_$1.txt" || fail "rss run of $1"
+}
 if [ -n "$TIMEV" ]; then
     say "peak RSS on the main log"
-    for n in $ENGINES; do
-        $TIMEV -v sh -c "exec $(cmd "$n" "$MAIN" | sed 's/ >.*//') >/dev/null 2>/dev/null" \
-            2>"$W/raw/rss_$n.txt" || fail "rss run of $n"
+    for n in $ENGINES $PEERS; do
+        rss_run "$n" "$MAIN"
     done
 fi
 
@@ -409,6 +503,68 @@ if [ "$SCALING" = 1 ]; then
     done
 fi
 
+# ---- 6b. threads: --threads=1 against --threads=2 on the main log --------------------------
+# For expc run (JIT) and the -O2 program, each when its --help lists
+# --threads, and the floor with as many threads; peak RSS of each thread
+# count too.  raw/threads.txt says what was skipped.
+: >"$W/raw/threads.txt"
+TNAMES=
+if [ "$HAVE_LLVM" = 1 ]; then
+    if "$EXPC" run --help 2>&1 | grep -q -e '--threads'; then
+        TNAMES="jit_t1 jit_t2"
+    else
+        echo "skipped: expc run has no --threads" >>"$W/raw/threads.txt"
+    fi
+fi
+if "$W/bin/hotel_main" --help 2>&1 | grep -q -e '--threads'; then
+    TNAMES="$TNAMES compiled_t1 compiled_t2"
+else
+    echo "skipped: the --main program has no --threads" >>"$W/raw/threads.txt"
+fi
+if [ -n "$TNAMES" ]; then
+    TNAMES="$TNAMES floor_t1 floor_t2"
+    say "--threads=1 and --threads=2 on the main log:$TNAMES"
+    VREF=$ENGINES_REF
+    validate "$MAIN" $TNAMES
+    VREF=
+    LOG=$MAIN
+    bench_json threads "$RUNS" 1
+    if [ -n "$TIMEV" ]; then
+        for n in $TNAMES; do rss_run "$n" "$MAIN"; done
+    fi
+else
+    say "no --threads in this expc: the thread rows are skipped"
+fi
+
+# ---- 6c. the big log: BENCH_BIG events over the main log's customers ---------------------
+# Made, scored and removed (by default 10x the main log: 4.8 GB); the JIT,
+# the -O2 program and the floor only, each at its default thread count as
+# on the main log.  Each validation run is also the one that measures peak
+# RSS (raw/rss_NAME.kb): bounded by customers, it should stay what it is on
+# the main log.  Time is compared with BIG / EVENTS times the main log's.
+if [ "$BIG" -gt 0 ] && [ "$BIG" -lt "$CUSTOMERS" ]; then
+    fail "BENCH_BIG=$BIG is fewer events than BENCH_CUSTOMERS=$CUSTOMERS customers"
+elif [ "$BIG" -gt 0 ]; then
+    BIGLOG=$W/data/big-$BIG-$CUSTOMERS-s$SEED-g$GENV.csv
+    say "big log: $BIG events, $CUSTOMERS customers (generated, then removed)"
+    trap 'rm -f "$BIGLOG" "$BIGLOG.tmp"' EXIT
+    trap 'rm -f "$BIGLOG" "$BIGLOG.tmp"; exit 130' INT TERM
+    if "$W/bin/gen_events" "$BIG" "$CUSTOMERS" "$SEED" >"$BIGLOG.tmp"; then
+        mv "$BIGLOG.tmp" "$BIGLOG"
+        BNAMES="compiled_big floor_big"
+        [ "$HAVE_LLVM" = 1 ] && BNAMES="jit_big $BNAMES"
+        VRSS=1
+        validate "$BIGLOG" $BNAMES
+        VRSS=0
+        LOG=$BIGLOG
+        bench_json big "$SRUNS" 0
+    else
+        fail "generating $BIG events"
+    fi
+    rm -f "$BIGLOG" "$BIGLOG.tmp"
+    trap - EXIT INT TERM
+fi
+
 # ---- 7. optional: PostgreSQL ---------------------------------------------------------------
 # bench/pg_bench.sh (the PostgreSQL backend's own benchmark) makes its own
 # log and servers; it runs on the 1/10 log size to keep `make bench` short.
@@ -445,6 +601,8 @@ fi
     echo "sample_events=$E10"
     echo "main_log=$MAIN"
     echo "main_log_bytes=$(wc -c <"$MAIN" | tr -d ' ')"
+    echo "big_events=$BIG"
+    echo "floor_threads=$FLOOR_T"
     echo "llvm=$HAVE_LLVM"
     echo "expc_version=$("$EXPC" --version 2>&1 | head -1)"
     echo "cc_version=$($CC --version | head -1)"

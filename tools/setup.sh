@@ -10,6 +10,10 @@ PKGS="make gcc flex bison pkg-config libcmocka-dev libjansson-dev llvm-14-dev cl
       python3-jsonschema libxml2-utils curl
       libmicrohttpd-dev liblmdb-dev lmdb-utils wrk neovim tmux libgraphviz-dev chromium
       nodejs"
+# npm installs the DuckDB peer of `make bench` (bench/package.json): Debian's
+# package, unless an npm is already there - a Node.js from elsewhere brings
+# its own, and Debian's npm would conflict with it.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
