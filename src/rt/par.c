@@ -1,0 +1,722 @@
+/* par.c - --threads=N: one CSV run scored on N threads, byte for byte as on one.
+ *
+ * run.c reads the header (or first record) with the one-thread reader, which
+ * resolves the columns; then this file takes over the stream.  The input is
+ * read in windows (PAR_CHUNK bytes per thread), each cut at the last LF and
+ * split at LFs into N chunks, one per thread:
+ *
+ *  1. parse: thread k parses chunk k with its own rt_csv (a copy of the
+ *     header's) on an in-memory rt_src holding just the chunk's bytes, into
+ *     compact records (customer pointer, length, hash, event id) of the
+ *     declared events, and an rt_par_note: counts and the first invalid line
+ *     and undeclared event, for run.c's messages.  A record may span lines
+ *     (a quoted field holds LF), so a chunk may start inside one: its parse
+ *     is a guess.  The parse stops where a record runs past the chunk's end
+ *     (RT_NEXT_CUT): the `cut`.  No parse ever touches another chunk's bytes.
+ *  2. fix-up (main thread, in order): when chunk k-1's cut is not chunk k's
+ *     start, the guess was wrong: chunk k gets back its bytes as read (the
+ *     guessing parse may have undone `""` in place: a chunk with a `"` keeps
+ *     a copy first) and is parsed again from the cut.  Line numbers are set
+ *     here, from the lines each chunk passed.  The last cut is where the
+ *     next window starts (a record longer than a window grows the window).
+ *  3. run.c turns the notes into its messages and counts, in file order, so
+ *     the earliest invalid line wins as on one thread.
+ *  4. step: thread k takes the customers whose hash is k modulo N, over all
+ *     chunks in order (so each customer's events stay in order), into its
+ *     own rt_table, noting for each new customer the ordinal of its first
+ *     event in the whole run.
+ *
+ * At the end the partitions, each in first-appearance order already, are
+ * merged by those ordinals: the rows come out in the order of one thread.
+ * Memory is the window, its records and the partitions: bounded by the
+ * window, not the input.  The threads are C11 <threads.h>; without them
+ * (__STDC_NO_THREADS__) the same steps run one after the other on one.
+ * What does not come here (NDJSON, --time, --trace, --report, small input)
+ * is listed in docs/language.md ("Threads"). */
+#include "expc/rt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef __STDC_NO_THREADS__
+#include <threads.h>
+#define PAR_THREADS 1
+#else
+#define PAR_THREADS 0
+#endif
+#if PAR_THREADS && (defined(__unix__) || defined(__APPLE__))
+#include <unistd.h> /* sysconf: POSIX, guarded so plain ISO C still builds */
+#endif
+
+#define PAR_CHUNK ((size_t)4 << 20)   /* bytes of a window per thread */
+#define PAR_MIN ((size_t)512 << 10)   /* smaller inputs: one thread */
+#define PAR_BATCH 4096
+
+unsigned rt_cores(void)
+{
+#if PAR_THREADS && defined(_SC_NPROCESSORS_ONLN)
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1u : n > RT_THREADS_MAX ? RT_THREADS_MAX : (unsigned)n;
+#else
+    return 1;
+#endif
+}
+
+/* EXPC_THREADS_WINDOW=BYTES (HACKING.md): the window, for tests that cross
+ * many chunk boundaries with a small input; 0 when not set. */
+static size_t par_env_window(void)
+{
+    const char *v = getenv("EXPC_THREADS_WINDOW");
+    return v && *v ? rt_opt_size(v) : 0;
+}
+
+size_t rt_par_min_bytes(void)
+{
+    return par_env_window() ? 0 : PAR_MIN;
+}
+
+/* A declared event of a chunk. */
+typedef struct par_rec {
+    const char *cust;
+    size_t len;
+    uint32_t hash;
+    int32_t ev;
+} par_rec;
+
+typedef struct par_chunk {
+    size_t beg, end, cut;     /* bytes of the window; cut: see above */
+    uint64_t line;            /* physical line at beg */
+    uint64_t lfs;             /* lines passed in [beg, cut) */
+    const char *base;         /* the bytes recs point into */
+    par_rec *recs;
+    size_t n, cap;
+    uint64_t ord;             /* ordinal of recs[0] among the run's events */
+    rt_par_note note;
+    char *save;               /* the bytes as read, for a parse again */
+    size_t save_cap;
+    bool saved, nomem;
+    rt_src src;
+    rt_csv csv;
+} par_chunk;
+
+typedef struct par_part {
+    rt_table *tab;            /* rt_par.tabs[k] */
+    uint64_t *first;          /* first[i]: ordinal of customer i's first event */
+    size_t first_cap;
+    const char *base;
+    size_t bn;
+    size_t off[PAR_BATCH], len[PAR_BATCH];
+    uint32_t idx[PAR_BATCH];
+    int32_t ev[PAR_BATCH];
+    uint64_t ord[PAR_BATCH];
+    bool nomem;
+} par_part;
+
+enum { PAR_PARSE, PAR_STEP };
+
+struct rt_par {
+    const rt_engine *e;
+    unsigned n;               /* threads, chunks, partitions */
+    rt_csv proto;             /* the header's reader (its arrays not ours) */
+    FILE *fp;
+    bool eof, pending, done;  /* pending: a read error after this window */
+    int err;
+    char *buf;                /* the window: len bytes of cap */
+    size_t cap, len, cut;
+    uint64_t line, cut_line;  /* physical lines at buf[0] and at cut */
+    uint64_t ord;             /* declared events before the window */
+    par_chunk *ch;            /* n + 1: [0] holds the event read before */
+    par_part *part;
+    rt_table *tabs;           /* the partitions' customers */
+    rt_par_note *notes;
+    bool had;                 /* a window was handed out (and stepped) */
+#if PAR_THREADS
+    thrd_t *thr;
+    struct par_arg { rt_par *p; unsigned k; } *arg;
+    unsigned started;         /* worker threads running */
+    mtx_t mu;
+    cnd_t go, idle;
+    unsigned gen, busy;
+    int job;
+    bool quit, sync;          /* sync: mu, go and idle exist */
+#endif
+};
+
+/* A hash of a customer id for its partition: word at a time, and unlike
+ * the table's (so a partition still spreads over all of its slots). */
+static uint32_t par_hash(const char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)n, w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    if (n) {
+        w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+rt_par *rt_par_new(unsigned threads, const rt_engine *e)
+{
+    rt_par *p = calloc(1, sizeof *p);
+    unsigned k;
+    if (!p)
+        return NULL;
+    p->e = e;
+    p->n = threads;
+    p->ch = calloc(threads + 1, sizeof *p->ch);
+    p->part = calloc(threads, sizeof *p->part);
+    p->notes = calloc(threads, sizeof *p->notes);
+    p->tabs = calloc(threads, sizeof *p->tabs);
+    if (!p->ch || !p->part || !p->notes || !p->tabs) {
+        rt_par_free(p);
+        return NULL;
+    }
+    for (k = 0; k < threads; k++) {
+        rt_table_init(&p->tabs[k]);
+        p->part[k].tab = &p->tabs[k];
+    }
+    return p;
+}
+
+static bool par_push(par_chunk *c, const char *cust, size_t len, int32_t ev)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 1024;
+        par_rec *nr = realloc(c->recs, cap * sizeof *nr);
+        if (!nr)
+            return false;
+        c->recs = nr;
+        c->cap = cap;
+    }
+    c->recs[c->n].cust = cust;
+    c->recs[c->n].len = len;
+    c->recs[c->n].hash = par_hash(cust, len);
+    c->recs[c->n].ev = ev;
+    c->n++;
+    return true;
+}
+
+bool rt_par_first(rt_par *p, const char *cust, size_t len, int32_t ev)
+{
+    par_chunk *c = &p->ch[0];
+    if (!(c->save = malloc(len ? len : 1)))
+        return false;
+    memcpy(c->save, cust, len);
+    c->base = c->save;
+    return par_push(c, c->save, len, ev);
+}
+
+bool rt_par_start(rt_par *p, rt_src *src, const rt_csv *proto)
+{
+    size_t live = src->end - src->beg, w = par_env_window();
+    p->cap = w ? w : PAR_CHUNK * p->n;
+    if (p->cap < live)
+        p->cap = live;
+    if (!(p->buf = malloc(p->cap)))
+        return false;
+    memcpy(p->buf, src->buf + src->beg, live);
+    src->beg = src->end;
+    p->len = live;
+    p->fp = src->fp;
+    p->eof = src->eof;
+    p->line = p->cut_line = src->line;
+    p->proto = *proto;
+    return true;
+}
+
+/* Reads until the window is full or the input ends; a read error is kept
+ * for after this window (the one-thread reader, too, reports it only where
+ * a record needs the missing bytes). */
+static void par_fill(rt_par *p)
+{
+    while (p->len < p->cap && !p->eof && !p->pending) {
+        size_t want = p->cap - p->len, got;
+        errno = 0;
+        got = fread(p->buf + p->len, 1, want, p->fp);
+        p->len += got;
+        if (got < want && ferror(p->fp)) {
+            p->err = errno;
+            p->pending = true;
+        } else if (got < want) {
+            p->eof = true;
+        }
+    }
+}
+
+/* The chunk's reader: the header's columns, its own field arrays, and an
+ * in-memory source over [from, end) that ends in RT_NEXT_CUT unless it is
+ * the end of the input. */
+static void par_reader(rt_par *p, par_chunk *c, size_t from)
+{
+    const char **fp = c->csv.fp;
+    size_t *fn = c->csv.fn, fcap = c->csv.fcap;
+    bool *fdq = c->csv.fdq;
+    memset(&c->src, 0, sizeof c->src);
+    c->src.name = "";
+    c->src.buf = p->buf;
+    c->src.beg = from;
+    c->src.end = c->src.cap = c->end;
+    c->src.eof = p->eof && c->end == p->len;
+    c->src.line = 1;
+    c->csv = p->proto;
+    c->csv.src = &c->src;
+    c->csv.bom_done = true;
+    c->csv.fp = fp;
+    c->csv.fn = fn;
+    c->csv.fdq = fdq;
+    c->csv.fcap = fcap;
+    c->csv.hdr_p = NULL;
+    c->csv.hdr_n = NULL;
+    c->csv.n_hdr = 0;
+}
+
+/* Notes one record (the k-th of the chunk); false: no memory. */
+static bool par_take(rt_par *p, par_chunk *c, const rt_rec *rec, uint64_t k)
+{
+    rt_par_note *nt = &c->note;
+    int32_t ev;
+    if (rec->why) {
+        if (nt->invalid++ == 0) {
+            nt->invalid_at = k;
+            nt->invalid_line = rec->line;
+            nt->invalid_why = rec->why;
+        }
+        return true;
+    }
+    ev = p->e->event_id(p->e->ctx, rec->event, rec->event_len);
+    nt->lines++;
+    if (ev < 0) {
+        if (nt->unknown++ == 0) {
+            nt->unknown_at = k;
+            nt->unknown_line = rec->line;
+            nt->unknown_name = rec->event;
+            nt->unknown_len = rec->event_len;
+        }
+        return true;
+    }
+    nt->declared++;
+    return par_push(c, rec->cust, rec->cust_len, ev);
+}
+
+/* Keeps the chunk's bytes when its parse is a guess that could change
+ * them (undoing `""` needs a `"`); false: no memory. */
+static bool par_save(rt_par *p, par_chunk *c)
+{
+    size_t n = c->end - c->beg;
+    c->saved = false;
+    if (!memchr(p->buf + c->beg, '"', n))
+        return true;
+    if (n > c->save_cap) {
+        char *ns = realloc(c->save, n);
+        if (!ns)
+            return false;
+        c->save = ns;
+        c->save_cap = n;
+    }
+    memcpy(c->save, p->buf + c->beg, n);
+    c->saved = true;
+    return true;
+}
+
+/* Parses chunk c from c->beg (a guess when `guess`). */
+static void par_parse(rt_par *p, par_chunk *c, bool guess)
+{
+    rt_rec rec;
+    uint64_t k = 0;
+    c->n = 0;
+    c->base = p->buf;
+    memset(&c->note, 0, sizeof c->note);
+    c->nomem = guess && !par_save(p, c);
+    par_reader(p, c, c->beg);
+    c->cut = c->beg;
+    while (!c->nomem) {
+        int st = rt_csv_next(&c->csv, &rec);
+        if (st == RT_NEXT_EOF || st == RT_NEXT_CUT) {
+            c->cut = c->src.beg;
+            break;
+        }
+        if (st < 0 || !par_take(p, c, &rec, k++))
+            c->nomem = true;
+    }
+    c->lfs = c->src.line - 1;
+}
+
+/* Splits buf[0, lim) at LFs into the chunks 1..n. */
+static void par_split(rt_par *p, size_t lim)
+{
+    size_t at = 0;
+    unsigned k;
+    for (k = 1; k <= p->n; k++) {
+        par_chunk *c = &p->ch[k];
+        size_t to = k == p->n ? lim : lim / p->n * k;
+        if (to < at)
+            to = at;
+        if (k < p->n && to < lim) {
+            const char *nl = memchr(p->buf + to, '\n', lim - to);
+            to = nl ? (size_t)(nl - p->buf) + 1 : lim;
+        }
+        c->beg = at;
+        c->end = to;
+        at = to;
+    }
+}
+
+/* One phase's work for thread k. */
+static void par_step_part(rt_par *p, par_part *q, unsigned k);
+
+static void par_job(rt_par *p, int job, unsigned k)
+{
+    if (job == PAR_PARSE)
+        par_parse(p, &p->ch[k + 1], k > 0);
+    else
+        par_step_part(p, &p->part[k], k);
+}
+
+#if PAR_THREADS
+static int par_worker(void *arg)
+{
+    struct par_arg *a = arg;
+    rt_par *p = a->p;
+    unsigned seen = 0;
+    for (;;) {
+        int job;
+        mtx_lock(&p->mu);
+        while (p->gen == seen && !p->quit)
+            cnd_wait(&p->go, &p->mu);
+        if (p->quit) {
+            mtx_unlock(&p->mu);
+            return 0;
+        }
+        seen = p->gen;
+        job = p->job;
+        mtx_unlock(&p->mu);
+        par_job(p, job, a->k);
+        mtx_lock(&p->mu);
+        if (--p->busy == 0)
+            cnd_signal(&p->idle);
+        mtx_unlock(&p->mu);
+    }
+}
+
+/* Starts the n - 1 workers (the main thread is the n-th); false: it runs
+ * the phases alone (no thread could start). */
+static bool par_spawn(rt_par *p)
+{
+    unsigned k;
+    if (p->sync)
+        return p->started == p->n - 1;
+    if (mtx_init(&p->mu, mtx_plain) != thrd_success)
+        return false;
+    if (cnd_init(&p->go) != thrd_success) {
+        mtx_destroy(&p->mu);
+        return false;
+    }
+    if (cnd_init(&p->idle) != thrd_success) {
+        cnd_destroy(&p->go);
+        mtx_destroy(&p->mu);
+        return false;
+    }
+    p->sync = true;
+    p->thr = calloc(p->n, sizeof *p->thr);
+    p->arg = calloc(p->n, sizeof *p->arg);
+    for (k = 1; p->thr && p->arg && k < p->n; k++) {
+        p->arg[k].p = p;
+        p->arg[k].k = k;
+        if (thrd_create(&p->thr[k], par_worker, &p->arg[k]) != thrd_success)
+            break;
+        p->started++;
+    }
+    return p->started == p->n - 1;
+}
+
+/* Stops and joins the workers. */
+static void par_join(rt_par *p)
+{
+    unsigned k;
+    if (!p->sync)
+        return;
+    mtx_lock(&p->mu);
+    p->quit = true;
+    cnd_broadcast(&p->go);
+    mtx_unlock(&p->mu);
+    for (k = 1; k <= p->started; k++)
+        thrd_join(p->thr[k], NULL);
+    free(p->thr);
+    free(p->arg);
+    cnd_destroy(&p->idle);
+    cnd_destroy(&p->go);
+    mtx_destroy(&p->mu);
+    p->sync = false;
+}
+#endif
+
+/* Runs a phase on every thread and waits for all of them. */
+static void par_phase(rt_par *p, int job)
+{
+    unsigned k;
+#if PAR_THREADS
+    if (p->n > 1 && par_spawn(p)) {
+        mtx_lock(&p->mu);
+        p->job = job;
+        p->busy = p->n - 1;
+        p->gen++;
+        cnd_broadcast(&p->go);
+        mtx_unlock(&p->mu);
+        par_job(p, job, 0);
+        mtx_lock(&p->mu);
+        while (p->busy > 0)
+            cnd_wait(&p->idle, &p->mu);
+        mtx_unlock(&p->mu);
+        return;
+    }
+#endif
+    for (k = 0; k < p->n; k++)
+        par_job(p, job, k);
+}
+
+/* The parse in file order: chunks that started at a wrong guess are parsed
+ * again from their true start; lines and ordinals are set.  false: no
+ * memory. */
+static bool par_fixup(rt_par *p)
+{
+    size_t at = 0;
+    uint64_t line = p->line, ord = p->ord + p->ch[0].n;
+    unsigned k;
+    p->ch[0].ord = p->ord;
+    for (k = 1; k <= p->n; k++) {
+        par_chunk *c = &p->ch[k];
+        rt_par_note *nt = &c->note;
+        if (c->beg != at) {
+            if (c->saved)
+                memcpy(p->buf + c->beg, c->save, c->end - c->beg);
+            c->beg = at;
+            par_parse(p, c, false);
+        }
+        if (c->nomem)
+            return false;
+        nt->invalid_line += nt->invalid ? line - 1 : 0;
+        nt->unknown_line += nt->unknown ? line - 1 : 0;
+        c->line = line;
+        c->ord = ord;
+        ord += c->n;
+        line += c->lfs;
+        at = c->cut;
+        p->notes[k - 1] = *nt;
+    }
+    p->cut = at;
+    p->cut_line = line;
+    return true;
+}
+
+/* Drops the bytes of the window before; its events are stepped. */
+static void par_shift(rt_par *p)
+{
+    unsigned k;
+    for (k = 0; k <= p->n; k++)
+        p->ord += p->ch[k].n;
+    p->ch[0].n = 0;
+    memmove(p->buf, p->buf + p->cut, p->len - p->cut);
+    p->len -= p->cut;
+    p->line = p->cut_line;
+    p->cut = 0;
+    for (k = 1; k <= p->n; k++)
+        p->ch[k].n = 0;
+}
+
+/* Doubles the window: a record does not fit in it.  false: no memory. */
+static bool par_grow(rt_par *p)
+{
+    char *nb;
+    if (p->cap > SIZE_MAX / 2 || !(nb = realloc(p->buf, 2 * p->cap)))
+        return false;
+    p->buf = nb;
+    p->cap *= 2;
+    return true;
+}
+
+/* The end of the last whole line in the window (all of it at the end). */
+static size_t par_limit(const rt_par *p)
+{
+    size_t i = p->len;
+    if (p->eof)
+        return p->len;
+    while (i > 0 && p->buf[i - 1] != '\n')
+        i--;
+    return i;
+}
+
+int rt_par_window(rt_par *p, const rt_par_note **notes, size_t *n, int *err)
+{
+    if (p->done)
+        return RT_NEXT_EOF;
+    if (p->had)
+        par_shift(p);
+    p->had = true;
+    if (p->pending && p->len == 0) {
+        *err = p->err;
+        return RT_NEXT_READERR;
+    }
+    for (;;) {
+        par_fill(p);
+        par_split(p, par_limit(p));
+        par_phase(p, PAR_PARSE);
+        if (!par_fixup(p))
+            return RT_NEXT_NOMEM;
+        if (p->cut > 0 || p->eof || p->pending)
+            break;
+        if (!par_grow(p))
+            return RT_NEXT_NOMEM;
+    }
+    if (p->eof && p->cut == p->len)
+        p->done = true;
+    if (p->pending && p->cut == 0) {
+        *err = p->err;
+        return RT_NEXT_READERR;
+    }
+    *notes = p->notes;
+    *n = p->n;
+    return RT_NEXT_REC;
+}
+
+/* Interns the partition's batch and steps the engine over it. */
+static void par_flush(rt_par *p, par_part *q)
+{
+    rt_table *t = q->tab;
+    uint32_t n0 = t->n, next = n0;
+    size_t j;
+    if (q->bn == 0 || q->nomem) {
+        q->bn = 0;
+        return;
+    }
+    if (rt_table_intern_many(t, q->base, q->off, q->len, q->bn, q->idx, p->e) != 0) {
+        q->nomem = true;
+        return;
+    }
+    if (t->n > q->first_cap) {
+        size_t cap = q->first_cap ? q->first_cap : 1024;
+        uint64_t *nf;
+        while (cap < t->n)
+            cap *= 2;
+        if (!(nf = realloc(q->first, cap * sizeof *nf))) {
+            q->nomem = true;
+            return;
+        }
+        q->first = nf;
+        q->first_cap = cap;
+    }
+    for (j = 0; j < q->bn && next < t->n; j++)
+        if (q->idx[j] == next)
+            q->first[next++] = q->ord[j];
+    p->e->step_batch(p->e->ctx, t->states, q->idx, q->ev, NULL, q->bn);
+    q->bn = 0;
+}
+
+/* Phase 2 for partition k: its customers' events of every chunk, in order. */
+static void par_step_part(rt_par *p, par_part *q, unsigned k)
+{
+    unsigned c;
+    for (c = 0; c <= p->n; c++) {
+        const par_chunk *ch = &p->ch[c];
+        size_t j;
+        if (ch->n > 0 && q->bn > 0 && q->base != ch->base)
+            par_flush(p, q);
+        q->base = ch->base;
+        for (j = 0; j < ch->n; j++) {
+            const par_rec *r = &ch->recs[j];
+            if (r->hash % p->n != k)
+                continue;
+            q->off[q->bn] = (size_t)(r->cust - ch->base);
+            q->len[q->bn] = r->len;
+            q->ev[q->bn] = r->ev;
+            q->ord[q->bn] = ch->ord + j;
+            if (++q->bn == PAR_BATCH)
+                par_flush(p, q);
+        }
+    }
+    par_flush(p, q);
+}
+
+bool rt_par_step(rt_par *p)
+{
+    unsigned k;
+    par_phase(p, PAR_STEP);
+    for (k = 0; k < p->n; k++)
+        if (p->part[k].nomem)
+            return false;
+    return true;
+}
+
+/* The partition whose next row comes first in the run, or n when none. */
+static unsigned par_next_part(const rt_par *p, const uint32_t *at)
+{
+    unsigned k, best = p->n;
+    for (k = 0; k < p->n; k++)
+        if (at[k] < p->tabs[k].n
+            && (best == p->n || p->part[k].first[at[k]] < p->part[best].first[at[best]]))
+            best = k;
+    return best;
+}
+
+int rt_par_write(rt_par *p, FILE *out, FILE *err, const char *prog, rt_format format)
+{
+    rt_out w;
+    uint32_t *at = calloc(p->n, sizeof *at);
+    size_t *pos = calloc(p->n, sizeof *pos);
+    unsigned k;
+    if (!at || !pos || !rt_out_init(&w, out)) {
+        free(at);
+        free(pos);
+        fprintf(err, "%s: out of memory\n", prog);
+        return RT_EXIT_SOFTWARE;
+    }
+    rt_out_score_header(&w, format);
+    while (!w.failed && (k = par_next_part(p, at)) < p->n) {
+        const rt_table *t = &p->tabs[k];
+        size_t idn;
+        const char *id = rt_table_next_id(t, &pos[k], &idn);
+        rt_out_score_row(&w, p->e, id, idn, rt_table_state(t, at[k]), format);
+        at[k]++;
+    }
+    free(at);
+    free(pos);
+    return rt_out_finish(&w, err, prog);
+}
+
+void rt_par_summary(const rt_par *p, FILE *err)
+{
+    rt_write_summary_parts(err, p->tabs, p->n, p->e);
+}
+
+void rt_par_free(rt_par *p)
+{
+    unsigned k;
+    if (!p)
+        return;
+#if PAR_THREADS
+    par_join(p);
+#endif
+    for (k = 0; p->ch && k <= p->n; k++) {
+        free(p->ch[k].recs);
+        free(p->ch[k].save);
+        rt_csv_free(&p->ch[k].csv);
+    }
+    for (k = 0; p->part && k < p->n; k++)
+        free(p->part[k].first);
+    for (k = 0; p->tabs && k < p->n; k++)
+        rt_table_free(&p->tabs[k]);
+    free(p->tabs);
+    free(p->ch);
+    free(p->part);
+    free(p->notes);
+    free(p->buf);
+    free(p);
+}
