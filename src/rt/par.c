@@ -627,7 +627,9 @@ static void par_step_part(rt_par *p, par_part *q, unsigned k)
     for (c = 0; c <= p->n; c++) {
         const par_chunk *ch = &p->ch[c];
         size_t j;
-        if (ch->n > 0 && q->bn > 0 && q->base != ch->base)
+        if (ch->n == 0)
+            continue;
+        if (q->bn > 0 && q->base != ch->base)
             par_flush(p, q);
         q->base = ch->base;
         for (j = 0; j < ch->n; j++) {
