@@ -76,22 +76,28 @@ size_t rt_par_min_bytes(void)
     return par_env_window() ? 0 : PAR_MIN;
 }
 
-/* A declared event of a chunk. */
+/* A declared event of a chunk: seq is its place among the chunk's. */
 typedef struct par_rec {
     const char *cust;
     size_t len;
-    uint32_t hash;
+    uint32_t seq;
     int32_t ev;
 } par_rec;
+
+/* A chunk's declared events of one partition, in order. */
+typedef struct par_list {
+    par_rec *r;
+    size_t n, cap;
+} par_list;
 
 typedef struct par_chunk {
     size_t beg, end, cut;     /* bytes of the window; cut: see above */
     uint64_t line;            /* physical line at beg */
     uint64_t lfs;             /* lines passed in [beg, cut) */
-    const char *base;         /* the bytes recs point into */
-    par_rec *recs;
-    size_t n, cap;
-    uint64_t ord;             /* ordinal of recs[0] among the run's events */
+    const char *base;         /* the bytes the events point into */
+    par_list *lists;          /* its declared events by partition (n lists) */
+    size_t n;                 /* declared events */
+    uint64_t ord;             /* ordinal of its first among the run's events */
     rt_par_note note;
     char *save;               /* the bytes as read, for a parse again */
     size_t save_cap;
@@ -124,6 +130,11 @@ struct rt_par {
     int err;
     char *buf;                /* the window: len bytes of cap */
     size_t cap, len, cut;
+    /* The next window, read while the threads step this one by the first
+     * to finish (pre: it holds the bytes from cut on, and more). */
+    char *buf2;
+    size_t cap2, len2;
+    bool pre, claimed;
     uint64_t line, cut_line;  /* physical lines at buf[0] and at cut */
     uint64_t ord;             /* declared events before the window */
     par_chunk *ch;            /* n + 1: [0] holds the event read before */
@@ -187,22 +198,36 @@ rt_par *rt_par_new(unsigned threads, const rt_engine *e)
     return p;
 }
 
-static bool par_push(par_chunk *c, const char *cust, size_t len, int32_t ev)
+/* Adds a declared event to its partition's list; false: no memory. */
+static bool par_push(const rt_par *p, par_chunk *c, const char *cust, size_t len, int32_t ev)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 1024;
-        par_rec *nr = realloc(c->recs, cap * sizeof *nr);
+    par_list *l;
+    if (!c->lists && !(c->lists = calloc(p->n, sizeof *c->lists)))
+        return false;
+    l = &c->lists[par_hash(cust, len) % p->n];
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 1024;
+        par_rec *nr = realloc(l->r, cap * sizeof *nr);
         if (!nr)
             return false;
-        c->recs = nr;
-        c->cap = cap;
+        l->r = nr;
+        l->cap = cap;
     }
-    c->recs[c->n].cust = cust;
-    c->recs[c->n].len = len;
-    c->recs[c->n].hash = par_hash(cust, len);
-    c->recs[c->n].ev = ev;
-    c->n++;
+    l->r[l->n].cust = cust;
+    l->r[l->n].len = len;
+    l->r[l->n].seq = (uint32_t)c->n++;
+    l->r[l->n].ev = ev;
+    l->n++;
     return true;
+}
+
+/* Empties the chunk's lists. */
+static void par_clear(const rt_par *p, par_chunk *c)
+{
+    unsigned k;
+    for (k = 0; c->lists && k < p->n; k++)
+        c->lists[k].n = 0;
+    c->n = 0;
 }
 
 bool rt_par_first(rt_par *p, const char *cust, size_t len, int32_t ev)
@@ -212,7 +237,7 @@ bool rt_par_first(rt_par *p, const char *cust, size_t len, int32_t ev)
         return false;
     memcpy(c->save, cust, len);
     c->base = c->save;
-    return par_push(c, c->save, len, ev);
+    return par_push(p, c, c->save, len, ev);
 }
 
 bool rt_par_start(rt_par *p, rt_src *src, const rt_csv *proto)
@@ -233,16 +258,16 @@ bool rt_par_start(rt_par *p, rt_src *src, const rt_csv *proto)
     return true;
 }
 
-/* Reads until the window is full or the input ends; a read error is kept
+/* Reads into b until *len is cap or the input ends; a read error is kept
  * for after this window (the one-thread reader, too, reports it only where
  * a record needs the missing bytes). */
-static void par_fill(rt_par *p)
+static void par_read(rt_par *p, char *b, size_t *len, size_t cap)
 {
-    while (p->len < p->cap && !p->eof && !p->pending) {
-        size_t want = p->cap - p->len, got;
+    while (*len < cap && !p->eof && !p->pending) {
+        size_t want = cap - *len, got;
         errno = 0;
-        got = fread(p->buf + p->len, 1, want, p->fp);
-        p->len += got;
+        got = fread(b + *len, 1, want, p->fp);
+        *len += got;
         if (got < want && ferror(p->fp)) {
             p->err = errno;
             p->pending = true;
@@ -250,6 +275,51 @@ static void par_fill(rt_par *p)
             p->eof = true;
         }
     }
+}
+
+static void par_fill(rt_par *p)
+{
+    par_read(p, p->buf, &p->len, p->cap);
+}
+
+/* Reads the next window into buf2 while this one is stepped (the steps
+ * only read buf): its bytes from cut on, then the input. */
+static void par_prefill(rt_par *p)
+{
+    size_t carry = p->len - p->cut;
+    if (p->eof || p->pending)
+        return;
+    if (p->cap2 < p->cap) {
+        char *nb = realloc(p->buf2, p->cap);
+        if (!nb)
+            return; /* par_shift and par_fill do it the slow way */
+        p->buf2 = nb;
+        p->cap2 = p->cap;
+    }
+    memcpy(p->buf2, p->buf + p->cut, carry);
+    p->len2 = carry;
+    par_read(p, p->buf2, &p->len2, p->cap2);
+    p->pre = true;
+}
+
+/* After a thread's step: the first to finish reads the next window. */
+static void par_after_step(rt_par *p)
+{
+    bool mine;
+#if PAR_THREADS
+    if (p->sync) {
+        mtx_lock(&p->mu);
+        mine = !p->claimed;
+        p->claimed = true;
+        mtx_unlock(&p->mu);
+    } else
+#endif
+    {
+        mine = !p->claimed;
+        p->claimed = true;
+    }
+    if (mine)
+        par_prefill(p);
 }
 
 /* The chunk's reader: the header's columns, its own field arrays, and an
@@ -304,7 +374,7 @@ static bool par_take(rt_par *p, par_chunk *c, const rt_rec *rec, uint64_t k)
         return true;
     }
     nt->declared++;
-    return par_push(c, rec->cust, rec->cust_len, ev);
+    return par_push(p, c, rec->cust, rec->cust_len, ev);
 }
 
 /* Keeps the chunk's bytes when its parse is a guess that could change
@@ -332,7 +402,7 @@ static void par_parse(rt_par *p, par_chunk *c, bool guess)
 {
     rt_rec rec;
     uint64_t k = 0;
-    c->n = 0;
+    par_clear(p, c);
     c->base = p->buf;
     memset(&c->note, 0, sizeof c->note);
     c->nomem = guess && !par_save(p, c);
@@ -373,12 +443,35 @@ static void par_split(rt_par *p, size_t lim)
 /* One phase's work for thread k. */
 static void par_step_part(rt_par *p, par_part *q, unsigned k);
 
+#ifdef PAR_PROFILE
+/* cc -DPAR_PROFILE (never in a normal build; bench measurements on a busy
+ * machine): each thread's CPU time per phase, so the wall time on idle
+ * cores is estimated as the main thread's own work plus, per phase, the
+ * slowest thread's; printed to stderr at the end. */
+#include <time.h>
+static double par_prof_max[2], par_prof_busy[RT_THREADS_MAX];
+static double par_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+#endif
+
 static void par_job(rt_par *p, int job, unsigned k)
 {
+#ifdef PAR_PROFILE
+    double t0 = par_cpu();
+#endif
     if (job == PAR_PARSE)
         par_parse(p, &p->ch[k + 1], k > 0);
     else
         par_step_part(p, &p->part[k], k);
+    if (job == PAR_STEP)
+        par_after_step(p);
+#ifdef PAR_PROFILE
+    par_prof_busy[k] = par_cpu() - t0;
+#endif
 }
 
 #if PAR_THREADS
@@ -467,6 +560,7 @@ static void par_phase(rt_par *p, int job)
     if (p->n > 1 && par_spawn(p)) {
         mtx_lock(&p->mu);
         p->job = job;
+        p->claimed = false;
         p->busy = p->n - 1;
         p->gen++;
         cnd_broadcast(&p->go);
@@ -476,9 +570,19 @@ static void par_phase(rt_par *p, int job)
         while (p->busy > 0)
             cnd_wait(&p->idle, &p->mu);
         mtx_unlock(&p->mu);
+#ifdef PAR_PROFILE
+        {
+            double m = 0, own = par_prof_busy[0];
+            for (k = 0; k < p->n; k++)
+                m = par_prof_busy[k] > m ? par_prof_busy[k] : m;
+            par_prof_max[0] += m;
+            par_prof_max[1] += own;
+        }
+#endif
         return;
     }
 #endif
+    p->claimed = false;
     for (k = 0; k < p->n; k++)
         par_job(p, job, k);
 }
@@ -523,13 +627,24 @@ static void par_shift(rt_par *p)
     unsigned k;
     for (k = 0; k <= p->n; k++)
         p->ord += p->ch[k].n;
-    p->ch[0].n = 0;
-    memmove(p->buf, p->buf + p->cut, p->len - p->cut);
-    p->len -= p->cut;
+    par_clear(p, &p->ch[0]);
+    if (p->pre) {
+        char *b = p->buf;
+        size_t cap = p->cap;
+        p->buf = p->buf2;
+        p->cap = p->cap2;
+        p->len = p->len2;
+        p->buf2 = b;
+        p->cap2 = cap;
+        p->pre = false;
+    } else {
+        memmove(p->buf, p->buf + p->cut, p->len - p->cut);
+        p->len -= p->cut;
+    }
     p->line = p->cut_line;
     p->cut = 0;
     for (k = 1; k <= p->n; k++)
-        p->ch[k].n = 0;
+        par_clear(p, &p->ch[k]);
 }
 
 /* Doubles the window: a record does not fit in it.  false: no memory. */
@@ -627,19 +742,18 @@ static void par_step_part(rt_par *p, par_part *q, unsigned k)
     for (c = 0; c <= p->n; c++) {
         const par_chunk *ch = &p->ch[c];
         size_t j;
-        if (ch->n == 0)
+        const par_list *l = ch->lists ? &ch->lists[k] : NULL;
+        if (!l || l->n == 0)
             continue;
         if (q->bn > 0 && q->base != ch->base)
             par_flush(p, q);
         q->base = ch->base;
-        for (j = 0; j < ch->n; j++) {
-            const par_rec *r = &ch->recs[j];
-            if (r->hash % p->n != k)
-                continue;
+        for (j = 0; j < l->n; j++) {
+            const par_rec *r = &l->r[j];
             q->off[q->bn] = (size_t)(r->cust - ch->base);
             q->len[q->bn] = r->len;
             q->ev[q->bn] = r->ev;
-            q->ord[q->bn] = ch->ord + j;
+            q->ord[q->bn] = ch->ord + r->seq;
             if (++q->bn == PAR_BATCH)
                 par_flush(p, q);
         }
@@ -703,11 +817,18 @@ void rt_par_free(rt_par *p)
     unsigned k;
     if (!p)
         return;
+#ifdef PAR_PROFILE
+    fprintf(stderr, "par: main cpu %.3f s, of it in phases %.3f s; phases' slowest %.3f s: "
+            "estimated wall %.3f s\n", par_cpu(), par_prof_max[1], par_prof_max[0],
+            par_cpu() - par_prof_max[1] + par_prof_max[0]);
+#endif
 #if PAR_THREADS
     par_join(p);
 #endif
     for (k = 0; p->ch && k <= p->n; k++) {
-        free(p->ch[k].recs);
+        for (unsigned j = 0; p->ch[k].lists && j < p->n; j++)
+            free(p->ch[k].lists[j].r);
+        free(p->ch[k].lists);
         free(p->ch[k].save);
         rt_csv_free(&p->ch[k].csv);
     }
@@ -720,5 +841,6 @@ void rt_par_free(rt_par *p)
     free(p->part);
     free(p->notes);
     free(p->buf);
+    free(p->buf2);
     free(p);
 }
