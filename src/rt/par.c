@@ -2,7 +2,8 @@
  *
  * run.c reads the header (or first record) with the one-thread reader, which
  * resolves the columns; then this file takes over the stream.  The input is
- * read in windows (PAR_CHUNK bytes per thread), each cut at the last LF and
+ * read in windows (PAR_WINDOW bytes, two: the next is read while one is
+ * scored), each cut at the last LF and
  * split at LFs into N chunks, one per thread:
  *
  *  1. parse: thread k parses chunk k with its own rt_csv (a copy of the
@@ -49,7 +50,9 @@
 #include <unistd.h> /* sysconf: POSIX, guarded so plain ISO C still builds */
 #endif
 
-#define PAR_CHUNK ((size_t)4 << 20)   /* bytes of a window per thread */
+/* Bytes of a window, whatever the threads: the memory stays that of one
+ * thread plus a few MiB (chunks of 2 MiB on two threads). */
+#define PAR_WINDOW ((size_t)4 << 20)
 #define PAR_MIN ((size_t)512 << 10)   /* smaller inputs: one thread */
 #define PAR_BATCH 4096
 
@@ -243,7 +246,7 @@ bool rt_par_first(rt_par *p, const char *cust, size_t len, int32_t ev)
 bool rt_par_start(rt_par *p, rt_src *src, const rt_csv *proto)
 {
     size_t live = src->end - src->beg, w = par_env_window();
-    p->cap = w ? w : PAR_CHUNK * p->n;
+    p->cap = w ? w : PAR_WINDOW;
     if (p->cap < live)
         p->cap = live;
     if (!(p->buf = malloc(p->cap)))
