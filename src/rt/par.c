@@ -25,10 +25,12 @@
  *  4. step: thread k takes the customers whose hash is k modulo N, over all
  *     chunks in order (so each customer's events stay in order), into its
  *     own rt_table, noting for each new customer the ordinal of its first
- *     event in the whole run.
+ *     event in the whole run; then the window's new customers of all
+ *     partitions are merged by those ordinals into the run's order of first
+ *     appearance, one byte (the partition) a customer.
  *
- * At the end the partitions, each in first-appearance order already, are
- * merged by those ordinals: the rows come out in the order of one thread.
+ * At the end the rows are written in that order, each partition's in its
+ * own (first-appearance) order: the rows come out in the order of one thread.
  * Memory is the window, its records and the partitions: bounded by the
  * window, not the input.  The threads are C11 <threads.h>; without them
  * (__STDC_NO_THREADS__) the same steps run one after the other on one.
@@ -51,8 +53,8 @@
 #endif
 
 /* Bytes of a window, whatever the threads: the memory stays that of one
- * thread plus a few MiB (chunks of 2 MiB on two threads). */
-#define PAR_WINDOW ((size_t)4 << 20)
+ * thread plus a few MiB (chunks of 1 MiB on two threads). */
+#define PAR_WINDOW ((size_t)2 << 20)
 #define PAR_MIN ((size_t)512 << 10)   /* smaller inputs: one thread */
 #define PAR_BATCH 4096
 
@@ -111,8 +113,8 @@ typedef struct par_chunk {
 
 typedef struct par_part {
     rt_table *tab;            /* rt_par.tabs[k] */
-    uint64_t *first;          /* first[i]: ordinal of customer i's first event */
-    size_t first_cap;
+    uint64_t *fresh;          /* ordinals of the first events of the customers */
+    size_t n_fresh, fresh_cap; /* new in this window, in order */
     const char *base;
     size_t bn;
     size_t off[PAR_BATCH], len[PAR_BATCH];
@@ -143,6 +145,8 @@ struct rt_par {
     par_chunk *ch;            /* n + 1: [0] holds the event read before */
     par_part *part;
     rt_table *tabs;           /* the partitions' customers */
+    unsigned char *order;     /* the partition of each customer, in the */
+    size_t n_order, order_cap; /* order of first appearance */
     rt_par_note *notes;
     bool had;                 /* a window was handed out (and stepped) */
 #if PAR_THREADS
@@ -719,21 +723,23 @@ static void par_flush(rt_par *p, par_part *q)
         q->nomem = true;
         return;
     }
-    if (t->n > q->first_cap) {
-        size_t cap = q->first_cap ? q->first_cap : 1024;
+    if (q->n_fresh + (t->n - n0) > q->fresh_cap) {
+        size_t cap = q->fresh_cap ? q->fresh_cap : 1024;
         uint64_t *nf;
-        while (cap < t->n)
+        while (cap < q->n_fresh + (t->n - n0))
             cap *= 2;
-        if (!(nf = realloc(q->first, cap * sizeof *nf))) {
+        if (!(nf = realloc(q->fresh, cap * sizeof *nf))) {
             q->nomem = true;
             return;
         }
-        q->first = nf;
-        q->first_cap = cap;
+        q->fresh = nf;
+        q->fresh_cap = cap;
     }
     for (j = 0; j < q->bn && next < t->n; j++)
-        if (q->idx[j] == next)
-            q->first[next++] = q->ord[j];
+        if (q->idx[j] == next) {
+            q->fresh[q->n_fresh++] = q->ord[j];
+            next++;
+        }
     p->e->step_batch(p->e->ctx, t->states, q->idx, q->ev, NULL, q->bn);
     q->bn = 0;
 }
@@ -742,6 +748,7 @@ static void par_flush(rt_par *p, par_part *q)
 static void par_step_part(rt_par *p, par_part *q, unsigned k)
 {
     unsigned c;
+    q->n_fresh = 0;
     for (c = 0; c <= p->n; c++) {
         const par_chunk *ch = &p->ch[c];
         size_t j;
@@ -764,6 +771,49 @@ static void par_step_part(rt_par *p, par_part *q, unsigned k)
     par_flush(p, q);
 }
 
+/* The partition whose next new customer of the window came first, or n
+ * when none is left (at[k]: those of partition k taken). */
+static unsigned par_next_part(const rt_par *p, const size_t *at)
+{
+    unsigned k, best = p->n;
+    for (k = 0; k < p->n; k++)
+        if (at[k] < p->part[k].n_fresh
+            && (best == p->n || p->part[k].fresh[at[k]] < p->part[best].fresh[at[best]]))
+            best = k;
+    return best;
+}
+
+/* Appends the window's new customers, as the partition each went to, to
+ * the run's order of first appearance (a byte a customer: the rows are
+ * written in this order).  false: no memory. */
+static bool par_order(rt_par *p)
+{
+    size_t *at = calloc(p->n, sizeof *at), total = 0;
+    unsigned k;
+    if (!at)
+        return false;
+    for (k = 0; k < p->n; k++)
+        total += p->part[k].n_fresh;
+    if (p->n_order + total > p->order_cap) {
+        size_t cap = p->order_cap ? p->order_cap : 4096;
+        unsigned char *no;
+        while (cap < p->n_order + total)
+            cap *= 2;
+        if (!(no = realloc(p->order, cap))) {
+            free(at);
+            return false;
+        }
+        p->order = no;
+        p->order_cap = cap;
+    }
+    while ((k = par_next_part(p, at)) < p->n) {
+        p->order[p->n_order++] = (unsigned char)k;
+        at[k]++;
+    }
+    free(at);
+    return true;
+}
+
 bool rt_par_step(rt_par *p)
 {
     unsigned k;
@@ -771,25 +821,14 @@ bool rt_par_step(rt_par *p)
     for (k = 0; k < p->n; k++)
         if (p->part[k].nomem)
             return false;
-    return true;
-}
-
-/* The partition whose next row comes first in the run, or n when none. */
-static unsigned par_next_part(const rt_par *p, const uint32_t *at)
-{
-    unsigned k, best = p->n;
-    for (k = 0; k < p->n; k++)
-        if (at[k] < p->tabs[k].n
-            && (best == p->n || p->part[k].first[at[k]] < p->part[best].first[at[best]]))
-            best = k;
-    return best;
+    return par_order(p);
 }
 
 int rt_par_write(rt_par *p, FILE *out, FILE *err, const char *prog, rt_format format)
 {
     rt_out w;
     uint32_t *at = calloc(p->n, sizeof *at);
-    size_t *pos = calloc(p->n, sizeof *pos);
+    size_t *pos = calloc(p->n, sizeof *pos), i;
     unsigned k;
     if (!at || !pos || !rt_out_init(&w, out)) {
         free(at);
@@ -798,8 +837,8 @@ int rt_par_write(rt_par *p, FILE *out, FILE *err, const char *prog, rt_format fo
         return RT_EXIT_SOFTWARE;
     }
     rt_out_score_header(&w, format);
-    while (!w.failed && (k = par_next_part(p, at)) < p->n) {
-        const rt_table *t = &p->tabs[k];
+    for (i = 0; i < p->n_order && !w.failed; i++) {
+        const rt_table *t = &p->tabs[k = p->order[i]];
         size_t idn;
         const char *id = rt_table_next_id(t, &pos[k], &idn);
         rt_out_score_row(&w, p->e, id, idn, rt_table_state(t, at[k]), format);
@@ -836,7 +875,7 @@ void rt_par_free(rt_par *p)
         rt_csv_free(&p->ch[k].csv);
     }
     for (k = 0; p->part && k < p->n; k++)
-        free(p->part[k].first);
+        free(p->part[k].fresh);
     for (k = 0; p->tabs && k < p->n; k++)
         rt_table_free(&p->tabs[k]);
     free(p->tabs);
@@ -845,5 +884,6 @@ void rt_par_free(rt_par *p)
     free(p->notes);
     free(p->buf);
     free(p->buf2);
+    free(p->order);
     free(p);
 }
