@@ -49,6 +49,7 @@ min_cases() {
     t_report) echo 150 ;;
     t_run) echo 30 ;;
     t_serve) case " ${EXPC_OFF:-} " in *" serve "*) echo 0 ;; *) echo 140 ;; esac ;;
+    t_threads) echo 160 ;;
     t_test) case " ${EXPC_OFF:-} " in *" llvm "*) echo 60 ;; *) echo 110 ;; esac ;;
     t_time) echo 8 ;;
     t_timerules) case " ${EXPC_OFF:-} " in *" llvm "*) echo 50 ;; *) echo 90 ;; esac ;;

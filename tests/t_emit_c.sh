@@ -249,10 +249,10 @@ expect_code opts-input 0 "$prc"
 expect_same opts-input-out "$T/i.out" "$T/p.out"
 "$prog" --help >"$T/p.out"
 for o in --format=csv\|json --input=csv\|ndjson --strict --skip-invalid --summary \
-    --customer=COL --event=COL --time=COL --memory=SIZE; do
+    --customer=COL --event=COL --time=COL --memory=SIZE --threads=N; do
     grep -q -- "^  $o " "$T/p.out" && pass "opts-help$o" || fail "opts-help$o" "$(cat "$T/p.out")"
 done
-head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--input=csv|ndjson\] \[--strict\] \[--skip-invalid\] \[--summary\] \[--customer=COL\] \[--event=COL\] \[--time=COL\] \[--memory=SIZE\] \[FILE|-\]$" &&
+head -1 "$T/p.out" | grep -q "^usage: $prog \[--format=csv|json\] \[--input=csv|ndjson\] \[--strict\] \[--skip-invalid\] \[--summary\] \[--customer=COL\] \[--event=COL\] \[--time=COL\] \[--memory=SIZE\] \[--threads=N\] \[FILE|-\]$" &&
     pass opts-help-usage || fail opts-help-usage "$(head -1 "$T/p.out")"
 
 # ---- every placeholder filled in -------------------------------------------

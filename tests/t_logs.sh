@@ -20,6 +20,9 @@ CC1=${CC:-cc}
 runners="interp"
 "$EXPC" --version | grep -q "(LLVM" && runners="interp jit"
 runners="$runners prog"
+# t_threads.sh runs every case again with --threads=LOGS_THREADS (given to
+# the program here, to expc by a wrapper EXPC) on the runners LOGS_RUNNERS.
+runners=${LOGS_RUNNERS:-$runners}
 
 # run RUNNER ARGS...: one run, stdout in $T/out, stderr in $T/err (the
 # program's own name replaced by expc), exit code in $rc.
@@ -27,7 +30,7 @@ run() {
     r=$1
     shift
     if [ "$r" = prog ]; then
-        "$T/hotel" "$@" >"$T/out" 2>"$T/err.raw"
+        "$T/hotel" ${LOGS_THREADS:+--threads=$LOGS_THREADS} "$@" >"$T/out" 2>"$T/err.raw"
         rc=$?
         sed -e 's/^hotel: /expc: /' -e 's/^Try `[^ ]*hotel --help`/Try `expc --help`/' \
             "$T/err.raw" >"$T/err"

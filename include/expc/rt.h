@@ -106,6 +106,8 @@ typedef struct rt_opts {
      * (customer and event; no time). */
     const char *col[3];
     size_t memory;            /* --memory: bytes of buffered events (--time) */
+    unsigned threads;         /* --threads: 0 the cores available (rt_cores),
+                               * 1 the one-thread path; see par.c */
     FILE *out;                /* stdout normally (NULL: stdout) */
     FILE *err;                /* stderr normally (NULL: stderr) */
     const char *report;       /* --report=FILE.html (expc run only; see after) */
@@ -146,6 +148,12 @@ int rt_time_needed(FILE *err, const char *prog, const char *experience);
 #define RT_MEMORY_DEFAULT ((size_t)RT_MEMORY_DEFAULT_G << 30)
 #define RT_STR_(x) #x
 #define RT_STR(x) RT_STR_(x)
+
+/* --threads: at most RT_THREADS_MAX; the default is rt_cores(). */
+#define RT_THREADS_MAX 256
+/* The processors online (sysconf where the system is POSIX), 1 where there
+ * is no portable way to know or no C11 threads (par.c). */
+unsigned rt_cores(void);
 
 /* Defaults: CSV in and out, no flags, stdout and stderr, --memory=1G. */
 void rt_opts_init(rt_opts *o);
@@ -236,6 +244,9 @@ int rt_bad_word(const char *prog, const char *name, const char *v, const char *w
 #define RT_NEXT_REC 1      /* a record (rt_src_more: more bytes buffered) */
 #define RT_NEXT_READERR (-1) /* read error, errno value in rt_src.err */
 #define RT_NEXT_NOMEM (-2)
+/* rt_src_more on an in-memory source (fp NULL) that is not at its end: the
+ * bytes stop inside a record (par.c parses chunks of a window so). */
+#define RT_NEXT_CUT (-4)
 
 /* A buffered input stream.  Records are parsed in place in buf[beg, end);
  * rt_src_more compacts or doubles the buffer and reads another block, so a
@@ -450,6 +461,50 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
 void rt_out_score_header(rt_out *w, rt_format format);
 void rt_out_score_row(rt_out *w, const rt_engine *e, const char *id, size_t idn,
                       const rt_state *st, rt_format format);
-/* The --summary funnel on `err`. */
+/* The --summary funnel on `err`; _parts: of the customers of n tables
+ * (the partitions of a --threads run). */
 void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e);
+void rt_write_summary_parts(FILE *err, const rt_table *t, size_t n, const rt_engine *e);
+/* After the rows: flushes w and frees it; an exit code (74 after `PROG:
+ * cannot write output: REASON` on err).  rt_write_scores ends so. */
+int rt_out_finish(rt_out *w, FILE *err, const char *prog);
+
+/* ---- --threads (par.c) ----------------------------------------------------
+ * A CSV run on several threads: the input is read in windows, each split at
+ * LF into one chunk per thread, parsed in parallel; then thread k steps the
+ * customers whose hash is k modulo the threads, over the chunks in order,
+ * in its own table.  run.c turns each chunk's rt_par_note into the
+ * messages and counts of the one-thread path, in file order. */
+typedef struct rt_par rt_par;
+typedef struct rt_par_note {
+    uint64_t lines;           /* valid event lines, declared or not */
+    uint64_t declared;
+    uint64_t invalid, invalid_at, invalid_line; /* _at: record index in the chunk */
+    const char *invalid_why;
+    uint64_t unknown, unknown_at, unknown_line;
+    const char *unknown_name; /* in the window: valid until the next one */
+    size_t unknown_len;
+} rt_par_note;
+/* A run on `threads` (> 1) threads; NULL: no memory. */
+rt_par *rt_par_new(unsigned threads, const rt_engine *e);
+void rt_par_free(rt_par *p);
+/* Adds the declared event read before the take-over (the first record). */
+bool rt_par_first(rt_par *p, const char *cust, size_t len, int32_t ev);
+/* Takes over src's buffered bytes and its stream (src keeps its buffer,
+ * to be freed as usual) once `proto` has read the header or first record:
+ * the chunks parse with its columns.  false: no memory. */
+bool rt_par_start(rt_par *p, rt_src *src, const rt_csv *proto);
+/* Reads and parses the next window: RT_NEXT_REC, then its chunks' notes are
+ * *notes[0, returned n) in file order; RT_NEXT_EOF: the input is done;
+ * RT_NEXT_READERR (errno value in *err) or RT_NEXT_NOMEM. */
+int rt_par_window(rt_par *p, const rt_par_note **notes, size_t *n, int *err);
+/* Steps the window's declared events; false: no memory. */
+bool rt_par_step(rt_par *p);
+/* The table in first-appearance order (rt_write_scores's exit codes), and
+ * the --summary of all partitions. */
+int rt_par_write(rt_par *p, FILE *out, FILE *err, const char *prog, rt_format format);
+void rt_par_summary(const rt_par *p, FILE *err);
+/* Whether the input is big enough for threads: at least this many bytes
+ * (EXPC_THREADS_WINDOW, the hidden test knob of HACKING.md: 0). */
+size_t rt_par_min_bytes(void);
 #endif

@@ -73,6 +73,8 @@ int rt_src_more(rt_src *s)
     size_t live = s->end - s->beg;
     if (s->eof)
         return RT_NEXT_EOF;
+    if (!s->fp)
+        return RT_NEXT_CUT; /* an in-memory chunk (par.c): nothing moves */
     if (s->beg > 0 && live <= s->cap / 2) {
         memmove(s->buf, s->buf + s->beg, live);
         s->beg = 0;

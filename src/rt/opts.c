@@ -96,6 +96,20 @@ static const char *opt_memory(void *dst, const char *v, int k)
     return NULL;
 }
 
+/* --threads=N, 1 to RT_THREADS_MAX (rt.h). */
+static const char *opt_threads(void *dst, const char *v, int k)
+{
+    unsigned n = 0;
+    const char *p = v;
+    (void)k;
+    for (; *p >= '0' && *p <= '9' && n <= RT_THREADS_MAX; p++)
+        n = n * 10 + (unsigned)(*p - '0');
+    if (p == v || *p || n < 1 || n > RT_THREADS_MAX)
+        return "--threads is a number of threads from 1 to " RT_STR(RT_THREADS_MAX) ", not `%s`";
+    ((rt_opts *)dst)->threads = n;
+    return NULL;
+}
+
 /* --report=FILE.html: kept as given; expc run writes it (src/report.c). */
 static const char *opt_report(void *dst, const char *v, int k)
 {
@@ -127,6 +141,8 @@ const rt_optdef rt_run_options[] = {
       "time column: each customer's events scored in time order", opt_time, 0 },
     { "--memory", "SIZE", NULL, RT_OPT_BOTH,
       "bytes of events buffered to order them by --time (default " RT_STR(RT_MEMORY_DEFAULT_G) "G)", opt_memory, 0 },
+    { "--threads", "N", NULL, RT_OPT_BOTH,
+      "threads to score with (default: the processors online; 1: one)", opt_threads, 0 },
     { "--report", "FILE.html", NULL, RT_OPT_RUN,
       "also write an HTML page on the run: funnel, scores, events", opt_report, 0 },
     { NULL, NULL, NULL, 0, NULL, NULL, 0 },

@@ -275,7 +275,6 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
     out_names nm;
     uint32_t i;
     size_t pos = 0;
-    int rc;
     if (!rt_out_init(&w, out)) {
         fprintf(err, "%s: out of memory\n", prog);
         return RT_EXIT_SOFTWARE;
@@ -287,14 +286,18 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
         const char *id = rt_table_next_id(t, &pos, &idn);
         out_row(&w, &nm, e, id, idn, rt_table_state(t, i), format);
     }
-    if (rt_out_flush(&w)) {
-        rc = RT_EXIT_OK;
-    } else {
+    return rt_out_finish(&w, err, prog);
+}
+
+int rt_out_finish(rt_out *w, FILE *err, const char *prog)
+{
+    int rc = RT_EXIT_OK;
+    if (!rt_out_flush(w)) {
         /* errno is not always set by a failing stdio call. */
-        fprintf(err, "%s: cannot write output: %s\n", prog, w.err ? strerror(w.err) : "write error");
+        fprintf(err, "%s: cannot write output: %s\n", prog, w->err ? strerror(w->err) : "write error");
         rc = RT_EXIT_IOERR;
     }
-    rt_out_free(&w);
+    rt_out_free(w);
     return rc;
 }
 
@@ -312,17 +315,25 @@ int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
  */
 void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e)
 {
+    rt_write_summary_parts(err, t, 1, e);
+}
+
+void rt_write_summary_parts(FILE *err, const rt_table *t, size_t n, const rt_engine *e)
+{
     uint64_t on[RT_NOTES + 2];  /* per stage; [n_notes + 1]: out of range */
     uint64_t reached[RT_NOTES + 1];
-    uint64_t sum = 0;
+    uint64_t sum = 0, total = 0;
     out_names nm;
     uint32_t i;
     int32_t k;
     memset(on, 0, sizeof on);
     out_names_init(&nm, e);
-    for (i = 0; i < t->n; i++) {
-        int32_t s = rt_table_state(t, i)->stage;
-        on[s >= 0 && s <= nm.n_notes ? s : nm.n_notes + 1]++;
+    for (; n > 0; n--, t++) {
+        for (i = 0; i < t->n; i++) {
+            int32_t s = rt_table_state(t, i)->stage;
+            on[s >= 0 && s <= nm.n_notes ? s : nm.n_notes + 1]++;
+        }
+        total += t->n;
     }
     for (k = nm.n_notes; k >= 0; k--) {
         sum += on[k];
@@ -334,5 +345,5 @@ void rt_write_summary(FILE *err, const rt_table *t, const rt_engine *e)
                 (unsigned long long)reached[k]);
     if (on[nm.n_notes + 1]) /* only with a broken engine */
         fprintf(err, "%-8s %10llu\n", "?", (unsigned long long)on[nm.n_notes + 1]);
-    fprintf(err, "%-8s %10llu\n", "total", (unsigned long long)t->n);
+    fprintf(err, "%-8s %10llu\n", "total", (unsigned long long)total);
 }

@@ -137,6 +137,7 @@ typedef struct run_state {
     rt_csv csv;
     rt_ndjson *nj;            /* non-NULL: NDJSON input */
     rt_table tab;
+    rt_par *par;              /* non-NULL: --threads (par.c) scores into its tables */
     /* The batch: events whose customers are not looked up yet.  Their ids
      * are copied to `ids` (the reader's buffer moves when it refills), at
      * boff[i], blen[i] bytes; rt_table_intern_many turns them into bcust. */
@@ -440,6 +441,8 @@ static int run_flush(run_state *r)
 /* Appends one event to the batch; an exit code. */
 static int run_add(run_state *r, const char *cust, size_t len, int32_t id, int64_t t)
 {
+    if (r->par) /* the first record of a --threads run */
+        return rt_par_first(r->par, cust, len, id) ? RT_EXIT_OK : run_nomem(r);
     if (len > r->ids_cap - r->ids_len) {
         size_t cap = r->ids_cap ? r->ids_cap : (size_t)64 * 1024;
         char *ni;
@@ -760,25 +763,90 @@ static int run_nothing_matched(run_state *r)
     return RT_EXIT_DATA;
 }
 
-/* Reads and scores every record; returns an exit code. */
-static int run_events(run_state *r)
+static int run_read_error(run_state *r, int err)
+{
+    run_say(r, "%s: %s\n", r->name, err ? strerror(err) : "read error");
+    return RT_EXIT_NOINPUT;
+}
+
+/* Reads and scores records until the end, or with --threads until the
+ * columns are known; returns an exit code. */
+static int run_read(run_state *r)
 {
     rt_rec rec;
     int rc = RT_EXIT_OK;
-    while (rc == RT_EXIT_OK) {
+    while (rc == RT_EXIT_OK && !(r->par && r->csv.started)) {
         int st = run_next(r, &rec);
         if (st == RT_NEXT_EOF)
             break;
-        if (st == RT_NEXT_READERR) {
-            run_say(r, "%s: %s\n", r->name, r->src.err ? strerror(r->src.err) : "read error");
-            return RT_EXIT_NOINPUT;
-        }
+        if (st == RT_NEXT_READERR)
+            return run_read_error(r, r->src.err);
         if (st == RT_NEXT_NOCOL)
             return run_no_column(r);
         if (st < 0)
             return run_nomem(r);
         rc = rec.why ? run_invalid(r, rec.line, rec.why) : run_record(r, &rec);
     }
+    return rc;
+}
+
+/* A --threads chunk's first invalid line and undeclared event, in the order
+ * they came, through the one-thread path's handlers; then its counts. */
+static int run_par_note(run_state *r, const rt_par_note *n)
+{
+    bool invalid_first = n->invalid && (!n->unknown || n->invalid_at < n->unknown_at);
+    int rc = RT_EXIT_OK;
+    if (invalid_first && (rc = run_invalid(r, n->invalid_line, n->invalid_why)) == RT_EXIT_OK)
+        r->n_invalid += n->invalid - 1;
+    if (rc == RT_EXIT_OK && n->unknown) {
+        rt_rec rec;
+        memset(&rec, 0, sizeof rec);
+        rec.event = n->unknown_name;
+        rec.event_len = n->unknown_len;
+        rec.line = n->unknown_line;
+        if ((rc = run_undeclared(r, &rec)) == RT_EXIT_OK)
+            r->n_unknown += n->unknown - 1;
+    }
+    if (rc == RT_EXIT_OK && n->invalid && !invalid_first
+        && (rc = run_invalid(r, n->invalid_line, n->invalid_why)) == RT_EXIT_OK)
+        r->n_invalid += n->invalid - 1;
+    r->n_lines += n->lines;
+    r->n_declared += n->declared;
+    return rc;
+}
+
+/* --threads: the rest of the input, window by window (par.c). */
+static int run_par(run_state *r)
+{
+    int rc = RT_EXIT_OK;
+    if (!r->csv.started)
+        return RT_EXIT_OK; /* the input ended before a record */
+    if (!rt_par_start(r->par, &r->src, &r->csv))
+        return run_nomem(r);
+    while (rc == RT_EXIT_OK) {
+        const rt_par_note *nt;
+        size_t n, i;
+        int err = 0, st = rt_par_window(r->par, &nt, &n, &err);
+        if (st == RT_NEXT_EOF)
+            break;
+        if (st == RT_NEXT_READERR)
+            return run_read_error(r, err);
+        if (st < 0)
+            return run_nomem(r);
+        for (i = 0; i < n && rc == RT_EXIT_OK; i++)
+            rc = run_par_note(r, &nt[i]);
+        if (rc == RT_EXIT_OK && !rt_par_step(r->par))
+            rc = run_nomem(r);
+    }
+    return rc;
+}
+
+/* Reads and scores every record; returns an exit code. */
+static int run_events(run_state *r)
+{
+    int rc = run_read(r);
+    if (rc == RT_EXIT_OK && r->par)
+        rc = run_par(r);
     if (rc == RT_EXIT_OK)
         rc = run_flush(r);
     if (rc == RT_EXIT_OK && r->n_lines > 0 && r->n_declared == 0)
@@ -841,6 +909,25 @@ static int run_sniff(rt_src *s)
     }
 }
 
+/* Whether the run goes to par.c: --threads above 1 (the default: the cores),
+ * CSV, no --time, --trace or --report (their order of work is one thread's),
+ * and input enough to be worth threads.  Creates r->par; an exit code. */
+static int run_par_open(run_state *r)
+{
+    const rt_opts *o = r->o;
+    unsigned n = o->threads ? o->threads : rt_cores();
+    size_t min = rt_par_min_bytes();
+    r->par = NULL;
+    if (n < 2 || r->nj || r->timed || o->trace || o->after)
+        return RT_EXIT_OK;
+    while (!r->src.eof && r->src.end - r->src.beg < min)
+        if (rt_src_more(&r->src) < 0)
+            return RT_EXIT_OK; /* the one-thread reader reports it */
+    if (r->src.end - r->src.beg < min)
+        return RT_EXIT_OK;
+    return (r->par = rt_par_new(n, r->e)) ? RT_EXIT_OK : run_nomem(r);
+}
+
 /* Which reader: --input, else the name, else the content. */
 static int run_is_ndjson(const rt_opts *o, bool use_stdin, rt_src *s)
 {
@@ -898,6 +985,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     r->prog = prog;
     r->name = r->src.name;
     r->nj = NULL;
+    r->par = NULL;
     r->bn = 0;
     r->n_invalid = r->invalid_line = 0;
     r->invalid_why[0] = 0;
@@ -917,6 +1005,8 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     rt_csv_init(&r->csv, &r->src, o->col);
     rc = run_open_reader(r, run_is_ndjson(o, use_stdin, &r->src));
     if (rc == RT_EXIT_OK)
+        rc = run_par_open(r);
+    if (rc == RT_EXIT_OK)
         rc = run_events(r);
     rt_ndjson_free(r->nj);
     rt_csv_free(&r->csv);
@@ -929,10 +1019,13 @@ int rt_run(const rt_opts *o, const rt_engine *e)
     if (fp != stdin)
         fclose(fp);
     if (rc == RT_EXIT_OK)
-        rc = rt_write_scores(out, err, prog, &r->tab, e, o->format);
+        rc = r->par ? rt_par_write(r->par, out, err, prog, o->format)
+                    : rt_write_scores(out, err, prog, &r->tab, e, o->format);
     if (rc == RT_EXIT_OK) {
         run_notes(r);
-        if (o->summary)
+        if (o->summary && r->par)
+            rt_par_summary(r->par, err);
+        else if (o->summary)
             rt_write_summary(err, &r->tab, e);
         if (o->after) {
             rt_run_info ri = { r->name, r->n_lines + r->n_invalid, r->n_declared,
@@ -941,6 +1034,7 @@ int rt_run(const rt_opts *o, const rt_engine *e)
         }
     }
     rt_table_free(&r->tab);
+    rt_par_free(r->par);
     free(r->ids);
     free(r);
     return rc;

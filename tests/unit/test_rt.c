@@ -222,6 +222,10 @@ static result run_opts(rt_opts o)
     assert_non_null(err);
     o.out = out;
     o.err = err;
+    /* The fake engine counts in globals: one thread, unless a test asks
+     * (test_threads, with the interpreter). */
+    if (!o.threads)
+        o.threads = 1;
     r.rc = rt_run(&o, &e);
     r.out = slurp(out);
     r.err = slurp(err);
@@ -456,6 +460,86 @@ static void test_batches(void **st)
     free(states);
     free(order);
     free(seen);
+}
+
+/* --threads (par.c): 2 and 3 threads give the bytes of one, over a log
+ * big enough for threads (several windows: EXPC_THREADS_WINDOW), with
+ * quoted multi-line ids, undeclared events and --skip-invalid lines. */
+static void test_threads(void **st)
+{
+    enum { N_EVENTS = 60000, N_CUST = 5000 };
+    static const char *const evs[] = { "fast_checkin", "greeted", "review_left",
+                                       "spa_booked", "complaint", "minibar" };
+    char *in = malloc((size_t)N_EVENTS * 48);
+    size_t n = (size_t)sprintf(in, "customer,event\n");
+    unsigned long long seed = 11;
+    result one;
+    unsigned t;
+    (void)st;
+    assert_non_null(in);
+    for (int i = 0; i < N_EVENTS; i++) {
+        int c;
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        c = (int)((seed >> 33) % N_CUST);
+        if (c % 97 == 0)
+            n += (size_t)sprintf(in + n, "\"c%d\nline \"\"two\"\"\",%s\n", c,
+                                 evs[(seed >> 20) % 6]);
+        else if (c % 1001 == 5)
+            n += (size_t)sprintf(in + n, "\"open%d,greeted\n", c); /* invalid */
+        else
+            n += (size_t)sprintf(in + n, "c%d,%s\n", c, evs[(seed >> 20) % 6]);
+    }
+    use_interp = true;
+    setenv("EXPC_THREADS_WINDOW", "64K", 1);
+    for (t = 1; t <= 3; t++) {
+        rt_opts o;
+        result r;
+        rt_opts_init(&o);
+        o.path = put_file("threads.csv", in, n);
+        o.skip_invalid = true;
+        o.summary = true;
+        o.threads = t;
+        r = run_opts(o);
+        assert_int_equal(r.rc, 0);
+        if (t == 1) {
+            one = r;
+            assert_non_null(strstr(r.err, "skipped"));
+            continue;
+        }
+        assert_string_equal(r.out, one.out);
+        assert_string_equal(r.err, one.err);
+        result_free(&r);
+    }
+    unsetenv("EXPC_THREADS_WINDOW");
+    use_interp = false;
+    result_free(&one);
+    free(in);
+}
+
+/* An in-memory source (par.c's chunks) ends in RT_NEXT_CUT where a record
+ * runs past its bytes, having consumed the records before. */
+static void test_src_cut(void **st)
+{
+    char text[] = "a,greeted\nb,\"multi\nline\",x";
+    rt_src s;
+    rt_csv c;
+    rt_rec rec;
+    (void)st;
+    memset(&s, 0, sizeof s);
+    s.buf = text;
+    s.cap = s.end = sizeof text - 1;
+    s.line = 1;
+    rt_csv_init(&c, &s, NULL);
+    assert_int_equal(rt_csv_next(&c, &rec), RT_NEXT_REC);
+    assert_int_equal(rec.cust_len, 1);
+    assert_int_equal(rt_csv_next(&c, &rec), RT_NEXT_CUT);
+    assert_int_equal(s.beg, 10); /* where the cut record starts */
+    assert_int_equal(s.line, 2);
+    s.eof = true;
+    assert_int_equal(rt_csv_next(&c, &rec), RT_NEXT_REC);
+    assert_null(rec.why);
+    assert_int_equal(rec.line, 2);
+    rt_csv_free(&c);
 }
 
 static void test_long_customer_id(void **st)
@@ -1024,7 +1108,7 @@ static void test_main(void **st)
     {
         const char *u = "usage: ./score [--format=csv|json] [--input=csv|ndjson] [--strict] "
                         "[--skip-invalid] [--summary] [--customer=COL] [--event=COL] "
-                        "[--time=COL] [--memory=SIZE] [FILE|-]\n";
+                        "[--time=COL] [--memory=SIZE] [--threads=N] [FILE|-]\n";
         assert_true(strncmp(r.out, u, strlen(u)) == 0);
     }
     assert_string_equal(r.err, "");
@@ -1170,6 +1254,8 @@ int main(void)
         cmocka_unit_test(test_scoring_rules),
         cmocka_unit_test(test_scoring_rules_interp),
         cmocka_unit_test(test_batches),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_src_cut),
         cmocka_unit_test(test_long_customer_id),
         cmocka_unit_test(test_invalid_data),
         cmocka_unit_test(test_skip_invalid),
