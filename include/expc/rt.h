@@ -248,6 +248,10 @@ typedef struct rt_src {
     bool eof;                 /* fp is exhausted: buf holds all that is left */
     int err;                  /* errno of a read error (0: unknown) */
     uint64_t line;            /* physical line where the next record starts */
+    /* The CSV reader's note (csv.c): the bytes from the end of the last
+     * record it validated up to buf[ascii_end] are all ASCII.  0 (as
+     * memset leaves it) is always safe: it only means "not known". */
+    size_t ascii_end;
 } rt_src;
 
 bool rt_src_init(rt_src *s, FILE *fp, const char *name); /* false: no memory */
