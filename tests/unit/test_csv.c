@@ -514,6 +514,30 @@ static void reference(const char *d, size_t n, sbuf *out)
     }
 }
 
+/* 1 to 2^(64 - shift) atoms picked at random (seed moves on), joined into
+ * data (of cap bytes: the atoms that would not fit are left out); the
+ * length. */
+static size_t random_atoms(char *data, size_t cap, unsigned long long *seed,
+                           const char *const *atoms, size_t n_atoms, int shift)
+{
+    size_t n = 0;
+    int k, len;
+    *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    len = (int)(*seed >> shift) + 1;
+    for (k = 0; k < len; k++) {
+        const char *a;
+        size_t an;
+        *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        a = atoms[(*seed >> 33) % n_atoms];
+        an = strlen(a);
+        if (an > cap - n)
+            break;
+        memcpy(data + n, a, an);
+        n += an;
+    }
+    return n;
+}
+
 static void test_random_vs_reference(void **st)
 {
     static const char *const atoms[] = {"a", "b", "c", ",", ",", "\"", "\"", "\"\"",
@@ -524,21 +548,10 @@ static void test_random_vs_reference(void **st)
     (void)st;
     for (round = 0; round < 3000; round++) {
         char data[128];
-        size_t n = 0;
-        int k, len;
+        size_t n;
         sbuf ref = {NULL, 0, 0};
         char *got;
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        len = (int)(seed >> 59) + 1;
-        for (k = 0; k < len; k++) {
-            const char *a;
-            size_t an;
-            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-            a = atoms[(seed >> 33) % (sizeof atoms / sizeof atoms[0])];
-            an = strlen(a);
-            memcpy(data + n, a, an);
-            n += an;
-        }
+        n = random_atoms(data, sizeof data, &seed, atoms, sizeof atoms / sizeof atoms[0], 59);
         sb_put(&ref, "", 0);
         reference(data, n, &ref);
         got = transcript_n(data, n);
@@ -691,19 +704,8 @@ static void test_random_long_vs_reference(void **st)
     (void)st;
     for (round = 0; round < 400; round++) {
         char data[512];
-        size_t n = 0;
-        int k, len;
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        len = (int)(seed >> 58) + 1;
-        for (k = 0; k < len; k++) {
-            const char *a;
-            size_t an;
-            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-            a = atoms[(seed >> 33) % (sizeof atoms / sizeof atoms[0])];
-            an = strlen(a);
-            memcpy(data + n, a, an);
-            n += an;
-        }
+        size_t n;
+        n = random_atoms(data, sizeof data, &seed, atoms, sizeof atoms / sizeof atoms[0], 58);
         same_as_reference(data, n, 48);
     }
 }
