@@ -250,7 +250,9 @@ typedef struct rt_src {
     uint64_t line;            /* physical line where the next record starts */
     /* The CSV reader's note (csv.c): the bytes from the end of the last
      * record it validated up to buf[ascii_end] are all ASCII.  0 (as
-     * memset leaves it) is always safe: it only means "not known". */
+     * memset leaves it) is always safe: it only means "not known"; code
+     * that puts new bytes into buf other than through rt_src_more must
+     * set it to 0. */
     size_t ascii_end;
 } rt_src;
 
