@@ -459,8 +459,8 @@ static bool csv_keep(rt_csv *r, size_t *nf, char *v, size_t vn, bool dq)
     return true;
 }
 
-/* The common record, a line without `"` that ends within the buffered data
- * (its LF at least 16 bytes before the end of it): its fields end at each
+/* The common record, a line without `"` whose LF lies in one of the whole
+ * 16-byte blocks of buffered data from its start: its fields end at each
  * `,` the scanner marks, the last at the LF (a CR before it dropped).
  * Anything else - a `"`, the data running out - is RT_CSV_SLOW: csv_slow
  * then reads the record again from its start. */
