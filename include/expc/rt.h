@@ -259,6 +259,12 @@ typedef struct rt_src {
     bool eof;                 /* fp is exhausted: buf holds all that is left */
     int err;                  /* errno of a read error (0: unknown) */
     uint64_t line;            /* physical line where the next record starts */
+    /* The CSV reader's note (csv.c): the bytes from the end of the last
+     * record it validated up to buf[ascii_end] are all ASCII.  0 (as
+     * memset leaves it) is always safe: it only means "not known"; code
+     * that puts new bytes into buf other than through rt_src_more must
+     * set it to 0. */
+    size_t ascii_end;
 } rt_src;
 
 bool rt_src_init(rt_src *s, FILE *fp, const char *name); /* false: no memory */
@@ -427,6 +433,17 @@ int64_t rt_table_intern(rt_table *t, const char *id, size_t len,
 int rt_table_intern_many(rt_table *t, const char *base, const size_t *off,
                          const size_t *len, size_t n, uint32_t *idx,
                          const rt_engine *e);
+/* The same with the ids' hashes (rt_table_hash) already computed, for a
+ * caller that hashed them anyway - to split customers among threads, say:
+ * the table picks slots by the low bits, so split by the high ones
+ * (h >> 31 for two parts), or each part's table would crowd half its
+ * slots. */
+int rt_table_intern_many_h(rt_table *t, const char *base, const size_t *off,
+                           const size_t *len, const uint32_t *hash, size_t n,
+                           uint32_t *idx, const rt_engine *e);
+/* The hash the table keeps for an id (in its slot), computed once per
+ * lookup. */
+uint32_t rt_table_hash(const char *id, size_t len);
 /* Customer i's state. */
 #define rt_table_state(t, i) ((rt_state *)(void *)((char *)(t)->states + (size_t)(i) * (t)->stride))
 /* The ids in index order: start with *pos = 0; each call returns the next

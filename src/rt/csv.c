@@ -2,11 +2,22 @@
  *
  * Events arrive by the million, so the reader never copies a field and never
  * allocates per record: it reads the input in large blocks into one buffer
- * (rt_src), finds a record's fields with memchr, unescapes doubled quotes in
- * place, and hands out pointers into the buffer.  A record that runs past the
- * end of the buffered data is simply parsed again once more data is in; the
- * buffer doubles when a record fills more than half of it, so a record of any
- * length costs linear time and memory (about twice its size).
+ * (rt_src), unescapes doubled quotes in place, and hands out pointers into
+ * the buffer.  A record that runs past the end of the buffered data is
+ * simply parsed again once more data is in; the buffer doubles when a record
+ * fills more than half of it, so a record of any length costs linear time
+ * and memory (about twice its size).
+ *
+ * The scan is one pass per record: csv_mask16 marks the `,` `"` and LF of 16
+ * bytes at a time (SSE2 when the compiler has it, else two 8-byte words),
+ * and a line without `"` - nearly all of them - is split by walking the set
+ * bits (csv_fast).  A line with a `"`, or one whose end is not inside a
+ * whole 16-byte block of the buffered data (the last record of the input,
+ * one cut by a refill), is read field by field by the general csv_slow.
+ * UTF-8 is checked per block, not per record: the buffer is OR-reduced 64
+ * bytes at a time up to the next byte >= 0x80 (csv_ascii_scan), records
+ * before it are ASCII and need no check, and only a record that holds such
+ * a byte (or crosses a refill) goes through rt_utf8_valid.
  *
  * The CSV dialect (docs/language.md §7, RFC 4180):
  *  - fields are separated by `,`; records end in LF or CRLF (a CR just before
@@ -40,6 +51,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* 256 KiB: large enough that fread goes straight to the file and the
  * per-block costs vanish, small enough to stay in L2. */
@@ -64,6 +78,18 @@ void rt_src_free(rt_src *s)
     s->buf = NULL;
 }
 
+/* Moves the unconsumed bytes buf[beg, end) to the front. */
+static void csv_compact(rt_src *s)
+{
+    size_t live = s->end - s->beg;
+    if (s->beg == 0)
+        return;
+    memmove(s->buf, s->buf + s->beg, live);
+    s->ascii_end = s->ascii_end > s->beg ? s->ascii_end - s->beg : 0;
+    s->beg = 0;
+    s->end = live;
+}
+
 /* Makes room after the unconsumed bytes buf[beg, end) and reads one more
  * block.  The unconsumed part is moved to the front when it fills at most half
  * of the buffer; otherwise the buffer doubles (and is compacted), so a long
@@ -76,18 +102,12 @@ int rt_src_more(rt_src *s)
     if (!s->fp)
         return RT_NEXT_CUT; /* an in-memory chunk (par.c): nothing moves */
     if (s->beg > 0 && live <= s->cap / 2) {
-        memmove(s->buf, s->buf + s->beg, live);
-        s->beg = 0;
-        s->end = live;
+        csv_compact(s);
     } else if (live > s->cap / 2) {
         char *nb;
         if (s->cap > SIZE_MAX / 2)
             return RT_NEXT_NOMEM;
-        if (s->beg > 0) {
-            memmove(s->buf, s->buf + s->beg, live);
-            s->beg = 0;
-            s->end = live;
-        }
+        csv_compact(s);
         nb = realloc(s->buf, s->cap * 2);
         if (!nb)
             return RT_NEXT_NOMEM;
@@ -182,6 +202,11 @@ static uint64_t csv_count_lf(const char *p, size_t n)
     return k;
 }
 
+/* Results of csv_parse besides RT_NEXT_REC. */
+#define RT_CSV_MORE 10      /* the buffered data ends inside the record */
+#define RT_CSV_SKIPPED 11   /* an empty line or the header was consumed */
+#define RT_CSV_SLOW 12      /* csv_fast met a `"`: the record needs csv_slow */
+
 /* Turns each `""` of a quoted field's contents into `"`, in place. */
 static size_t csv_unescape(char *p, size_t n)
 {
@@ -200,10 +225,6 @@ static size_t csv_unescape(char *p, size_t n)
     }
     return (size_t)(w - p);
 }
-
-/* Results of csv_parse besides RT_NEXT_REC. */
-#define RT_CSV_MORE 10      /* the buffered data ends inside the record */
-#define RT_CSV_SKIPPED 11   /* an empty line or the header was consumed */
 
 /* Turns the doubled quotes of the quoted fields among the first nf back
  * into single ones (each field once, even when two options name it). */
@@ -348,6 +369,281 @@ static void csv_fill(rt_csv *r, size_t nf, const char *why, rt_rec *rec)
     }
 }
 
+/* ---- the scanner --------------------------------------------------------
+ * The bytes that matter inside a record are `,` `"` and LF (a CR matters only
+ * just before an LF or at the very end, where it is looked at directly).  The
+ * scanner marks them 16 bytes at a time in a bit mask (SSE2 where the
+ * compiler offers it, else two 8-byte words), so a record's fields are found
+ * by walking the set bits of one mask per 16 bytes, and the last few bytes
+ * of the data through a class table.  Loads stay inside [p, e): bytes past
+ * the data are never read. */
+
+static const unsigned char csv_class[256] = { [','] = 1, ['"'] = 1, ['\n'] = 1 };
+
+static unsigned csv_ctz(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned k = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
+/* Bit i set when p[i] is `,` `"` or LF, for the 16 bytes at p. */
+static unsigned csv_mask16(const char *p)
+{
+#if defined(__SSE2__)
+    const __m128i cm = _mm_set1_epi8(','), qu = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cm), _mm_cmpeq_epi8(v, qu)),
+                               _mm_cmpeq_epi8(v, lf));
+    return (unsigned)_mm_movemask_epi8(hit);
+#else
+    /* A word with none of the three (no zero byte after the XORs) is
+     * skipped whole; otherwise its bytes are classed one by one, so the
+     * answer does not depend on byte order. */
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    unsigned m = 0;
+    int h, i;
+    for (h = 0; h < 2; h++) {
+        uint64_t w, a, b, c;
+        memcpy(&w, p + 8 * h, 8);
+        a = w ^ (ones * ',');
+        b = w ^ (ones * '"');
+        c = w ^ (ones * '\n');
+        if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs) | ((c - ones) & ~c & highs))
+            for (i = 0; i < 8; i++)
+                m |= (unsigned)csv_class[(unsigned char)p[8 * h + i]] << (8 * h + i);
+    }
+    return m;
+#endif
+}
+
+/* The first `,` `"` or LF in [p, e), or e. */
+static char *csv_special(char *p, const char *e)
+{
+    while (e - p >= 16) {
+        unsigned m = csv_mask16(p);
+        if (m)
+            return p + csv_ctz(m);
+        p += 16;
+    }
+    while (p < e && !csv_class[(unsigned char)*p])
+        p++;
+    return p;
+}
+
+/* Where csv_fast or csv_slow found a record's end. */
+typedef struct csv_span {
+    char *q;                  /* just past the record (its LF included) */
+    size_t nf;                /* fields kept, up to r->need */
+    uint64_t inner;           /* LFs inside quoted fields */
+    const char *why;          /* already invalid, or NULL */
+    bool dq;                  /* a kept field has doubled quotes to undo */
+} csv_span;
+
+/* Keeps field nf (when it is among the first r->need); false: no memory. */
+static bool csv_keep(rt_csv *r, size_t *nf, char *v, size_t vn, bool dq)
+{
+    if (*nf >= r->need)
+        return true;
+    if (*nf >= r->fcap && !csv_room(r, *nf))
+        return false;
+    r->fp[*nf] = v;
+    r->fn[*nf] = vn;
+    r->fdq[*nf] = dq;
+    (*nf)++;
+    return true;
+}
+
+/* The common record, a line without `"` whose LF lies in one of the whole
+ * 16-byte blocks of buffered data from its start: its fields end at each
+ * `,` the scanner marks, the last at the LF (a CR before it dropped).
+ * Anything else - a `"`, the data running out - is RT_CSV_SLOW: csv_slow
+ * then reads the record again from its start. */
+static int csv_fast(rt_csv *r, char *b, char *e, csv_span *sp)
+{
+    char *p = b, *at;
+    size_t nf = 0, need = r->need;
+    for (at = b; e - at >= 16; at += 16) {
+        unsigned m;
+        for (m = csv_mask16(at); m; m &= m - 1) {
+            char *x = at + csv_ctz(m);
+            if (*x == '"')
+                return RT_CSV_SLOW;
+            if (nf < need) {
+                if (nf >= r->fcap && !csv_room(r, nf))
+                    return RT_NEXT_NOMEM;
+                r->fp[nf] = p;
+                r->fn[nf] = (size_t)(x - p);
+                r->fdq[nf] = false;
+                nf++;
+                if (*x == '\n' && x > p && x[-1] == '\r')
+                    r->fn[nf - 1]--;
+            }
+            if (*x == '\n') {
+                sp->nf = nf;
+                sp->q = x + 1;
+                return RT_NEXT_REC;
+            }
+            p = x + 1;
+        }
+    }
+    return RT_CSV_SLOW;
+}
+
+/* A quoted field at q (*q is `"`): its contents in *v, *vn, *dq; the end
+ * of the field in *qp - at the character after the closing quote.  RT_NEXT_REC,
+ * RT_CSV_MORE, or RT_NEXT_EOF when the quote never closes (at the end of
+ * the input). */
+static int csv_quoted(char *q, char *e, bool eof, char **v, size_t *vn, bool *dq, char **qp)
+{
+    char *w = q + 1;
+    char *x;
+    *dq = false;
+    for (;;) {
+        x = memchr(w, '"', (size_t)(e - w));
+        if (!x)
+            return eof ? RT_NEXT_EOF : RT_CSV_MORE;
+        if (x + 1 == e) {
+            if (!eof)
+                return RT_CSV_MORE; /* `""` or the end? ask for more */
+            break;
+        }
+        if (x[1] != '"')
+            break;
+        *dq = true;
+        w = x + 2;
+    }
+    *v = q + 1;
+    *vn = (size_t)(x - *v);
+    *qp = x + 1;
+    return RT_NEXT_REC;
+}
+
+/* What follows a closing quote at q: 1 a `,` (q moves past it), 2 the
+ * record's end (q moves past it), 0 other text (invalid; q stays),
+ * RT_CSV_MORE when a CR ends the buffered data. */
+static int csv_after_quote(char **qp, char *e, bool eof)
+{
+    char *q = *qp;
+    if (q == e)
+        return 2; /* (only reached at eof) */
+    if (*q == ',') {
+        *qp = q + 1;
+        return 1;
+    }
+    if (*q == '\n' || (*q == '\r' && q + 1 < e && q[1] == '\n')) {
+        *qp = q + (*q == '\n' ? 1 : 2);
+        return 2;
+    }
+    if (*q == '\r' && q + 1 == e) {
+        if (!eof)
+            return RT_CSV_MORE;
+        *qp = q + 1;
+        return 2;
+    }
+    return 0;
+}
+
+/* Any record, field by field: quoted fields (which may span lines) and
+ * unquoted ones, with a `"` inside an unquoted field kept as data.  Returns
+ * RT_NEXT_REC (sp filled; sp->why says when the record is invalid already),
+ * RT_CSV_MORE or RT_NEXT_NOMEM. */
+static int csv_slow(rt_csv *r, char *b, char *e, bool eof, csv_span *sp)
+{
+    char *q = b;               /* start of the next field */
+    bool last = false;
+    sp->nf = 0;
+    sp->inner = 0;
+    sp->why = NULL;
+    sp->dq = true;
+    while (!last) {
+        char *v = q, *x;
+        size_t vn = 0;
+        bool dq = false, junk = false; /* junk: text after a closing quote */
+        bool quoted = q < e && *q == '"';
+        if (quoted) {
+            int st = csv_quoted(q, e, eof, &v, &vn, &dq, &q);
+            if (st == RT_NEXT_EOF) {
+                /* The quote never closes: the record is all the rest. */
+                sp->why = RT_WHY_QUOTE;
+                sp->q = e;
+                return RT_NEXT_REC;
+            }
+            if (st != RT_NEXT_REC)
+                return st;
+            if (memchr(v, '\n', vn))
+                sp->inner += csv_count_lf(v, vn);
+            if ((st = csv_after_quote(&q, e, eof)) == RT_CSV_MORE)
+                return st;
+            last = st == 2;
+            if (st == 0 && !sp->why)
+                sp->why = RT_WHY_AFTER_QUOTE;
+            junk = st == 0;
+        }
+        if (!quoted || junk) {
+            /* Unquoted (or the junk after a quote): up to the next `,` or
+             * the line's end; a `"` here is data. */
+            char *start = q;
+            do
+                x = csv_special(q, e), q = x + 1;
+            while (x < e && *x == '"');
+            if (x == e && !eof)
+                return RT_CSV_MORE;
+            last = x == e || *x == '\n';
+            q = x == e ? e : x + 1;
+            if (last && x > start && x[-1] == '\r')
+                x--;
+            if (!junk) {
+                v = start;
+                vn = (size_t)(x - start);
+            }
+        }
+        if (!csv_keep(r, &sp->nf, v, vn, dq))
+            return RT_NEXT_NOMEM;
+    }
+    sp->q = q;
+    return RT_NEXT_REC;
+}
+
+/* Records [ascii_end ...) of the buffer are checked for bytes >= 0x80 a
+ * block at a time: ascii_end becomes the first such byte at or after
+ * `from` (or the end of the data).  A record that ends at or before it is
+ * ASCII, so valid UTF-8 without looking; only the others are validated.
+ * Each byte is scanned once: the next scan starts past this record. */
+static void csv_ascii_scan(rt_src *s, size_t from)
+{
+    const unsigned char *p = (const unsigned char *)s->buf + from;
+    const unsigned char *e = (const unsigned char *)s->buf + s->end;
+    while (e - p >= 64) {
+#if defined(__SSE2__)
+        const __m128i *v = (const __m128i *)(const void *)p;
+        __m128i acc = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                   _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+        if (_mm_movemask_epi8(acc))
+            break;
+#else
+        uint64_t w[8], acc = 0;
+        int i;
+        memcpy(w, p, sizeof w);
+        for (i = 0; i < 8; i++)
+            acc |= w[i];
+        if (acc & UINT64_C(0x8080808080808080))
+            break;
+#endif
+        p += 64;
+    }
+    while (p < e && *p < 0x80)
+        p++;
+    s->ascii_end = (size_t)(p - (const unsigned char *)s->buf);
+}
+
 /* Parses the record at buf[beg, end) and consumes it.  Returns RT_NEXT_REC,
  * RT_NEXT_EOF, RT_CSV_SKIPPED, or RT_CSV_MORE (never once src->eof is set).
  * Nothing in the buffer changes before the record is known to be complete,
@@ -358,13 +654,8 @@ static int csv_parse(rt_csv *r, rt_rec *rec)
     char *const b = s->buf + s->beg;
     char *const e = s->buf + s->end;
     const bool eof = s->eof;
-    char *q = b;            /* start of the next field */
-    char *nl = NULL;        /* first LF at or after q, when nl_known */
-    bool nl_known = false;
-    size_t nf = 0;          /* fields seen, counting up to r->need */
-    uint64_t inner = 0;     /* LFs inside quoted fields */
-    const char *why = NULL;
-    bool last = false;
+    csv_span sp;
+    int st;
 
     if (b == e)
         return eof ? RT_NEXT_EOF : RT_CSV_MORE;
@@ -381,128 +672,30 @@ static int csv_parse(rt_csv *r, rt_rec *rec)
         s->line++;
         return RT_CSV_SKIPPED;
     }
-
-    while (!last) {
-        char *v = q;
-        size_t vn = 0;
-        bool dq = false;
-        bool unquoted = true;
-        bool junk = false;  /* text after a closing quote, skipped as unquoted */
-        if (q < e && *q == '"') {
-            char *w = q + 1;
-            char *x;
-            for (;;) {
-                x = memchr(w, '"', (size_t)(e - w));
-                if (!x) {
-                    if (!eof)
-                        return RT_CSV_MORE;
-                    /* The quote never closes: the record is all the rest. */
-                    why = RT_WHY_QUOTE;
-                    q = e;
-                    goto done;
-                }
-                if (x + 1 == e) {
-                    if (!eof)
-                        return RT_CSV_MORE; /* `""` or the end? ask for more */
-                    break;
-                }
-                if (x[1] != '"')
-                    break;
-                dq = true;
-                w = x + 2;
-            }
-            v = q + 1;
-            vn = (size_t)(x - v);
-            if (memchr(v, '\n', vn))
-                inner += csv_count_lf(v, vn);
-            q = x + 1;
-            unquoted = false;
-            if (q == e) {
-                last = true; /* (only reached at eof) */
-            } else if (*q == ',') {
-                q++;
-            } else if (*q == '\n') {
-                q++;
-                last = true;
-            } else if (*q == '\r' && q + 1 < e && q[1] == '\n') {
-                q += 2;
-                last = true;
-            } else if (*q == '\r' && q + 1 == e) {
-                if (!eof)
-                    return RT_CSV_MORE;
-                q++;
-                last = true;
-            } else {
-                if (!why)
-                    why = RT_WHY_AFTER_QUOTE;
-                unquoted = junk = true;
-            }
-        }
-        if (unquoted) {
-            /* Up to the next `,` on this line, or the line's end. */
-            char *start = q, *end, *x;
-            if (!nl_known || (nl != NULL && nl < q)) {
-                nl = memchr(q, '\n', (size_t)(e - q));
-                nl_known = true;
-            }
-            end = nl ? nl : e;
-            x = memchr(q, ',', (size_t)(end - q));
-            if (x) {
-                end = x;
-                q = x + 1;
-            } else {
-                if (!nl && !eof)
-                    return RT_CSV_MORE;
-                q = nl ? nl + 1 : e;
-                last = true;
-                if (end > start && end[-1] == '\r')
-                    end--;
-            }
-            if (!junk) {
-                v = start;
-                vn = (size_t)(end - start);
-            }
-        }
-        if (nf < r->need) {
-            if (!csv_room(r, nf))
-                return RT_NEXT_NOMEM;
-            r->fp[nf] = v;
-            r->fn[nf] = vn;
-            r->fdq[nf] = dq;
-            nf++;
-            if (nf == r->need && !last) {
-                /* The fields we need are in hand; the rest of the line needs
-                 * a field-by-field walk only if it has a quote (one might
-                 * open a field that spans lines). */
-                char *lim;
-                if (!nl_known || (nl != NULL && nl < q)) {
-                    nl = memchr(q, '\n', (size_t)(e - q));
-                    nl_known = true;
-                }
-                lim = nl ? nl : e;
-                if (!memchr(q, '"', (size_t)(lim - q))) {
-                    if (!nl && !eof)
-                        return RT_CSV_MORE;
-                    q = nl ? nl + 1 : e;
-                    last = true;
-                }
-            }
-        }
-    }
-done:
+    st = csv_fast(r, b, e, &sp);
+    sp.inner = 0;
+    sp.why = NULL;
+    sp.dq = false;
+    if (st == RT_CSV_SLOW)
+        st = csv_slow(r, b, e, eof, &sp);
+    if (st != RT_NEXT_REC)
+        return st;
     rec->line = s->line;
-    s->line += 1 + inner;
-    s->beg += (size_t)(q - b);
-    if (!why && !rt_utf8_valid(b, (size_t)(q - b)))
-        why = RT_WHY_UTF8;
-    if (!why)
-        csv_unescape_all(r, nf);
+    s->line += 1 + sp.inner;
+    s->beg = (size_t)(sp.q - s->buf);
+    if (!sp.why && s->beg > s->ascii_end) {
+        if (!rt_utf8_valid(b, (size_t)(sp.q - b)))
+            sp.why = RT_WHY_UTF8;
+        csv_ascii_scan(s, s->beg);
+    }
+    if (!sp.why && sp.dq)
+        csv_unescape_all(r, sp.nf);
     if (!r->started) {
-        int st = csv_first(r, nf, why);
+        st = csv_first(r, sp.nf, sp.why);
         if (st != RT_NEXT_REC)
             return st;
     }
-    csv_fill(r, nf, why, rec);
+    csv_fill(r, sp.nf, sp.why, rec);
     return RT_NEXT_REC;
 }
 

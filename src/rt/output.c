@@ -81,37 +81,85 @@ static void out_byte(rt_out *w, char c)
     w->buf[w->len++] = c;
 }
 
+/* "00" "01" ... "99": integers are formatted two digits per division. */
+static const char out_pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "6263646566676869707172737475767778798081828384858687888990919293"
+                                "949596979899";
+
+#define RT_OUT_NUM 21 /* room for any int64_t or uint64_t: 20 digits or a sign and 19 */
+
+/* v's digits, written backwards to end at `end`; returns where they start. */
+static char *out_digits(char *end, uint64_t v)
+{
+    while (v >= 100) {
+        size_t d = (size_t)(v % 100) * 2;
+        v /= 100;
+        end -= 2;
+        end[0] = out_pairs[d];
+        end[1] = out_pairs[d + 1];
+    }
+    if (v >= 10) {
+        end -= 2;
+        end[0] = out_pairs[v * 2];
+        end[1] = out_pairs[v * 2 + 1];
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
+/* v in decimal at p (RT_OUT_NUM bytes of room); returns the end. */
+static char *out_i64_at(char *p, int64_t v)
+{
+    char tmp[RT_OUT_NUM];
+    char *s;
+    size_t k;
+    /* Negate in unsigned arithmetic: INT64_MIN has no positive twin. */
+    s = out_digits(tmp + sizeof tmp, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    if (v < 0)
+        *--s = '-';
+    k = (size_t)(tmp + sizeof tmp - s);
+    memcpy(p, s, k);
+    return p + k;
+}
+
+static char *out_u64_at(char *p, uint64_t v)
+{
+    char tmp[RT_OUT_NUM];
+    char *s = out_digits(tmp + sizeof tmp, v);
+    size_t k = (size_t)(tmp + sizeof tmp - s);
+    memcpy(p, s, k);
+    return p + k;
+}
+
 void rt_out_u64(rt_out *w, uint64_t v)
 {
-    char tmp[20];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    rt_out_put(w, tmp + i, sizeof tmp - i);
+    char tmp[RT_OUT_NUM];
+    rt_out_put(w, tmp, (size_t)(out_u64_at(tmp, v) - tmp));
 }
 
 void rt_out_i64(rt_out *w, int64_t v)
 {
-    if (v < 0) {
-        out_byte(w, '-');
-        /* Negate in unsigned arithmetic: INT64_MIN has no positive twin. */
-        rt_out_u64(w, (uint64_t)0 - (uint64_t)v);
-    } else {
-        rt_out_u64(w, (uint64_t)v);
-    }
+    char tmp[RT_OUT_NUM];
+    rt_out_put(w, tmp, (size_t)(out_i64_at(tmp, v) - tmp));
 }
 
-void rt_out_csv_field(rt_out *w, const char *p, size_t n)
+/* Whether a CSV field must be quoted: it holds `,` `"` CR or LF. */
+static bool out_csv_quotes(const char *p, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         char c = p[i];
         if (c == ',' || c == '"' || c == '\r' || c == '\n')
-            break;
+            return true;
     }
-    if (i == n) {
+    return false;
+}
+
+void rt_out_csv_field(rt_out *w, const char *p, size_t n)
+{
+    if (!out_csv_quotes(p, n)) {
         rt_out_put(w, p, n);
         return;
     }
@@ -182,6 +230,7 @@ typedef struct out_names {
     int32_t n_notes;
     const char *name[RT_NOTES + 1];
     size_t len[RT_NOTES + 1];
+    bool plain[RT_NOTES + 1];   /* written as is in CSV (no quotes needed) */
 } out_names;
 
 static void out_names_init(out_names *nm, const rt_engine *e)
@@ -192,6 +241,7 @@ static void out_names_init(out_names *nm, const rt_engine *e)
         const char *s = e->stage_name(e->ctx, k);
         nm->name[k] = s ? s : "?";
         nm->len[k] = strlen(nm->name[k]);
+        nm->plain[k] = !out_csv_quotes(nm->name[k], nm->len[k]);
     }
 }
 
@@ -215,11 +265,42 @@ static void out_stage(rt_out *w, const out_names *nm, const rt_engine *e, int32_
         rt_out_csv_field(w, s, n);
 }
 
+/* The usual CSV row - an id and a stage name that need no quotes, and room
+ * in the buffer - formatted straight into the buffer; false: none of it
+ * written, out_row takes the general way. */
+static bool out_row_csv_fast(rt_out *w, const out_names *nm, const char *id, size_t idn,
+                             const rt_state *st)
+{
+    int32_t sg = st->stage;
+    char *p;
+    if (sg < 0 || sg > nm->n_notes || !nm->plain[sg] || out_csv_quotes(id, idn)
+        || w->cap - w->len < 4 * RT_OUT_NUM + 5 || w->cap - w->len - (4 * RT_OUT_NUM + 5) < idn
+        || w->cap - w->len - (4 * RT_OUT_NUM + 5) - idn < nm->len[sg])
+        return false;
+    p = w->buf + w->len;
+    memcpy(p, id, idn);
+    p += idn;
+    *p++ = ',';
+    p = out_i64_at(p, st->score);
+    *p++ = ',';
+    memcpy(p, nm->name[sg], nm->len[sg]);
+    p += nm->len[sg];
+    *p++ = ',';
+    p = out_u64_at(p, st->events);
+    *p++ = ',';
+    p = out_u64_at(p, st->early);
+    *p++ = '\n';
+    w->len = (size_t)(p - w->buf);
+    return true;
+}
+
 /* One row (CSV, or a JSON line with its newline). */
 static void out_row(rt_out *w, const out_names *nm, const rt_engine *e, const char *id,
                     size_t idn, const rt_state *st, rt_format format)
 {
     int32_t k;
+    if (format == RT_FORMAT_CSV && out_row_csv_fast(w, nm, id, idn, st))
+        return;
     if (format == RT_FORMAT_CSV) {
         rt_out_csv_field(w, id, idn);
         out_byte(w, ',');

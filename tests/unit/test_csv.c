@@ -73,10 +73,19 @@ static FILE *file_of(const char *data, size_t n)
     return f;
 }
 
+/* A stream over data, which outlives it: in memory, so that the tens of
+ * thousands of readings below cost no file system calls. */
+static FILE *mem_file_of(const char *data, size_t n)
+{
+    FILE *f = n > 0 ? fmemopen((void *)data, n, "r") : file_of(data, n);
+    assert_non_null(f);
+    return f;
+}
+
 /* The transcript of `data` read with a buffer of `cap` bytes (0: default). */
 static char *transcript_cap(const char *data, size_t n, size_t cap)
 {
-    FILE *f = file_of(data, n);
+    FILE *f = mem_file_of(data, n);
     rt_src s;
     rt_csv c;
     rt_rec rec;
@@ -505,6 +514,30 @@ static void reference(const char *d, size_t n, sbuf *out)
     }
 }
 
+/* 1 to 2^(64 - shift) atoms picked at random (seed moves on), joined into
+ * data (of cap bytes: the atoms that would not fit are left out); the
+ * length. */
+static size_t random_atoms(char *data, size_t cap, unsigned long long *seed,
+                           const char *const *atoms, size_t n_atoms, int shift)
+{
+    size_t n = 0;
+    int k, len;
+    *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    len = (int)(*seed >> shift) + 1;
+    for (k = 0; k < len; k++) {
+        const char *a;
+        size_t an;
+        *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        a = atoms[(*seed >> 33) % n_atoms];
+        an = strlen(a);
+        if (an > cap - n)
+            break;
+        memcpy(data + n, a, an);
+        n += an;
+    }
+    return n;
+}
+
 static void test_random_vs_reference(void **st)
 {
     static const char *const atoms[] = {"a", "b", "c", ",", ",", "\"", "\"", "\"\"",
@@ -515,21 +548,10 @@ static void test_random_vs_reference(void **st)
     (void)st;
     for (round = 0; round < 3000; round++) {
         char data[128];
-        size_t n = 0;
-        int k, len;
+        size_t n;
         sbuf ref = {NULL, 0, 0};
         char *got;
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        len = (int)(seed >> 59) + 1;
-        for (k = 0; k < len; k++) {
-            const char *a;
-            size_t an;
-            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-            a = atoms[(seed >> 33) % (sizeof atoms / sizeof atoms[0])];
-            an = strlen(a);
-            memcpy(data + n, a, an);
-            n += an;
-        }
+        n = random_atoms(data, sizeof data, &seed, atoms, sizeof atoms / sizeof atoms[0], 59);
         sb_put(&ref, "", 0);
         reference(data, n, &ref);
         got = transcript_n(data, n);
@@ -540,6 +562,151 @@ static void test_random_vs_reference(void **st)
         }
         free(got);
         free(ref.p);
+    }
+}
+
+/* ---- the scanner's blocks ---------------------------------------------- */
+
+/* `data` read with buffers of every size up to maxcap (and the default),
+ * each transcript equal to the reference parser's. */
+static void same_as_reference(const char *data, size_t n, size_t maxcap)
+{
+    sbuf ref = {NULL, 0, 0};
+    size_t cap;
+    sb_put(&ref, "", 0);
+    reference(data, n, &ref);
+    for (cap = 0; cap <= maxcap; cap++) {
+        char *got = transcript_cap(data, n, cap);
+        if (strcmp(got, ref.p) != 0) {
+            sbuf in = {NULL, 0, 0};
+            sb_shown(&in, data, n);
+            fail_msg("buffer %zu, input \"%s\":\ngot\n%s\nwant\n%s", cap, in.p, got, ref.p);
+        }
+        free(got);
+    }
+    free(ref.p);
+}
+
+/* A `,` `"` LF or CR at every position of a line long enough for two or
+ * three 16-byte blocks (and past the 32 bytes of a block pair), the line
+ * last in the input or followed by another, with the header before it
+ * shifting the record's start against the end of the data. */
+static void test_special_every_position(void **st)
+{
+    static const char *const specials[] = {",", "\"", "\n", "\r", "\r\n", "\"\""};
+    const char *const line = "G0123456789abcdefghij,event_name_here,2026-01-01T00:00:00Z,app";
+    size_t ln = strlen(line), pos, k, tail;
+    (void)st;
+    for (k = 0; k < sizeof specials / sizeof specials[0]; k++)
+        for (pos = 0; pos <= ln; pos++)
+            for (tail = 0; tail < 3; tail++) {
+                char data[256];
+                size_t n = 0, sn = strlen(specials[k]);
+                memcpy(data + n, "customer,event\n", 15);
+                n += 15;
+                memcpy(data + n, line, pos);
+                n += pos;
+                memcpy(data + n, specials[k], sn);
+                n += sn;
+                memcpy(data + n, line + pos, ln - pos);
+                n += ln - pos;
+                if (tail >= 1)
+                    data[n++] = '\n';
+                if (tail == 2) {
+                    memcpy(data + n, "c,e\n", 4);
+                    n += 4;
+                }
+                same_as_reference(data, n, 40);
+            }
+}
+
+/* Bytes >= 0x80 - valid sequences and broken ones - at every position
+ * around the 64-byte blocks the ASCII scan reads, and split across every
+ * buffer refill: only records holding a bad one are invalid. */
+static void test_high_bytes_at_block_ends(void **st)
+{
+    static const char *const seqs[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff",
+                                       "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\xaf"};
+    char base[200];
+    size_t n = 0, pos, k;
+    (void)st;
+    while (n < 150) { /* lines of 13 bytes: their ends fall everywhere in a block */
+        memcpy(base + n, "cust,evt,abc\n", 13);
+        n += 13;
+    }
+    for (k = 0; k < sizeof seqs / sizeof seqs[0]; k++)
+        for (pos = 0; pos <= n; pos++) {
+            char data[256];
+            size_t sn = strlen(seqs[k]);
+            memcpy(data, base, pos);
+            memcpy(data + pos, seqs[k], sn);
+            memcpy(data + pos + sn, base + pos, n - pos);
+            same_as_reference(data, n + sn, pos % 7 == 0 ? 80 : 20);
+        }
+}
+
+/* Long ASCII stretches between bad bytes: after a record with a byte >=
+ * 0x80 the next ones are ASCII-only again (no check), until the next. */
+static void test_ascii_stretches(void **st)
+{
+    sbuf in = {NULL, 0, 0};
+    sbuf want = {NULL, 0, 0};
+    int i;
+    char *got;
+    (void)st;
+    sb_put(&want, "", 0);
+    for (i = 0; i < 3000; i++) {
+        bool bad = i % 97 == 5, good8 = i % 89 == 3;
+        sb_printf(&in, "c%d%s,e\n", i, bad ? "\xfe" : good8 ? "\xc3\xa9" : "");
+        if (bad)
+            sb_printf(&want, "%d:!invalid UTF-8\n", i + 1);
+        else
+            sb_printf(&want, "%d:c%d%s|e\n", i + 1, i, good8 ? "\xc3\xa9" : "");
+    }
+    got = transcript_cap(in.p, in.n, 0);
+    assert_string_equal(got, want.p);
+    free(got);
+    got = transcript_cap(in.p, in.n, 100);
+    assert_string_equal(got, want.p);
+    free(got);
+    free(in.p);
+    free(want.p);
+}
+
+/* A CR as the last byte of the buffered data: the reader cannot know yet
+ * whether an LF follows (a record's end) or not (data), nor whether the
+ * input ends there; every split agrees with the reference. */
+static void test_cr_at_buffer_end(void **st)
+{
+    static const char *const cases[] = {
+        "aaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbbb\r\nc,d\r\n",
+        "aaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbbb\r",
+        "aaaaaaaaaaaaaaaaaaaa,\"bbbbbbbbbbbbbbbbbb\"\r",
+        "aaaaaaaaaaaaaaaaaaaa,\"bbbbbbbbbbbbbbbbbb\"\r\n\r\n\rx,y\r",
+        "aaaaaaaaaaaaaaaaaaaa,b\rb,ccccccccccccccccccc\r\r\n",
+        "\r\r\n\r\naaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbb\r",
+    };
+    size_t i;
+    (void)st;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        same_as_reference(cases[i], strlen(cases[i]), 64);
+}
+
+/* Random inputs of long atoms, so records fill several 16-byte blocks,
+ * read with buffers of up to 48 bytes. */
+static void test_random_long_vs_reference(void **st)
+{
+    static const char *const atoms[] = {"abcdefghijklmno", "p", ",", ",", "\"", "\"\"", "\n",
+                                        "\r", "\r\n", "\xc3\xa9", "\xff", "0123456789",
+                                        "customer", "event"};
+    unsigned long long seed = 777;
+    int round;
+    (void)st;
+    for (round = 0; round < 400; round++) {
+        char data[512];
+        size_t n;
+        n = random_atoms(data, sizeof data, &seed, atoms, sizeof atoms / sizeof atoms[0], 58);
+        same_as_reference(data, n, 48);
     }
 }
 
@@ -560,6 +727,11 @@ int main(void)
         cmocka_unit_test(test_huge_line),
         cmocka_unit_test(test_read_error),
         cmocka_unit_test(test_random_vs_reference),
+        cmocka_unit_test(test_special_every_position),
+        cmocka_unit_test(test_high_bytes_at_block_ends),
+        cmocka_unit_test(test_ascii_stretches),
+        cmocka_unit_test(test_cr_at_buffer_end),
+        cmocka_unit_test(test_random_long_vs_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1038,6 +1038,59 @@ static void test_writer(void **st)
     free(s);
 }
 
+/* rt_write_scores over 40,000 customers - rows crossing the 256 KiB
+ * buffer's end at every few bytes, ids that need quotes among plain ones,
+ * scores and counts at every number of digits and both signs, a stage no
+ * name - against the same table printed with snprintf. */
+static void test_write_scores_many(void **st)
+{
+    rt_engine e = fk_engine();
+    rt_table t;
+    size_t wn = 0, wcap = (size_t)8 << 20;
+    char *want = malloc(wcap);
+    FILE *fp = tmpfile(), *err = tmpfile();
+    char *got;
+    uint32_t i;
+    uint64_t v = 1;
+    (void)st;
+    assert_true(fp && err && want);
+    rt_table_init(&t);
+    wn = (size_t)sprintf(want, "customer,score,stage,events,early\n");
+    for (i = 0; i < 40000; i++) {
+        char id[64], line[256];
+        int n = snprintf(id, sizeof id, i % 13 == 0 ? "c,%u" : "cust-%u", i * 2654435761u);
+        rt_state *s;
+        int64_t sc;
+        assert_int_equal(rt_table_intern(&t, id, (size_t)n, &e), i);
+        s = rt_table_state(&t, i);
+        v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+        sc = (int64_t)(v >> (i % 64)) * (i % 2 ? -1 : 1);
+        s->score = i == 7 ? INT64_MIN : i == 8 ? INT64_MAX : sc;
+        s->stage = (int32_t)(i % 4);
+        s->events = i == 9 ? UINT64_MAX : v >> (i % 61);
+        s->early = i % 100;
+        if (i % 13 == 0)
+            snprintf(line, sizeof line, "\"c,%u\",%lld,%s,%llu,%llu\n", i * 2654435761u,
+                     (long long)s->score, fk_names[s->stage], (unsigned long long)s->events,
+                     (unsigned long long)s->early);
+        else
+            snprintf(line, sizeof line, "%s,%lld,%s,%llu,%llu\n", id, (long long)s->score,
+                     fk_names[s->stage], (unsigned long long)s->events,
+                     (unsigned long long)s->early);
+        assert_true(strlen(line) < wcap - wn);
+        memcpy(want + wn, line, strlen(line) + 1);
+        wn += strlen(line);
+    }
+    assert_int_equal(rt_write_scores(fp, err, "expc", &t, &e, RT_FORMAT_CSV), 0);
+    got = slurp(fp);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    fclose(fp);
+    fclose(err);
+    rt_table_free(&t);
+}
+
 /* rt_main writes to the real stdout and stderr: point them at files. */
 static result main_run(int argc, char **argv)
 {
@@ -1270,6 +1323,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_table_many),
         cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_write_scores_many),
         cmocka_unit_test(test_main),
         cmocka_unit_test(test_options),
     };
