@@ -17,6 +17,7 @@
 #include "expc/report.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,6 @@
 #if EXPC_GVC
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
-#include <pthread.h>
 #endif
 
 #define HIST_BINS 20     /* the most bins of the score histogram */
@@ -426,9 +426,9 @@ static char *draw_picture(const ir_machine *m)
 }
 #endif
 
-static void put_machine(FILE *f, const report_data *d)
+/* svg: the picture draw_picture made of d->m, or NULL. */
+static void put_machine(FILE *f, const char *svg)
 {
-    char *svg = draw_picture(d->m);
     fputs("<section id=\"machine\">\n<h2>The machine</h2>\n", f);
     if (svg)
         fprintf(f, "<div class=\"picture\" data-picture=\"svg\">\n%s</div>\n", svg);
@@ -440,7 +440,6 @@ static void put_machine(FILE *f, const report_data *d)
         fputs("<p class=\"note\" data-picture=\"none\">Graphviz could not draw the "
               "machine.</p>\n", f);
     fputs("</section>\n", f);
-    free(svg);
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -474,7 +473,8 @@ static const char page_css[] =
     "--engaged:#222;--bin:#777;--card:#fff}body{max-width:none;padding:0;font-size:11pt}"
     "section{break-inside:avoid}.picture{padding:0}}\n";
 
-int report_write(FILE *f, const report_data *d)
+/* The page, with svg as the machine picture (NULL: none). */
+static int page_write(FILE *f, const report_data *d, const char *svg)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -492,18 +492,34 @@ int report_write(FILE *f, const report_data *d)
     put_funnel(f, d);
     put_histogram(f, d);
     put_events(f, d);
-    put_machine(f, d);
+    put_machine(f, svg);
     fputs("<footer>Written by expc " EXPC_VERSION ".</footer>\n</body>\n</html>\n", f);
     return ferror(f) ? -1 : 0;
 }
 
-int report_write_file(const char *path, const report_data *d)
+int report_write(FILE *f, const report_data *d)
+{
+    char *svg = draw_picture(d->m);
+    int rc = page_write(f, d, svg);
+    free(svg);
+    return rc;
+}
+
+static int page_write_file(const char *path, const report_data *d, const char *svg)
 {
     outfile of;
     if (!outfile_open(&of, path))
         return RT_EXIT_IOERR;
-    bool ok = report_write(of.f, d) == 0;
+    bool ok = page_write(of.f, d, svg) == 0;
     return outfile_commit(&of, 1, ok);
+}
+
+int report_write_file(const char *path, const report_data *d)
+{
+    char *svg = draw_picture(d->m);
+    int rc = page_write_file(path, d, svg);
+    free(svg);
+    return rc;
 }
 
 /* ---- the counter (expc run --report) ------------------------------------- */
@@ -522,7 +538,13 @@ struct report_run {
     uint32_t run;             /* stamps the slots of the run at hand */
     uint64_t slot[1u << COUNT_SLOTS_LOG2]; /* run << 32 | customer */
     size_t ss;                /* bytes of a state (the engine's) */
-    char *before;             /* the run's customers' states before it: COUNT_RUN of ss bytes */
+    interp_probe *before;     /* the run's customers' probes before it: COUNT_RUN */
+    /* The machine picture, drawn by a thread of its own while the log is
+     * scored (Graphviz takes tens of ms to load its plugins and fonts, and
+     * the picture depends on the machine alone). */
+    pthread_t drawer;
+    bool drawing;             /* the thread runs or has not been joined */
+    char *picture;            /* what it drew, or NULL */
 };
 
 static void count_init(void *ctx, rt_state *s)
@@ -544,20 +566,27 @@ static const char *count_stage_name(void *ctx, int32_t stage)
 }
 
 /* What each event did is read off its customer's state before and after
- * it (interp_effect), which is exact when the engine steps a run of events
- * whose customers are all different: so each batch is cut into such runs
- * (a repeat - or two customers in one slot of a small table stamped per
- * run - ends one), the states before are copied, the engine steps the run
- * in one call, and the states after are compared.  With many customers the
- * runs are long and the engine keeps its speed; with few, they shrink
- * towards one event a call, still exact.  The copy fetches the states
- * COUNT_AHEAD events ahead, as the engines do (src/llvm/emit_llvm.c). */
+ * it (interp_effect_probe), which is exact when the engine steps a run of
+ * events whose customers are all different: so each batch is cut into
+ * such runs (a repeat - or two customers in one slot of a small table
+ * stamped per run - ends one), the few fields the rule reads of the states
+ * before are kept (interp_probe_take), the engine steps the run in one
+ * call, and the states after are compared.  With many customers the runs
+ * are long and the engine keeps its speed; with few, they shrink towards
+ * one event a call, still exact.  The probes read the states COUNT_AHEAD
+ * events ahead of their first use, as the engines do
+ * (src/llvm/emit_llvm.c), so the engine then finds them in cache. */
 static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
                              const int32_t *ids, const int64_t *t, size_t n)
 {
     report_run *r = ctx;
+    /* A copy the stores below cannot alias: the compiler keeps what the
+     * rule reads of the machine (n_events, n_caps) in registers. */
+    const ir_machine mc = *r->m, *m = &mc;
     const size_t ss = r->ss;
     char *base = (char *)states;
+    report_counts *counts = r->counts;
+    interp_probe *before = r->before;
     for (size_t a = 0, b; a < n; a = b) {
         uint64_t stamp = (uint64_t)++r->run << 32;
         if (stamp == 0) /* 2^32 runs: old stamps could match again */
@@ -573,15 +602,34 @@ static void count_step_batch(void *ctx, rt_state *states, const uint32_t *custom
             if ((*slot & ~(uint64_t)UINT32_MAX) == stamp && b > a)
                 break;
             *slot = stamp | c;
-            memcpy(r->before + (b - a) * ss, base + (size_t)c * ss, ss);
+            interp_probe_take(m, ids[b], (const rt_state *)(void *)(base + (size_t)c * ss),
+                              &before[b - a]);
         }
         r->inner.step_batch(r->inner.ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
         for (size_t i = a; i < b; i++) {
-            int fx = interp_effect(r->m, ids[i], (const rt_state *)(void *)(r->before + (i - a) * ss),
-                                   (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
+            int fx = interp_effect_probe(m, ids[i], &before[i - a],
+                                         (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
             if (fx != IR_NONE)
-                r->counts[ids[i]].n[fx]++;
+                counts[ids[i]].n[fx]++;
         }
+    }
+}
+
+static void *draw_thread(void *arg)
+{
+    report_run *r = arg;
+    r->picture = draw_picture(r->m);
+    return NULL;
+}
+
+/* The picture is ready (drawn now when no thread could draw it). */
+static void picture_join(report_run *r)
+{
+    if (r->drawing) {
+        pthread_join(r->drawer, NULL);
+        r->drawing = false;
+    } else if (!r->picture) {
+        r->picture = draw_picture(r->m);
     }
 }
 
@@ -591,7 +639,8 @@ static int report_after_run(void *arg, const rt_run_info *ri)
     report_run *r = arg;
     report_data d = { r->m, ri->input, NULL, ri->records, ri->scored, ri->undeclared,
                       ri->invalid, r->counts, ri->tab->states, ri->tab->n, ri->tab->stride };
-    return report_write_file(r->path, &d);
+    picture_join(r);
+    return page_write_file(r->path, &d, r->picture);
 }
 
 void report_counts_set(report_run *r, const report_counts *c)
@@ -605,7 +654,7 @@ report_run *report_count(const ir_machine *m, rt_engine *e)
     r->m = m;
     r->inner = *e;
     r->ss = rt_engine_state_size(e);
-    r->before = xmalloc(COUNT_RUN * r->ss);
+    r->before = xmalloc(COUNT_RUN * sizeof *r->before);
     size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *r->counts;
     r->counts = memset(xmalloc(bytes), 0, bytes);
     e->ctx = r;
@@ -625,6 +674,7 @@ report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
 {
     report_run *r = report_count(m, e);
     r->path = o->report;
+    r->drawing = report_has_picture() && pthread_create(&r->drawer, NULL, draw_thread, r) == 0;
     o->after = report_after_run;
     o->after_arg = r;
     return r;
@@ -634,6 +684,9 @@ void report_run_free(report_run *r)
 {
     if (!r)
         return;
+    if (r->drawing)
+        pthread_join(r->drawer, NULL);
+    free(r->picture);
     free(r->counts);
     free(r->before);
     free(r);
