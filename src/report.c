@@ -576,10 +576,9 @@ static const char *count_stage_name(void *ctx, int32_t stage)
  * one event a call, still exact.  The probes read the states COUNT_AHEAD
  * events ahead of their first use, as the engines do
  * (src/llvm/emit_llvm.c), so the engine then finds them in cache. */
-static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                             const int32_t *ids, const int64_t *t, size_t n)
+static void count_batch(report_run *r, const rt_engine *e, rt_state *states,
+                        const uint32_t *customer, const int32_t *ids, const int64_t *t, size_t n)
 {
-    report_run *r = ctx;
     /* A copy the stores below cannot alias: the compiler keeps what the
      * rule reads of the machine (n_events, n_caps) in registers. */
     const ir_machine mc = *r->m, *m = &mc;
@@ -605,7 +604,7 @@ static void count_step_batch(void *ctx, rt_state *states, const uint32_t *custom
             interp_probe_take(m, ids[b], (const rt_state *)(void *)(base + (size_t)c * ss),
                               &before[b - a]);
         }
-        r->inner.step_batch(r->inner.ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
+        e->step_batch(e->ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
         for (size_t i = a; i < b; i++) {
             int fx = interp_effect_probe(m, ids[i], &before[i - a],
                                          (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
@@ -613,6 +612,23 @@ static void count_step_batch(void *ctx, rt_state *states, const uint32_t *custom
                 counts[ids[i]].n[fx]++;
         }
     }
+}
+
+/* The counter as an engine's step_batch (report_count). */
+static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
+                             const int32_t *ids, const int64_t *t, size_t n)
+{
+    report_run *r = ctx;
+    count_batch(r, &r->inner, states, customer, ids, t, n);
+}
+
+/* The counter as rt_opts.step (report_run_start): the engine itself is
+ * left as it is, so event_id and init cost nothing more. */
+static void count_step_hook(void *ctx, const rt_engine *e, rt_state *states,
+                            const uint32_t *customer, const int32_t *ids, const int64_t *t,
+                            size_t n)
+{
+    count_batch(ctx, e, states, customer, ids, t, n);
 }
 
 static void *draw_thread(void *arg)
@@ -648,7 +664,8 @@ void report_counts_set(report_run *r, const report_counts *c)
     memcpy(r->counts, c, (r->m->n_events ? r->m->n_events : 1) * sizeof *r->counts);
 }
 
-report_run *report_count(const ir_machine *m, rt_engine *e)
+/* A counter for engine e, which it does not wrap. */
+static report_run *counter_new(const ir_machine *m, const rt_engine *e)
 {
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
@@ -657,6 +674,12 @@ report_run *report_count(const ir_machine *m, rt_engine *e)
     r->before = xmalloc(COUNT_RUN * sizeof *r->before);
     size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *r->counts;
     r->counts = memset(xmalloc(bytes), 0, bytes);
+    return r;
+}
+
+report_run *report_count(const ir_machine *m, rt_engine *e)
+{
+    report_run *r = counter_new(m, e);
     e->ctx = r;
     e->init = count_init;
     e->event_id = count_event_id;
@@ -670,9 +693,11 @@ const report_counts *report_counts_of(const report_run *r)
     return r->counts;
 }
 
-report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
+report_run *report_run_start(const ir_machine *m, rt_opts *o, const rt_engine *e)
 {
-    report_run *r = report_count(m, e);
+    report_run *r = counter_new(m, e);
+    o->step = count_step_hook;
+    o->step_ctx = r;
     r->path = o->report;
     r->drawing = report_has_picture() && pthread_create(&r->drawer, NULL, draw_thread, r) == 0;
     o->after = report_after_run;
