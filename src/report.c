@@ -535,8 +535,11 @@ struct report_run {
     rt_engine inner;          /* the engine of the run */
     const char *path;         /* --report */
     report_counts *counts;    /* per event */
-    uint32_t run;             /* stamps the slots of the run at hand */
-    uint64_t slot[1u << COUNT_SLOTS_LOG2]; /* run << 32 | customer */
+    /* The run at hand stamps the slots of its customers (a slot already
+     * stamped ends the run: a repeat, or another customer in that slot);
+     * 32-bit stamps keep the table to 16 KiB, half of a first-level cache. */
+    uint32_t run;
+    uint32_t slot[1u << COUNT_SLOTS_LOG2];
     size_t ss;                /* bytes of a state (the engine's) */
     interp_probe *before;     /* the run's customers' probes before it: COUNT_RUN */
     /* The machine picture, drawn by a thread of its own while the log is
@@ -586,21 +589,25 @@ static void count_batch(report_run *r, const rt_engine *e, rt_state *states,
     char *base = (char *)states;
     report_counts *counts = r->counts;
     interp_probe *before = r->before;
+    const size_t ahead = n > COUNT_AHEAD ? n - COUNT_AHEAD : 0; /* b < ahead: prefetch */
     for (size_t a = 0, b; a < n; a = b) {
-        uint64_t stamp = (uint64_t)++r->run << 32;
-        if (stamp == 0) /* 2^32 runs: old stamps could match again */
+        uint32_t stamp = ++r->run;
+        if (stamp == 0) { /* 2^32 runs: old stamps could match again */
             memset(r->slot, 0, sizeof r->slot);
-        for (b = a; b < n && b - a < COUNT_RUN; b++) {
-            if (b + COUNT_AHEAD < n) { /* both lines a state may straddle */
+            stamp = ++r->run;
+        }
+        size_t end = n - a < COUNT_RUN ? n : a + COUNT_RUN;
+        for (b = a; b < end; b++) { /* the first is never stamped yet */
+            uint32_t c = customer[b];
+            uint32_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
+            if (*slot == stamp)
+                break;
+            *slot = stamp;
+            if (b < ahead) { /* both lines a state may straddle */
                 const char *p = base + (size_t)customer[b + COUNT_AHEAD] * ss;
                 __builtin_prefetch(p, 1, 3);
                 __builtin_prefetch(p + ss - 1, 1, 3);
             }
-            uint32_t c = customer[b];
-            uint64_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
-            if ((*slot & ~(uint64_t)UINT32_MAX) == stamp && b > a)
-                break;
-            *slot = stamp | c;
             interp_probe_take(m, ids[b], (const rt_state *)(void *)(base + (size_t)c * ss),
                               &before[b - a]);
         }

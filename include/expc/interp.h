@@ -38,7 +38,7 @@ typedef struct interp_probe {
 /* The cap slot of event `event_id`, -1 when none (or not an event). */
 static inline int32_t interp_cap_slot(const ir_machine *m, int32_t event_id)
 {
-    if (m->n_caps == 0 || event_id < 0 || (size_t)event_id >= m->n_events)
+    if (m->n_caps == 0 || (size_t)(uint32_t)event_id >= m->n_events) /* < 0 too */
         return -1;
     return m->events[event_id].cap_slot;
 }
@@ -62,7 +62,8 @@ static inline void interp_probe_take(const ir_machine *m, int32_t event_id,
 static inline int interp_effect_probe(const ir_machine *m, int32_t event_id,
                                       const interp_probe *before, const rt_state *after)
 {
-    if (event_id < 0 || (size_t)event_id >= m->n_events || after->events == before->events)
+    if ((size_t)(uint32_t)event_id >= m->n_events /* < 0 too */ ||
+        after->events == before->events)
         return IR_NONE;
     if (after->early != before->early)
         return IR_EARLY;
