@@ -23,16 +23,15 @@ void interp_init_state(const ir_machine *m, rt_state *s);
 /* What an event did, read off its customer's state before and after any
  * engine stepped it (the JIT's step_batch returns nothing): the same
  * ir_effect as interp_step's, without IR_RESTART.  The rule reads only a
- * few fields of the state before, so a caller that watches every event
+ * field or three of the state before, so a caller that watches every event
  * (the report's counter) keeps just those: interp_probe_take copies them,
  * interp_effect_probe compares them with the state after.  A unit test
  * holds both paths equal to interp_step's answer.  Inline: the counter
  * calls them for every event. */
 typedef struct interp_probe {
-    uint64_t events;          /* rt_state.events */
     uint64_t early;           /* rt_state.early */
-    int64_t cap_bucket;       /* the event's cap slot, when it has one */
-    uint32_t cap_count;
+    int64_t cap_bucket;       /* the event's cap slot's, when it has one */
+    uint32_t cap_count;       /* (else not set) */
 } interp_probe;
 
 /* The cap slot of event `event_id`, -1 when none (or not an event). */
@@ -48,22 +47,23 @@ static inline int32_t interp_cap_slot(const ir_machine *m, int32_t event_id)
 static inline void interp_probe_take(const ir_machine *m, int32_t event_id,
                                      const rt_state *before, interp_probe *p)
 {
-    p->events = before->events;
     p->early = before->early;
     int32_t k = interp_cap_slot(m, event_id);
-    p->cap_bucket = k >= 0 ? rt_cap_bucket(before)[k] : 0;
-    p->cap_count = k >= 0 ? rt_cap_count(before, m->n_caps)[k] : 0;
+    if (k >= 0) {
+        p->cap_bucket = rt_cap_bucket(before)[k];
+        p->cap_count = rt_cap_count(before, m->n_caps)[k];
+    }
 }
 
-/* The rule: nothing when `events` stayed (not an event); early when
- * `early` went up; capped when the event's cap count and period stayed
- * (steps B and C: a counted event always adds one to the count, a new
- * period resets it first); counted otherwise. */
+/* The rule: nothing when it is not an event; early when `early` went up;
+ * capped when the event's cap count and period stayed (steps B and C: a
+ * counted event always adds one to the count, a new period resets it
+ * first); counted otherwise.  (Every event adds one to `events`, whatever
+ * it did, so that tells nothing more.) */
 static inline int interp_effect_probe(const ir_machine *m, int32_t event_id,
                                       const interp_probe *before, const rt_state *after)
 {
-    if ((size_t)(uint32_t)event_id >= m->n_events /* < 0 too */ ||
-        after->events == before->events)
+    if ((size_t)(uint32_t)event_id >= m->n_events) /* < 0 too */
         return IR_NONE;
     if (after->early != before->early)
         return IR_EARLY;
@@ -78,7 +78,7 @@ static inline int interp_effect_probe(const ir_machine *m, int32_t event_id,
 static inline int interp_effect(const ir_machine *m, int32_t event_id,
                                 const rt_state *before, const rt_state *after)
 {
-    interp_probe p;
+    interp_probe p = { 0, 0, 0 };
     interp_probe_take(m, event_id, before, &p);
     return interp_effect_probe(m, event_id, &p, after);
 }

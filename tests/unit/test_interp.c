@@ -454,7 +454,7 @@ static void effect_run(const ir_machine *m, int32_t n_events, bool timed)
             t += (x >> 4) % 5 == 0 ? -HOUR : (int64_t)((x >> 12) % 6) * HOUR;
         tstate before;
         memcpy(&before, s, interp_state_size(m));
-        interp_probe p;
+        interp_probe p = { 0, 0, 0 }; /* cap fields: set only for a capped event */
         interp_probe_take(m, ev, s, &p);
         int fx = interp_step(m, s, ev, t) & IR_EFFECT_MASK;
         assert_int_equal(interp_effect(m, ev, &before.s, s), fx);
