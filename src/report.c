@@ -7,13 +7,15 @@
  * raw integers.  Every name from a script or a log goes through tmpl_html,
  * the one markup escaper.
  *
- * The per-event counts come from the counter: an rt_engine around the
- * engine of the run that asks interp_effect what each event did, from its
- * customer's state before and after (count_step_batch), so the rule stays
- * in the interpreter and every engine is counted alike (bench/run.sh, 5c,
- * measures what it costs).  The machine picture
- * is `expc graph`'s DOT laid out by Graphviz's library when expc is built
- * with it (EXPC_GVC, detected like LLVM in the Makefile). */
+ * The per-event counts come from the counter, which steps the engine of
+ * the run (rt_opts.step for `expc run`; an rt_engine around it for the
+ * service) and asks interp_effect_probe what each event did, from a few
+ * fields of its customer's state before and the state after (count_runs),
+ * so the rule stays in the interpreter and every engine is counted alike
+ * (bench/run.sh, 5c, measures what it costs).  The machine picture is
+ * `expc graph`'s DOT laid out by Graphviz's library when expc is built
+ * with it (EXPC_GVC, detected like LLVM in the Makefile); `expc run` has a
+ * thread draw it while the log is scored. */
 #include "expc/report.h"
 
 #include <inttypes.h>
