@@ -5,6 +5,7 @@ usage: report.py BENCH_DIR        (build/bench)
 
 Reads what run.sh left in BENCH_DIR - raw/meta (parameters and machine),
 json/*.json (hyperfine --export-json), raw/step_batch_*.txt, raw/rss_*,
+raw/instr_* (callgrind instruction counts),
 raw/check-*.lines, raw/cmp, raw/failures, raw/pg_bench.txt, raw/duckdb.txt,
 raw/threads.txt - prints one
 table (measurement, measured value, target, met / NOT MET) on stdout and
@@ -191,6 +192,22 @@ for eng in ("jit", "interp"):
     if base and rep:
         ratio_row(f"{eng}: run --report / run without", rep["median"], base["median"], "<= 1.05",
                   lambda r: r <= 1.05, cnum=cpu(rep), cden=cpu(base))
+
+
+def instr(name):
+    """(main thread, all threads) instructions of raw/instr_NAME (callgrind
+    on the 1/10 log), or None."""
+    txt = (read(f"raw/instr_{name}", "") or "").split()
+    return (int(txt[0]), int(txt[1])) if len(txt) == 2 else None
+
+
+for eng in ("jit", "interp"):
+    base, rep = instr(eng), instr(eng + "_report")
+    if base and rep:
+        r = rep[0] / base[0]
+        row(f"{eng}: run --report / run without, instructions of the thread that scores "
+            f"(callgrind, {int(META.get('sample_events', '0')) / 1e6:g}M events)",
+            f"{r:.3f}x (all threads {rep[1] / base[1]:.3f}x)", "<= 1.05", r <= 1.05)
 
 # ---- --time (section 5b of run.sh) --------------------------------------------
 TIME = bench("time")

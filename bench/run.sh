@@ -453,9 +453,11 @@ if [ "$HAVE_LLVM" = 1 ]; then
 fi
 
 # ---- 5c. --report: the per-event counts and the page, on the main log ---------------------
-# The counter steps every event through the engine one at a time
-# (src/report.c); the target is a run within 1.05x of the same run without
-# --report, for the interpreter and the JIT, in rounds with them.
+# The counter (src/report.c) steps the engine in runs of distinct customers
+# and reads what each event did off a few fields of their states; the
+# machine picture is drawn by a thread while the log is scored.  The target
+# is a run within 1.05x of the same run without --report, for the
+# interpreter and the JIT, in rounds with them.
 say "--report on the main log"
 if [ "$HAVE_LLVM" = 1 ]; then
     validate "$MAIN" jit jit_report interp interp_report
@@ -468,6 +470,28 @@ for n in jit_report interp_report; do
     [ -f "$W/out/$n.csv" ] || continue
     grep -q 'data-event=' "$W/out/$n.html" 2>/dev/null || fail "$n: no page written"
 done
+# Instructions, which a shared machine does not change: callgrind on the
+# 1/10 log, each thread counted apart (raw/instr_NAME: the main thread's,
+# then all threads'); the main thread reads and scores the log, the
+# picture's thread runs beside it.
+rm -f "$W"/raw/instr_* "$W"/raw/cg_*
+if command -v valgrind >/dev/null 2>&1; then
+    say "--report: instructions (callgrind) on the 1/10 log"
+    LOG10=$(events_file "$E10" "$C10")
+    for n in $OK; do
+        eng=${n%_report}
+        rep=
+        [ "$n" = "$eng" ] || rep=--report=$W/out/cg_$n.html
+        if valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$W/raw/cg_$n" \
+            "$EXPC" run --engine="$eng" $rep "$SCRIPT" "$LOG10" >/dev/null 2>"$W/raw/cg_$n.err"; then
+            main=$(sed -n 's/^summary: //p' "$W/raw/cg_$n-01")
+            all=$(cat "$W/raw/cg_$n"-[0-9]* | sed -n 's/^summary: //p' | awk '{s += $1} END {print s}')
+            echo "$main $all" >"$W/raw/instr_$n"
+        else
+            fail "callgrind $n (see $W/raw/cg_$n.err)"
+        fi
+    done
+fi
 # ---- 5d. time rules: the hotel with a window, a reset and a daily cap ----------------
 # On the main log (in time order) with --time, against the plain hotel with
 # --time (5b's jit_time and compiled_time): what the rules themselves cost.

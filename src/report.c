@@ -7,16 +7,19 @@
  * raw integers.  Every name from a script or a log goes through tmpl_html,
  * the one markup escaper.
  *
- * The per-event counts come from the counter: an rt_engine around the
- * engine of the run that asks interp_effect what each event did, from its
- * customer's state before and after (count_step_batch), so the rule stays
- * in the interpreter and every engine is counted alike (bench/run.sh, 5c,
- * measures what it costs).  The machine picture
- * is `expc graph`'s DOT laid out by Graphviz's library when expc is built
- * with it (EXPC_GVC, detected like LLVM in the Makefile). */
+ * The per-event counts come from the counter, which steps the engine of
+ * the run (rt_opts.step for `expc run`; an rt_engine around it for the
+ * service) and asks interp_effect_probe what each event did, from a few
+ * fields of its customer's state before and the state after (count_runs),
+ * so the rule stays in the interpreter and every engine is counted alike
+ * (bench/run.sh, 5c, measures what it costs).  The machine picture is
+ * `expc graph`'s DOT laid out by Graphviz's library when expc is built
+ * with it (EXPC_GVC, detected like LLVM in the Makefile); `expc run` has a
+ * thread draw it while the log is scored. */
 #include "expc/report.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,6 @@
 #if EXPC_GVC
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
-#include <pthread.h>
 #endif
 
 #define HIST_BINS 20     /* the most bins of the score histogram */
@@ -426,9 +428,9 @@ static char *draw_picture(const ir_machine *m)
 }
 #endif
 
-static void put_machine(FILE *f, const report_data *d)
+/* svg: the picture draw_picture made of d->m, or NULL. */
+static void put_machine(FILE *f, const char *svg)
 {
-    char *svg = draw_picture(d->m);
     fputs("<section id=\"machine\">\n<h2>The machine</h2>\n", f);
     if (svg)
         fprintf(f, "<div class=\"picture\" data-picture=\"svg\">\n%s</div>\n", svg);
@@ -440,7 +442,6 @@ static void put_machine(FILE *f, const report_data *d)
         fputs("<p class=\"note\" data-picture=\"none\">Graphviz could not draw the "
               "machine.</p>\n", f);
     fputs("</section>\n", f);
-    free(svg);
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -474,7 +475,8 @@ static const char page_css[] =
     "--engaged:#222;--bin:#777;--card:#fff}body{max-width:none;padding:0;font-size:11pt}"
     "section{break-inside:avoid}.picture{padding:0}}\n";
 
-int report_write(FILE *f, const report_data *d)
+/* The page, with svg as the machine picture (NULL: none). */
+static int page_write(FILE *f, const report_data *d, const char *svg)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -492,18 +494,34 @@ int report_write(FILE *f, const report_data *d)
     put_funnel(f, d);
     put_histogram(f, d);
     put_events(f, d);
-    put_machine(f, d);
+    put_machine(f, svg);
     fputs("<footer>Written by expc " EXPC_VERSION ".</footer>\n</body>\n</html>\n", f);
     return ferror(f) ? -1 : 0;
 }
 
-int report_write_file(const char *path, const report_data *d)
+int report_write(FILE *f, const report_data *d)
+{
+    char *svg = draw_picture(d->m);
+    int rc = page_write(f, d, svg);
+    free(svg);
+    return rc;
+}
+
+static int page_write_file(const char *path, const report_data *d, const char *svg)
 {
     outfile of;
     if (!outfile_open(&of, path))
         return RT_EXIT_IOERR;
-    bool ok = report_write(of.f, d) == 0;
+    bool ok = page_write(of.f, d, svg) == 0;
     return outfile_commit(&of, 1, ok);
+}
+
+int report_write_file(const char *path, const report_data *d)
+{
+    char *svg = draw_picture(d->m);
+    int rc = page_write_file(path, d, svg);
+    free(svg);
+    return rc;
 }
 
 /* ---- the counter (expc run --report) ------------------------------------- */
@@ -519,10 +537,19 @@ struct report_run {
     rt_engine inner;          /* the engine of the run */
     const char *path;         /* --report */
     report_counts *counts;    /* per event */
-    uint32_t run;             /* stamps the slots of the run at hand */
-    uint64_t slot[1u << COUNT_SLOTS_LOG2]; /* run << 32 | customer */
+    /* The run at hand stamps the slots of its customers (a slot already
+     * stamped ends the run: a repeat, or another customer in that slot);
+     * 32-bit stamps keep the table to 16 KiB, half of a first-level cache. */
+    uint32_t run;
+    uint32_t slot[1u << COUNT_SLOTS_LOG2];
     size_t ss;                /* bytes of a state (the engine's) */
-    char *before;             /* the run's customers' states before it: COUNT_RUN of ss bytes */
+    interp_probe *before;     /* the run's customers' probes before it: COUNT_RUN */
+    /* The machine picture, drawn by a thread of its own while the log is
+     * scored (Graphviz takes tens of ms to load its plugins and fonts, and
+     * the picture depends on the machine alone). */
+    pthread_t drawer;
+    bool drawing;             /* the thread runs or has not been joined */
+    char *picture;            /* what it drew, or NULL */
 };
 
 static void count_init(void *ctx, rt_state *s)
@@ -544,44 +571,105 @@ static const char *count_stage_name(void *ctx, int32_t stage)
 }
 
 /* What each event did is read off its customer's state before and after
- * it (interp_effect), which is exact when the engine steps a run of events
- * whose customers are all different: so each batch is cut into such runs
- * (a repeat - or two customers in one slot of a small table stamped per
- * run - ends one), the states before are copied, the engine steps the run
- * in one call, and the states after are compared.  With many customers the
- * runs are long and the engine keeps its speed; with few, they shrink
- * towards one event a call, still exact.  The copy fetches the states
- * COUNT_AHEAD events ahead, as the engines do (src/llvm/emit_llvm.c). */
-static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                             const int32_t *ids, const int64_t *t, size_t n)
+ * it (interp_effect_probe), which is exact when the engine steps a run of
+ * events whose customers are all different: so each batch is cut into
+ * such runs (a repeat - or two customers in one slot of a small table
+ * stamped per run - ends one), the few fields the rule reads of the states
+ * before are kept (interp_probe_take), the engine steps the run in one
+ * call, and the states after are compared.  With many customers the runs
+ * are long and the engine keeps its speed; with few, they shrink towards
+ * one event a call, still exact.  The probes read the states COUNT_AHEAD
+ * events ahead of their first use, as the engines do
+ * (src/llvm/emit_llvm.c), so the engine then finds them in cache. */
+/* count_batch's loop over one batch; inlined twice (count_batch). */
+static inline __attribute__((always_inline)) void
+count_runs(report_run *r, const rt_engine *e, const ir_machine *m, rt_state *states,
+           const uint32_t *customer, const int32_t *ids, const int64_t *t, size_t n)
 {
-    report_run *r = ctx;
     const size_t ss = r->ss;
     char *base = (char *)states;
+    report_counts *counts = r->counts;
+    interp_probe *before = r->before;
+    const size_t ahead = n > COUNT_AHEAD ? n - COUNT_AHEAD : 0; /* b < ahead: prefetch */
     for (size_t a = 0, b; a < n; a = b) {
-        uint64_t stamp = (uint64_t)++r->run << 32;
-        if (stamp == 0) /* 2^32 runs: old stamps could match again */
+        uint32_t stamp = ++r->run;
+        if (stamp == 0) { /* 2^32 runs: old stamps could match again */
             memset(r->slot, 0, sizeof r->slot);
-        for (b = a; b < n && b - a < COUNT_RUN; b++) {
-            if (b + COUNT_AHEAD < n) { /* both lines a state may straddle */
+            stamp = ++r->run;
+        }
+        size_t end = n - a < COUNT_RUN ? n : a + COUNT_RUN;
+        for (b = a; b < end; b++) { /* the first is never stamped yet */
+            uint32_t c = customer[b];
+            uint32_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
+            if (*slot == stamp)
+                break;
+            *slot = stamp;
+            if (b < ahead) { /* both lines a state may straddle */
                 const char *p = base + (size_t)customer[b + COUNT_AHEAD] * ss;
                 __builtin_prefetch(p, 1, 3);
                 __builtin_prefetch(p + ss - 1, 1, 3);
             }
-            uint32_t c = customer[b];
-            uint64_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
-            if ((*slot & ~(uint64_t)UINT32_MAX) == stamp && b > a)
-                break;
-            *slot = stamp | c;
-            memcpy(r->before + (b - a) * ss, base + (size_t)c * ss, ss);
+            interp_probe_take(m, ids[b], (const rt_state *)(void *)(base + (size_t)c * ss),
+                              &before[b - a]);
         }
-        r->inner.step_batch(r->inner.ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
+        e->step_batch(e->ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
         for (size_t i = a; i < b; i++) {
-            int fx = interp_effect(r->m, ids[i], (const rt_state *)(void *)(r->before + (i - a) * ss),
-                                   (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
+            int fx = interp_effect_probe(m, ids[i], &before[i - a],
+                                         (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
             if (fx != IR_NONE)
-                r->counts[ids[i]].n[fx]++;
+                counts[ids[i]].n[fx]++;
         }
+    }
+}
+
+static void count_batch(report_run *r, const rt_engine *e, rt_state *states,
+                        const uint32_t *customer, const int32_t *ids, const int64_t *t, size_t n)
+{
+    /* A copy the stores of the loop cannot alias, so what the rule reads
+     * of the machine stays in registers; and a loop of its own for a
+     * machine without caps, where the compiler then drops the rule's cap
+     * steps (n_caps is a known 0 there). */
+    ir_machine mc = *r->m;
+    if (mc.n_caps == 0) {
+        mc.n_caps = 0;
+        count_runs(r, e, &mc, states, customer, ids, t, n);
+    } else {
+        count_runs(r, e, &mc, states, customer, ids, t, n);
+    }
+}
+
+/* The counter as an engine's step_batch (report_count). */
+static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
+                             const int32_t *ids, const int64_t *t, size_t n)
+{
+    report_run *r = ctx;
+    count_batch(r, &r->inner, states, customer, ids, t, n);
+}
+
+/* The counter as rt_opts.step (report_run_start): the engine itself is
+ * left as it is, so event_id and init cost nothing more. */
+static void count_step_hook(void *ctx, const rt_engine *e, rt_state *states,
+                            const uint32_t *customer, const int32_t *ids, const int64_t *t,
+                            size_t n)
+{
+    count_batch(ctx, e, states, customer, ids, t, n);
+}
+
+static void *draw_thread(void *arg)
+{
+    report_run *r = arg;
+    r->picture = draw_picture(r->m);
+    return NULL;
+}
+
+/* The picture is ready (drawn now when no thread could draw it). */
+static void picture_join(report_run *r)
+{
+    if (r->drawing) {
+        pthread_join(r->drawer, NULL);
+        r->drawing = false;
+    } else if (!r->picture) {
+        r->picture = draw_picture(r->m);
     }
 }
 
@@ -591,7 +679,8 @@ static int report_after_run(void *arg, const rt_run_info *ri)
     report_run *r = arg;
     report_data d = { r->m, ri->input, NULL, ri->records, ri->scored, ri->undeclared,
                       ri->invalid, r->counts, ri->tab->states, ri->tab->n, ri->tab->stride };
-    return report_write_file(r->path, &d);
+    picture_join(r);
+    return page_write_file(r->path, &d, r->picture);
 }
 
 void report_counts_set(report_run *r, const report_counts *c)
@@ -599,15 +688,22 @@ void report_counts_set(report_run *r, const report_counts *c)
     memcpy(r->counts, c, (r->m->n_events ? r->m->n_events : 1) * sizeof *r->counts);
 }
 
-report_run *report_count(const ir_machine *m, rt_engine *e)
+/* A counter for engine e, which it does not wrap. */
+static report_run *counter_new(const ir_machine *m, const rt_engine *e)
 {
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
     r->inner = *e;
     r->ss = rt_engine_state_size(e);
-    r->before = xmalloc(COUNT_RUN * r->ss);
+    r->before = xmalloc(COUNT_RUN * sizeof *r->before);
     size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *r->counts;
     r->counts = memset(xmalloc(bytes), 0, bytes);
+    return r;
+}
+
+report_run *report_count(const ir_machine *m, rt_engine *e)
+{
+    report_run *r = counter_new(m, e);
     e->ctx = r;
     e->init = count_init;
     e->event_id = count_event_id;
@@ -621,10 +717,13 @@ const report_counts *report_counts_of(const report_run *r)
     return r->counts;
 }
 
-report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e)
+report_run *report_run_start(const ir_machine *m, rt_opts *o, const rt_engine *e)
 {
-    report_run *r = report_count(m, e);
+    report_run *r = counter_new(m, e);
+    o->step = count_step_hook;
+    o->step_ctx = r;
     r->path = o->report;
+    r->drawing = report_has_picture() && pthread_create(&r->drawer, NULL, draw_thread, r) == 0;
     o->after = report_after_run;
     o->after_arg = r;
     return r;
@@ -634,6 +733,9 @@ void report_run_free(report_run *r)
 {
     if (!r)
         return;
+    if (r->drawing)
+        pthread_join(r->drawer, NULL);
+    free(r->picture);
     free(r->counts);
     free(r->before);
     free(r);

@@ -2,10 +2,10 @@
  * (docs/language.md, "The report"): `expc run --report=FILE.html`, and the
  * page the service serves at GET /.
  *
- * Two parts.  The counter (report_count, report_run_start) wraps any engine in an
- * rt_engine that classifies each event as it is scored (interp_effect: the
- * ir_effect of the reference interpreter, read off the customer's state
- * before and after) into per-event counts.  The page (report_write) is
+ * Two parts.  The counter (report_count, report_run_start) steps any
+ * engine and classifies each event as it is scored (interp_effect_probe:
+ * the ir_effect of the reference interpreter, read off the customer's
+ * state before and after) into per-event counts.  The page (report_write) is
  * written from a report_data alone - the machine, what the input held, the
  * per-event counts and every customer's final state - and never looks into
  * a run, so `expc serve` fills one from its live state and calls the same
@@ -61,12 +61,13 @@ int report_write_file(const char *path, const report_data *d);
 /* Whether this expc draws the machine picture (built with libgvc). */
 bool report_has_picture(void);
 
-/* `expc run --report`: wraps *e (which must outlive the run) in the
- * counter and sets o->after so that rt_run writes o->report once the table
- * is out (its failure: exit 74, the table written all the same).  Free
- * after rt_run. */
+/* `expc run --report`: sets o->step so that rt_run steps engine e (which
+ * must outlive the run) through the counter, and o->after so that it
+ * writes o->report once the table is out (its failure: exit 74, the table
+ * written all the same); starts drawing the machine picture meanwhile.
+ * Free after rt_run. */
 typedef struct report_run report_run;
-report_run *report_run_start(const ir_machine *m, rt_opts *o, rt_engine *e);
+report_run *report_run_start(const ir_machine *m, rt_opts *o, const rt_engine *e);
 void report_run_free(report_run *r);
 
 /* The counter alone, for a caller that drives the engine itself (`expc

@@ -122,6 +122,13 @@ typedef struct rt_opts {
     void (*trace)(void *ctx, const char *file, uint64_t line, const char *cust, size_t len,
                   int32_t event, int64_t t);
     void *trace_ctx;
+    /* `expc run --report` (expc's src/report.c; NULL elsewhere): called
+     * with each batch of events in place of e->step_batch, which it calls
+     * itself, so it sees every state before and after without wrapping
+     * the engine (whose event_id is called for every record). */
+    void (*step)(void *ctx, const rt_engine *e, rt_state *states, const uint32_t *customer,
+                 const int32_t *event_id, const int64_t *t, size_t n);
+    void *step_ctx;
 } rt_opts;
 
 /* Reads all events, scores them through `e`, writes the table.  Returns the

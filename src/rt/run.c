@@ -419,6 +419,16 @@ static int run_buffer(run_state *r)
     return RT_EXIT_OK;
 }
 
+/* Steps the engine over the batch's first n events (rt_opts.step's hook
+ * when set: expc run --report's counter). */
+static void run_engine_step(run_state *r, const int64_t *t, size_t n)
+{
+    if (r->o->step)
+        r->o->step(r->o->step_ctx, r->e, r->tab.states, r->bcust, r->bev, t, n);
+    else
+        r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, t, n);
+}
+
 /* Looks up the batch's customers (new ones are added and initialised, in
  * order of appearance) and steps the engine over it, or with --time keeps
  * it for later.  An exit code. */
@@ -431,7 +441,7 @@ static int run_flush(run_state *r)
         else if (r->timed)
             rc = run_buffer(r);
         else
-            r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, NULL, r->bn);
+            run_engine_step(r, NULL, r->bn);
     }
     r->bn = 0;
     r->ids_len = 0;
@@ -475,7 +485,7 @@ static void run_step(run_state *r, const run_ev *v, size_t n)
         r->bev[k] = v[k].ev;
         r->btime[k] = v[k].t;
     }
-    r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, r->btime, n);
+    run_engine_step(r, r->btime, n);
 }
 
 /* A run being merged: its events [pos, end) in the file, buf[i, n) read. */

@@ -429,8 +429,10 @@ static void test_time_extremes(void **state)
     assert_int_equal(interp_step(&m, s, VISIT, INT64_MAX), IR_COUNTED | IR_RESTART);
 }
 
-/* interp_effect, read off the states before and after, agrees with what
- * interp_step returns (IR_RESTART aside), on every event of a long
+/* interp_effect, read off the states before and after, and
+ * interp_effect_probe, off the probe taken before (the report's counter
+ * keeps only that), agree with what interp_step returns (IR_RESTART
+ * aside), on every event of a long
  * pseudo-random run over a few customers: all stages, early, negative and
  * wrapping events, ids out of range; and with time rules, capped events,
  * restarts and times going forwards and (now and then) back. */
@@ -452,8 +454,11 @@ static void effect_run(const ir_machine *m, int32_t n_events, bool timed)
             t += (x >> 4) % 5 == 0 ? -HOUR : (int64_t)((x >> 12) % 6) * HOUR;
         tstate before;
         memcpy(&before, s, interp_state_size(m));
+        interp_probe p = { 0, 0, 0 }; /* cap fields: set only for a capped event */
+        interp_probe_take(m, ev, s, &p);
         int fx = interp_step(m, s, ev, t) & IR_EFFECT_MASK;
         assert_int_equal(interp_effect(m, ev, &before.s, s), fx);
+        assert_int_equal(interp_effect_probe(m, ev, &p, s), fx);
         seen[fx]++;
     }
     assert_true(seen[IR_COUNTED] > 0 && seen[IR_EARLY] > 0 && seen[IR_NONE] > 0);
