@@ -131,15 +131,38 @@ static void put_header(FILE *f, const report_data *d)
 
 /* reached[k]: customers whose final stage is k or past it, k = 0..n_notes
  * (rt_write_summary's `reached` column). */
+/* Calls fn(arg, state) on every customer's final state of d (in states[],
+ * or in the tables of a --threads run). */
+static void each_state(const report_data *d, void (*fn)(void *, const rt_state *), void *arg)
+{
+    if (d->n_tabs == 0) {
+        for (size_t i = 0; i < d->n_customers; i++)
+            fn(arg, report_state(d, i));
+        return;
+    }
+    for (size_t k = 0; k < d->n_tabs; k++)
+        for (size_t i = 0; i < d->tabs[k].n; i++)
+            fn(arg, rt_table_state(&d->tabs[k], i));
+}
+
+typedef struct stage_tally {
+    int32_t n_notes;
+    uint64_t on[IR_NOTES + 1];
+} stage_tally;
+
+static void tally_stage(void *arg, const rt_state *s)
+{
+    stage_tally *t = arg;
+    if (s->stage >= 0 && s->stage <= t->n_notes)
+        t->on[s->stage]++;
+}
+
 static void funnel_counts(const report_data *d, uint64_t reached[IR_NOTES + 1])
 {
     int32_t n = d->m->n_notes;
-    uint64_t on[IR_NOTES + 1] = { 0 };
-    for (size_t i = 0; i < d->n_customers; i++) {
-        int32_t s = report_state(d, i)->stage;
-        if (s >= 0 && s <= n)
-            on[s]++;
-    }
+    stage_tally t = { n, { 0 } };
+    const uint64_t *on = t.on;
+    each_state(d, tally_stage, &t);
     uint64_t sum = 0;
     for (int32_t k = n; k >= 0; k--)
         reached[k] = sum += on[k];
@@ -217,17 +240,33 @@ typedef struct hist {
 
 /* Bins of a "nice" width over [min, max] of the final scores; arithmetic
  * on the distance from lo in uint64_t, so no extreme score overflows. */
+typedef struct score_range {
+    int64_t min, max;
+} score_range;
+
+static void range_add(void *arg, const rt_state *s)
+{
+    score_range *r = arg;
+    r->min = s->score < r->min ? s->score : r->min;
+    r->max = s->score > r->max ? s->score : r->max;
+}
+
+static void hist_add(void *arg, const rt_state *s)
+{
+    hist *h = arg;
+    size_t k = (size_t)(((uint64_t)s->score - (uint64_t)h->lo) / h->width);
+    if (++h->count[k] > h->top)
+        h->top = h->count[k];
+}
+
 static void hist_make(const report_data *d, hist *h)
 {
     memset(h, 0, sizeof *h);
     if (d->n_customers == 0)
         return;
-    int64_t min = report_state(d, 0)->score, max = min;
-    for (size_t i = 1; i < d->n_customers; i++) {
-        int64_t s = report_state(d, i)->score;
-        min = s < min ? s : min;
-        max = s > max ? s : max;
-    }
+    score_range sr = { INT64_MAX, INT64_MIN };
+    each_state(d, range_add, &sr);
+    int64_t min = sr.min, max = sr.max;
     uint64_t range = (uint64_t)max - (uint64_t)min;
     h->width = range < HIST_BINS ? 1 : nice_width(range / HIST_BINS + 1);
     /* lo: min rounded down to a multiple of the width (floor, also for
@@ -237,11 +276,7 @@ static void hist_make(const report_data *d, hist *h)
         rem += w;
     h->lo = min < INT64_MIN + rem ? min : min - rem;
     h->n = (size_t)(((uint64_t)max - (uint64_t)h->lo) / h->width) + 1;
-    for (size_t i = 0; i < d->n_customers; i++) {
-        size_t k = (size_t)(((uint64_t)report_state(d, i)->score - (uint64_t)h->lo) / h->width);
-        if (++h->count[k] > h->top)
-            h->top = h->count[k];
-    }
+    each_state(d, hist_add, h);
 }
 
 static void put_histogram(FILE *f, const report_data *d)
@@ -532,18 +567,27 @@ enum {
     COUNT_SLOTS_LOG2 = 12     /* the table of a run's customers: 4096 slots */
 };
 
-struct report_run {
-    const ir_machine *m;
-    rt_engine inner;          /* the engine of the run */
-    const char *path;         /* --report */
+/* What one thread stepping batches counts with (--threads steps several
+ * lanes at once, each over its own customers). */
+typedef struct count_lane {
     report_counts *counts;    /* per event */
     /* The run at hand stamps the slots of its customers (a slot already
      * stamped ends the run: a repeat, or another customer in that slot);
      * 32-bit stamps keep the table to 16 KiB, half of a first-level cache. */
     uint32_t run;
     uint32_t slot[1u << COUNT_SLOTS_LOG2];
+    interp_probe before[COUNT_RUN]; /* the run's customers' probes before it */
+} count_lane;
+
+struct report_run {
+    const ir_machine *m;
+    rt_engine inner;          /* the engine of the run */
+    const char *path;         /* --report */
+    report_counts *counts;    /* per event: lane 0's, and all lanes' once summed */
     size_t ss;                /* bytes of a state (the engine's) */
-    interp_probe *before;     /* the run's customers' probes before it: COUNT_RUN */
+    /* Lane 0 is made with the counter, the others by their own thread
+     * when it first steps (each lane is only ever touched by one). */
+    count_lane *lane[RT_THREADS_MAX];
     /* The machine picture, drawn by a thread of its own while the log is
      * scored (Graphviz takes tens of ms to load its plugins and fonts, and
      * the picture depends on the machine alone). */
@@ -583,10 +627,11 @@ static const char *count_stage_name(void *ctx, int32_t stage)
  * (src/llvm/emit_llvm.c), so the engine then finds them in cache. */
 /* count_batch's loop over one batch; inlined twice (count_batch). */
 static inline __attribute__((always_inline)) void
-count_runs(report_run *r, const rt_engine *e, const ir_machine *m, rt_state *states,
-           const uint32_t *customer, const int32_t *ids, const int64_t *t, size_t n)
+count_runs(report_run *rr, count_lane *r, const rt_engine *e, const ir_machine *m,
+           rt_state *states, const uint32_t *customer, const int32_t *ids, const int64_t *t,
+           size_t n)
 {
-    const size_t ss = r->ss;
+    const size_t ss = rr->ss;
     char *base = (char *)states;
     report_counts *counts = r->counts;
     interp_probe *before = r->before;
@@ -622,9 +667,21 @@ count_runs(report_run *r, const rt_engine *e, const ir_machine *m, rt_state *sta
     }
 }
 
-static void count_batch(report_run *r, const rt_engine *e, rt_state *states,
-                        const uint32_t *customer, const int32_t *ids, const int64_t *t, size_t n)
+static count_lane *lane_new(const ir_machine *m)
 {
+    count_lane *l = memset(xmalloc(sizeof *l), 0, sizeof *l);
+    size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *l->counts;
+    l->counts = memset(xmalloc(bytes), 0, bytes);
+    return l;
+}
+
+static void count_batch(report_run *r, unsigned lane, const rt_engine *e, rt_state *states,
+                        const uint32_t *customer, const int32_t *ids, const int64_t *t,
+                        size_t n)
+{
+    count_lane *l = r->lane[lane];
+    if (!l)
+        l = r->lane[lane] = lane_new(r->m);
     /* A copy the stores of the loop cannot alias, so what the rule reads
      * of the machine stays in registers; and a loop of its own for a
      * machine without caps, where the compiler then drops the rule's cap
@@ -632,27 +689,45 @@ static void count_batch(report_run *r, const rt_engine *e, rt_state *states,
     ir_machine mc = *r->m;
     if (mc.n_caps == 0) {
         mc.n_caps = 0;
-        count_runs(r, e, &mc, states, customer, ids, t, n);
+        count_runs(r, l, e, &mc, states, customer, ids, t, n);
     } else {
-        count_runs(r, e, &mc, states, customer, ids, t, n);
+        count_runs(r, l, e, &mc, states, customer, ids, t, n);
     }
 }
 
-/* The counter as an engine's step_batch (report_count). */
+/* The counter as an engine's step_batch (report_count: one thread). */
 static void count_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
                              const int32_t *ids, const int64_t *t, size_t n)
 {
     report_run *r = ctx;
-    count_batch(r, &r->inner, states, customer, ids, t, n);
+    count_batch(r, 0, &r->inner, states, customer, ids, t, n);
 }
 
 /* The counter as rt_opts.step (report_run_start): the engine itself is
  * left as it is, so event_id and init cost nothing more. */
-static void count_step_hook(void *ctx, const rt_engine *e, rt_state *states,
+static void count_step_hook(void *ctx, unsigned lane, const rt_engine *e, rt_state *states,
                             const uint32_t *customer, const int32_t *ids, const int64_t *t,
                             size_t n)
 {
-    count_batch(ctx, e, states, customer, ids, t, n);
+    count_batch(ctx, lane, e, states, customer, ids, t, n);
+}
+
+/* Adds the other lanes' counts into lane 0's (r->counts), once the run is
+ * over. */
+static void lanes_sum(report_run *r)
+{
+    size_t ne = r->m->n_events;
+    for (unsigned k = 1; k < RT_THREADS_MAX; k++) {
+        count_lane *l = r->lane[k];
+        if (!l)
+            continue;
+        for (size_t i = 0; i < ne; i++)
+            for (int fx = 0; fx < (int)(sizeof l->counts[i].n / sizeof l->counts[i].n[0]); fx++)
+                r->counts[i].n[fx] += l->counts[i].n[fx];
+        free(l->counts);
+        free(l);
+        r->lane[k] = NULL;
+    }
 }
 
 static void *draw_thread(void *arg)
@@ -678,7 +753,16 @@ static int report_after_run(void *arg, const rt_run_info *ri)
 {
     report_run *r = arg;
     report_data d = { r->m, ri->input, NULL, ri->records, ri->scored, ri->undeclared,
-                      ri->invalid, r->counts, ri->tab->states, ri->tab->n, ri->tab->stride };
+                      ri->invalid, r->counts, ri->tab->states, ri->tab->n, ri->tab->stride,
+                      NULL, 0 };
+    lanes_sum(r);
+    if (ri->n_tabs > 1) {
+        d.tabs = ri->tab;
+        d.n_tabs = ri->n_tabs;
+        d.n_customers = 0;
+        for (size_t k = 0; k < ri->n_tabs; k++)
+            d.n_customers += ri->tab[k].n;
+    }
     picture_join(r);
     return page_write_file(r->path, &d, r->picture);
 }
@@ -695,9 +779,8 @@ static report_run *counter_new(const ir_machine *m, const rt_engine *e)
     r->m = m;
     r->inner = *e;
     r->ss = rt_engine_state_size(e);
-    r->before = xmalloc(COUNT_RUN * sizeof *r->before);
-    size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *r->counts;
-    r->counts = memset(xmalloc(bytes), 0, bytes);
+    r->lane[0] = lane_new(m);
+    r->counts = r->lane[0]->counts;
     return r;
 }
 
@@ -736,7 +819,10 @@ void report_run_free(report_run *r)
     if (r->drawing)
         pthread_join(r->drawer, NULL);
     free(r->picture);
-    free(r->counts);
-    free(r->before);
+    for (unsigned k = 0; k < RT_THREADS_MAX; k++)
+        if (r->lane[k]) {
+            free(r->lane[k]->counts);
+            free(r->lane[k]);
+        }
     free(r);
 }

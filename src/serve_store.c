@@ -465,7 +465,7 @@ bool serve_store_page(serve_store *s, const ir_machine *m, FILE *f)
             scored += counts[i].n[k];
     char live[96];
     snprintf(live, sizeof live, "live: the state of expc serve, %zu customers", n);
-    report_data d = { m, NULL, live, lines, scored, undeclared, 0, counts, states, n, 0 };
+    report_data d = { m, NULL, live, lines, scored, undeclared, 0, counts, states, n, 0, NULL, 0 };
     bool ok = !rc && report_write(f, &d) == 0;
     free(states);
     free(counts);

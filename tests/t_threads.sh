@@ -11,6 +11,7 @@
 #    chunk boundaries, CRLF, BOM, invalid lines early and late, undeclared
 #    events, standard input, against --threads=1 (expc and the program);
 #  - a generated bench log (bench/gen_events.c) at the real window size;
+#  - --report's page on 2 and 3 threads: the one-thread page, byte for byte;
 #  - the option's messages and --help lines;
 #  - the standalone program built with -fsanitize=thread (clang), threads
 #    racing over small windows: no report.
@@ -88,6 +89,22 @@ expect_code bad-late-exit 65 $?
 printf 'expc: %s:%d: invalid event data: unterminated quote\n' "$T/bad.csv" "$lines" >"$T/want"
 expect_same bad-late-err "$T/want" "$T/bad.err"
 [ -s "$T/bad.out" ] && fail bad-late-out "a table despite invalid data" || pass bad-late-out
+
+# ---- --report: each thread counts its own customers, the page is one ------
+# The page (per-event counts, funnel, histogram) of every thread count is
+# that of one thread, byte for byte; a 4 KiB window makes many windows.
+"$EXPC" run "$EXP" --threads=1 "$T/big.csv" --report="$T/rep1.html" >"$T/rep1.out" 2>/dev/null
+expect_code report-threads1-exit 0 $?
+grep -q 'data-event=' "$T/rep1.html" && pass report-threads1-page || fail report-threads1-page "no page"
+for n in 2 3; do
+    for w in "" 4K; do
+        EXPC_THREADS_WINDOW=$w "$EXPC" run "$EXP" --threads=$n "$T/big.csv" \
+            --report="$T/rep.html" >"$T/rep.out" 2>/dev/null
+        expect_code "report-threads$n${w:+-w$w}-exit" 0 $?
+        expect_same "report-threads$n${w:+-w$w}-page" "$T/rep1.html" "$T/rep.html"
+        expect_same "report-threads$n${w:+-w$w}-out" "$T/rep1.out" "$T/rep.out"
+    done
+done
 
 # ---- the option -------------------------------------------------------------
 # opt NAME VALUE: refused as expc run and the program refuse it.

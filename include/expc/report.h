@@ -41,6 +41,10 @@ typedef struct report_data {
     const rt_state *states;   /* every customer's final state, state_size bytes apart */
     size_t n_customers;
     size_t state_size;        /* 0: sizeof(rt_state) */
+    /* n_tabs > 0 (a --threads run): the states are these tables' (the
+     * partitions), not states[]; n_customers is still their total. */
+    const rt_table *tabs;
+    size_t n_tabs;
 } report_data;
 
 /* Customer i's state in d. */

@@ -88,7 +88,10 @@ typedef struct rt_run_info {
     uint64_t scored;          /* events of declared names, scored */
     uint64_t undeclared;      /* lines skipped: event not declared */
     uint64_t invalid;         /* lines skipped: invalid data (--skip-invalid) */
-    const struct rt_table *tab; /* every customer's final state */
+    /* Every customer's final state: n_tabs tables from tab on (one, or a
+     * --threads run's partitions, each holding its own customers). */
+    const struct rt_table *tab;
+    size_t n_tabs;
 } rt_run_info;
 typedef enum rt_input { RT_INPUT_AUTO, RT_INPUT_CSV, RT_INPUT_NDJSON } rt_input;
 
@@ -125,9 +128,11 @@ typedef struct rt_opts {
     /* `expc run --report` (expc's src/report.c; NULL elsewhere): called
      * with each batch of events in place of e->step_batch, which it calls
      * itself, so it sees every state before and after without wrapping
-     * the engine (whose event_id is called for every record). */
-    void (*step)(void *ctx, const rt_engine *e, rt_state *states, const uint32_t *customer,
-                 const int32_t *event_id, const int64_t *t, size_t n);
+     * the engine (whose event_id is called for every record).  lane is
+     * the thread stepping (0 .. threads-1; --threads steps lanes at the
+     * same time, each over its own customers; one thread: lane 0). */
+    void (*step)(void *ctx, unsigned lane, const rt_engine *e, rt_state *states,
+                 const uint32_t *customer, const int32_t *event_id, const int64_t *t, size_t n);
     void *step_ctx;
 } rt_opts;
 
@@ -509,8 +514,9 @@ typedef struct rt_par_note {
     const char *unknown_name; /* in the window: valid until the next one */
     size_t unknown_len;
 } rt_par_note;
-/* A run on `threads` (> 1) threads; NULL: no memory. */
-rt_par *rt_par_new(unsigned threads, const rt_engine *e);
+/* A run on `threads` (> 1) threads; NULL: no memory.  Each batch goes to
+ * o->step when set (lane: the partition), else to e->step_batch. */
+rt_par *rt_par_new(unsigned threads, const rt_engine *e, const struct rt_opts *o);
 void rt_par_free(rt_par *p);
 /* Adds the declared event read before the take-over (the first record). */
 bool rt_par_first(rt_par *p, const char *cust, size_t len, int32_t ev);
@@ -528,6 +534,8 @@ bool rt_par_step(rt_par *p);
  * the --summary of all partitions. */
 int rt_par_write(rt_par *p, FILE *out, FILE *err, const char *prog, rt_format format);
 void rt_par_summary(const rt_par *p, FILE *err);
+/* The partitions' tables: *n of them (rt_run_info.tab). */
+const struct rt_table *rt_par_tables(const rt_par *p, size_t *n);
 /* Whether the input is big enough for threads: at least this many bytes
  * (EXPC_THREADS_WINDOW, the hidden test knob of HACKING.md: 0). */
 size_t rt_par_min_bytes(void);

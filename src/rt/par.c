@@ -34,7 +34,9 @@
  * Memory is the window, its records and the partitions: bounded by the
  * window, not the input.  The threads are C11 <threads.h>; without them
  * (__STDC_NO_THREADS__) the same steps run one after the other on one.
- * What does not come here (NDJSON, --time, --trace, --report, small input)
+ * Each batch goes to rt_opts.step when set (--report's counter, told the
+ * lane: the partition), else to the engine's step_batch.
+ * What does not come here (NDJSON, --time, --trace, small input)
  * is listed in docs/language.md ("Threads"). */
 #include "expc/rt.h"
 
@@ -128,6 +130,7 @@ enum { PAR_PARSE, PAR_STEP };
 
 struct rt_par {
     const rt_engine *e;
+    const rt_opts *o;         /* o->step: steps each batch when set */
     unsigned n;               /* threads, chunks, partitions */
     rt_csv proto;             /* the header's reader (its arrays not ours) */
     FILE *fp;
@@ -182,13 +185,14 @@ static uint32_t par_hash(const char *p, size_t n)
     return (uint32_t)h;
 }
 
-rt_par *rt_par_new(unsigned threads, const rt_engine *e)
+rt_par *rt_par_new(unsigned threads, const rt_engine *e, const rt_opts *o)
 {
     rt_par *p = calloc(1, sizeof *p);
     unsigned k;
     if (!p)
         return NULL;
     p->e = e;
+    p->o = o;
     p->n = threads;
     p->ch = calloc(threads + 1, sizeof *p->ch);
     p->part = calloc(threads, sizeof *p->part);
@@ -740,7 +744,11 @@ static void par_flush(rt_par *p, par_part *q)
             q->fresh[q->n_fresh++] = q->ord[j];
             next++;
         }
-    p->e->step_batch(p->e->ctx, t->states, q->idx, q->ev, NULL, q->bn);
+    if (p->o->step)
+        p->o->step(p->o->step_ctx, (unsigned)(q - p->part), p->e, t->states, q->idx, q->ev, NULL,
+                   q->bn);
+    else
+        p->e->step_batch(p->e->ctx, t->states, q->idx, q->ev, NULL, q->bn);
     q->bn = 0;
 }
 
@@ -852,6 +860,12 @@ int rt_par_write(rt_par *p, FILE *out, FILE *err, const char *prog, rt_format fo
 void rt_par_summary(const rt_par *p, FILE *err)
 {
     rt_write_summary_parts(err, p->tabs, p->n, p->e);
+}
+
+const rt_table *rt_par_tables(const rt_par *p, size_t *n)
+{
+    *n = p->n;
+    return p->tabs;
 }
 
 void rt_par_free(rt_par *p)

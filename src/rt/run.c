@@ -424,7 +424,7 @@ static int run_buffer(run_state *r)
 static void run_engine_step(run_state *r, const int64_t *t, size_t n)
 {
     if (r->o->step)
-        r->o->step(r->o->step_ctx, r->e, r->tab.states, r->bcust, r->bev, t, n);
+        r->o->step(r->o->step_ctx, 0, r->e, r->tab.states, r->bcust, r->bev, t, n);
     else
         r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, t, n);
 }
@@ -920,7 +920,7 @@ static int run_sniff(rt_src *s)
 }
 
 /* Whether the run goes to par.c: --threads above 1 (the default: the cores),
- * CSV, no --time, --trace or --report (their order of work is one thread's),
+ * CSV, no --time or --trace (their order of work is one thread's),
  * and input enough to be worth threads.  Creates r->par; an exit code. */
 static int run_par_open(run_state *r)
 {
@@ -928,14 +928,14 @@ static int run_par_open(run_state *r)
     unsigned n = o->threads ? o->threads : rt_cores();
     size_t min = rt_par_min_bytes();
     r->par = NULL;
-    if (n < 2 || r->nj || r->timed || o->trace || o->after)
+    if (n < 2 || r->nj || r->timed || o->trace)
         return RT_EXIT_OK;
     while (!r->src.eof && r->src.end - r->src.beg < min)
         if (rt_src_more(&r->src) < 0)
             return RT_EXIT_OK; /* the one-thread reader reports it */
     if (r->src.end - r->src.beg < min)
         return RT_EXIT_OK;
-    return (r->par = rt_par_new(n, r->e)) ? RT_EXIT_OK : run_nomem(r);
+    return (r->par = rt_par_new(n, r->e, o)) ? RT_EXIT_OK : run_nomem(r);
 }
 
 /* Which reader: --input, else the name, else the content. */
@@ -1039,7 +1039,9 @@ int rt_run(const rt_opts *o, const rt_engine *e)
             rt_write_summary(err, &r->tab, e);
         if (o->after) {
             rt_run_info ri = { r->name, r->n_lines + r->n_invalid, r->n_declared,
-                               r->n_unknown, r->n_invalid, &r->tab };
+                               r->n_unknown, r->n_invalid, &r->tab, 1 };
+            if (r->par)
+                ri.tab = rt_par_tables(r->par, &ri.n_tabs);
             rc = o->after(o->after_arg, &ri);
         }
     }

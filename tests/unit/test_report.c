@@ -84,7 +84,7 @@ static void test_extreme_scores(void **state)
     ir_machine m = machine("shop.exp");
     rt_state s[4] = { with_score(INT64_MIN, 0), with_score(INT64_MAX, 3), with_score(-7, 1),
                       with_score(0, 2) };
-    report_data d = { &m, "log.csv", NULL, 4, 4, 0, 0, NULL, s, 4, 0 };
+    report_data d = { &m, "log.csv", NULL, 4, 4, 0, 0, NULL, s, 4, 0, NULL, 0 };
     char *p = page(&d);
     int bins;
     assert_int_equal(bin_total(p, &bins), 4);
@@ -100,7 +100,7 @@ static void test_negative_bins(void **state)
     (void)state;
     ir_machine m = machine("shop.exp");
     rt_state s[3] = { with_score(-45, 0), with_score(-1, 0), with_score(3, 0) };
-    report_data d = { &m, "log.csv", NULL, 3, 3, 0, 0, NULL, s, 3, 0 };
+    report_data d = { &m, "log.csv", NULL, 3, 3, 0, 0, NULL, s, 3, 0, NULL, 0 };
     char *p = page(&d);
     int bins;
     assert_int_equal(bin_total(p, &bins), 3);
@@ -116,7 +116,7 @@ static void test_no_customers(void **state)
 {
     (void)state;
     ir_machine m = machine("shop.exp");
-    report_data d = { &m, "empty.csv", NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 };
+    report_data d = { &m, "empty.csv", NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, 0 };
     char *p = page(&d);
     int bins;
     assert_int_equal(bin_total(p, &bins), 0);
@@ -135,7 +135,7 @@ static void test_escaping_and_numbers(void **state)
     ir_machine m = machine("<b>&\"x'.exp");
     report_counts c[3] = { { { 0, 1234567, 0, 0 } }, { { 0, 3, 1001, 0 } }, { { 0 } } };
     rt_state s[1] = { with_score(5, 0) };
-    report_data d = { &m, "a<script>.csv", "live: <now>", 1234568, 1235571, 0, 0, c, s, 1, 0 };
+    report_data d = { &m, "a<script>.csv", "live: <now>", 1234568, 1235571, 0, 0, c, s, 1, 0, NULL, 0 };
     char *p = page(&d);
     assert_null(strstr(p, "<b>&"));
     assert_null(strstr(p, "a<script>"));
