@@ -87,6 +87,7 @@ size_t rt_par_min_bytes(void)
 typedef struct par_rec {
     const char *cust;
     size_t len;
+    uint32_t hash;            /* rt_table_hash: hashed once, here */
     uint32_t seq;
     int32_t ev;
 } par_rec;
@@ -120,6 +121,7 @@ typedef struct par_part {
     const char *base;
     size_t bn;
     size_t off[PAR_BATCH], len[PAR_BATCH];
+    uint32_t hash[PAR_BATCH];
     uint32_t idx[PAR_BATCH];
     int32_t ev[PAR_BATCH];
     uint64_t ord[PAR_BATCH];
@@ -164,27 +166,6 @@ struct rt_par {
 #endif
 };
 
-/* A hash of a customer id for its partition: word at a time, and unlike
- * the table's (so a partition still spreads over all of its slots). */
-static uint32_t par_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)n, w;
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-        h ^= h >> 32;
-    }
-    if (n) {
-        w = 0;
-        memcpy(&w, p, n);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdu;
-    h ^= h >> 33;
-    return (uint32_t)h;
-}
-
 rt_par *rt_par_new(unsigned threads, const rt_engine *e, const rt_opts *o)
 {
     rt_par *p = calloc(1, sizeof *p);
@@ -215,7 +196,10 @@ static bool par_push(const rt_par *p, par_chunk *c, const char *cust, size_t len
     par_list *l;
     if (!c->lists && !(c->lists = calloc(p->n, sizeof *c->lists)))
         return false;
-    l = &c->lists[par_hash(cust, len) % p->n];
+    /* The table's own hash, kept for its lookup; the partition from its
+     * high bits (the table picks slots by the low ones). */
+    uint32_t h = rt_table_hash(cust, len);
+    l = &c->lists[(uint32_t)(((uint64_t)h * p->n) >> 32)];
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 1024;
         par_rec *nr = realloc(l->r, cap * sizeof *nr);
@@ -226,6 +210,7 @@ static bool par_push(const rt_par *p, par_chunk *c, const char *cust, size_t len
     }
     l->r[l->n].cust = cust;
     l->r[l->n].len = len;
+    l->r[l->n].hash = h;
     l->r[l->n].seq = (uint32_t)c->n++;
     l->r[l->n].ev = ev;
     l->n++;
@@ -723,7 +708,7 @@ static void par_flush(rt_par *p, par_part *q)
         q->bn = 0;
         return;
     }
-    if (rt_table_intern_many(t, q->base, q->off, q->len, q->bn, q->idx, p->e) != 0) {
+    if (rt_table_intern_many_h(t, q->base, q->off, q->len, q->hash, q->bn, q->idx, p->e) != 0) {
         q->nomem = true;
         return;
     }
@@ -770,6 +755,7 @@ static void par_step_part(rt_par *p, par_part *q, unsigned k)
             const par_rec *r = &l->r[j];
             q->off[q->bn] = (size_t)(r->cust - ch->base);
             q->len[q->bn] = r->len;
+            q->hash[q->bn] = r->hash;
             q->ev[q->bn] = r->ev;
             q->ord[q->bn] = ch->ord + r->seq;
             if (++q->bn == PAR_BATCH)
