@@ -16,7 +16,7 @@
 CC       ?= cc
 PREFIX   ?= /usr/local
 B        := build
-VERSION  := 0.1.0
+VERSION  := 0.2.0
 
 LLVM_CONFIG ?= $(shell command -v llvm-config-14 || command -v llvm-config)
 ifeq ($(LLVM_CONFIG),)
