@@ -137,8 +137,10 @@ grep -q -- '--threads=N .*threads to score with' "$T/help" && pass help-prog ||
     fail help-prog "the program's --help has no --threads line"
 
 # ---- ThreadSanitizer --------------------------------------------------------
-if command -v clang >/dev/null 2>&1 &&
-    clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=thread \
+# clang-14 is what tools/setup.sh installs (plain `clang` only with the
+# `clang` package).
+TSAN_CC=$(command -v clang-14 || command -v clang || echo clang-14)
+if "$TSAN_CC" -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=thread \
         -include "$ROOT/tests/tsan_threads.h" -o "$T/hotel_tsan" "$T/hotel.c" 2>"$T/tsan.cc"; then
     for n in 2 4; do
         EXPC_THREADS_WINDOW=4K "$T/hotel_tsan" --threads=$n --summary "$T/big.csv" \
