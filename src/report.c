@@ -12,7 +12,9 @@
  * service) and asks interp_effect_probe what each event did, from a few
  * fields of its customer's state before and the state after (count_runs),
  * so the rule stays in the interpreter and every engine is counted alike
- * (bench/run.sh, 5c, measures what it costs).  The machine picture is
+ * (bench/run.sh, 5c, measures what it costs).  A --threads run steps its
+ * partitions at once: each thread counts in a lane of its own
+ * (count_lane), and the lanes are added up for the page (lanes_sum).  The machine picture is
  * `expc graph`'s DOT laid out by Graphviz's library when expc is built
  * with it (EXPC_GVC, detected like LLVM in the Makefile); `expc run` has a
  * thread draw it while the log is scored. */
