@@ -464,12 +464,22 @@ const char *rt_table_next_id(const rt_table *t, size_t *pos, size_t *len);
 
 /* Buffered writer (output.c): everything goes through one big buffer and
  * leaves in blocks; the first write error is kept and stops the writing. */
+/* The stage names of an engine, asked of it once per table rather than
+ * once per row (output.c). */
+typedef struct rt_out_names {
+    int32_t n_notes;
+    const char *name[RT_NOTES + 1];
+    size_t len[RT_NOTES + 1];
+    bool plain[RT_NOTES + 1];   /* written as is in CSV (no quotes needed) */
+} rt_out_names;
 typedef struct rt_out {
     FILE *fp;
     char *buf;
     size_t len, cap;
     bool failed;
     int err;                  /* errno of the failure (0: unknown) */
+    const rt_engine *names_of; /* NULL, or the engine `names` is of */
+    rt_out_names names;
 } rt_out;
 bool rt_out_init(rt_out *w, FILE *fp);
 void rt_out_free(rt_out *w);

@@ -225,15 +225,7 @@ bool rt_out_flush(rt_out *w)
     return !w->failed;
 }
 
-/* The stage names, asked of the engine once rather than once per row. */
-typedef struct out_names {
-    int32_t n_notes;
-    const char *name[RT_NOTES + 1];
-    size_t len[RT_NOTES + 1];
-    bool plain[RT_NOTES + 1];   /* written as is in CSV (no quotes needed) */
-} out_names;
-
-static void out_names_init(out_names *nm, const rt_engine *e)
+static void out_names_init(rt_out_names *nm, const rt_engine *e)
 {
     int32_t k;
     nm->n_notes = e->n_notes < 0 ? 0 : e->n_notes > RT_NOTES ? RT_NOTES : e->n_notes;
@@ -245,7 +237,7 @@ static void out_names_init(out_names *nm, const rt_engine *e)
     }
 }
 
-static void out_stage(rt_out *w, const out_names *nm, const rt_engine *e, int32_t stage,
+static void out_stage(rt_out *w, const rt_out_names *nm, const rt_engine *e, int32_t stage,
                       bool json)
 {
     const char *s;
@@ -268,7 +260,7 @@ static void out_stage(rt_out *w, const out_names *nm, const rt_engine *e, int32_
 /* The usual CSV row - an id and a stage name that need no quotes, and room
  * in the buffer - formatted straight into the buffer; false: none of it
  * written, out_row takes the general way. */
-static bool out_row_csv_fast(rt_out *w, const out_names *nm, const char *id, size_t idn,
+static bool out_row_csv_fast(rt_out *w, const rt_out_names *nm, const char *id, size_t idn,
                              const rt_state *st)
 {
     int32_t sg = st->stage;
@@ -295,7 +287,7 @@ static bool out_row_csv_fast(rt_out *w, const out_names *nm, const char *id, siz
 }
 
 /* One row (CSV, or a JSON line with its newline). */
-static void out_row(rt_out *w, const out_names *nm, const rt_engine *e, const char *id,
+static void out_row(rt_out *w, const rt_out_names *nm, const rt_engine *e, const char *id,
                     size_t idn, const rt_state *st, rt_format format)
 {
     int32_t k;
@@ -344,28 +336,28 @@ void rt_out_score_header(rt_out *w, rt_format format)
 void rt_out_score_row(rt_out *w, const rt_engine *e, const char *id, size_t idn,
                       const rt_state *st, rt_format format)
 {
-    out_names nm;
-    out_names_init(&nm, e);
-    out_row(w, &nm, e, id, idn, st, format);
+    if (w->names_of != e) { /* once per table: rows come by the million */
+        out_names_init(&w->names, e);
+        w->names_of = e;
+    }
+    out_row(w, &w->names, e, id, idn, st, format);
 }
 
 int rt_write_scores(FILE *out, FILE *err, const char *prog, const rt_table *t,
                     const rt_engine *e, rt_format format)
 {
     rt_out w;
-    out_names nm;
     uint32_t i;
     size_t pos = 0;
     if (!rt_out_init(&w, out)) {
         fprintf(err, "%s: out of memory\n", prog);
         return RT_EXIT_SOFTWARE;
     }
-    out_names_init(&nm, e);
     rt_out_score_header(&w, format);
     for (i = 0; i < t->n && !w.failed; i++) {
         size_t idn;
         const char *id = rt_table_next_id(t, &pos, &idn);
-        out_row(&w, &nm, e, id, idn, rt_table_state(t, i), format);
+        rt_out_score_row(&w, e, id, idn, rt_table_state(t, i), format);
     }
     return rt_out_finish(&w, err, prog);
 }
@@ -404,7 +396,7 @@ void rt_write_summary_parts(FILE *err, const rt_table *t, size_t n, const rt_eng
     uint64_t on[RT_NOTES + 2];  /* per stage; [n_notes + 1]: out of range */
     uint64_t reached[RT_NOTES + 1];
     uint64_t sum = 0, total = 0;
-    out_names nm;
+    rt_out_names nm;
     uint32_t i;
     int32_t k;
     memset(on, 0, sizeof on);
