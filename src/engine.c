@@ -17,10 +17,11 @@
 #include <malloc.h> /* malloc_trim, a glibc extension: only the JIT uses it */
 #endif
 
-static int interp_open(const ir_machine *m, int opt, rt_engine *e, void **h)
+static int interp_open(const ir_machine *m, int opt, bool tally, rt_engine *e, void **h)
 {
     interp *it = interp_new(m);
     (void)opt;
+    (void)tally; /* always there: it costs the interpreter nothing to have */
     *e = interp_engine(it);
     *h = it;
     return RT_EXIT_OK;
@@ -42,14 +43,14 @@ static bool jit_available(void)
     return llvm_plugin_load(false) != NULL;
 }
 
-static int jit_open(const ir_machine *m, int opt, rt_engine *e, void **h)
+static int jit_open(const ir_machine *m, int opt, bool tally, rt_engine *e, void **h)
 {
     const llvm_plugin *lp = llvm_plugin_load(true);
     char *err = NULL;
     jit *j;
     if (!lp)
         return RT_EXIT_USAGE;
-    j = lp->jit_new(m, opt, &err);
+    j = lp->jit_new(m, opt, tally, &err);
     if (!j) {
         fprintf(stderr, "expc: internal error: JIT: %s\n", err ? err : "failed");
         free(err);

@@ -159,6 +159,21 @@ static void step_batch(void *ctx, rt_state *states, const uint32_t *customer,
         interp_step(m, (rt_state *)(void *)(base + customer[i] * size), ids[i], t ? t[i] : 0);
 }
 
+/* step_batch, and each event's effect into tally (rt_engine.step_batch_tally). */
+static void step_batch_tally(void *ctx, rt_state *states, const uint32_t *customer,
+                             const int32_t *ids, const int64_t *t, size_t n, uint64_t *tally)
+{
+    const ir_machine *m = ((interp *)ctx)->m;
+    size_t size = interp_state_size(m);
+    char *base = (char *)states;
+    for (size_t i = 0; i < n; i++) {
+        int fx = interp_step(m, (rt_state *)(void *)(base + customer[i] * size), ids[i],
+                             t ? t[i] : 0) & IR_EFFECT_MASK;
+        if (fx != IR_NONE) /* ids[i] is then an event's */
+            tally[4 * (size_t)ids[i] + (size_t)fx]++;
+    }
+}
+
 static const char *stage_name(void *ctx, int32_t stage)
 {
     return ir_stage_name(((interp *)ctx)->m, stage);
@@ -166,8 +181,16 @@ static const char *stage_name(void *ctx, int32_t stage)
 
 rt_engine interp_engine(interp *it)
 {
-    rt_engine e = { it,         it->m->n_notes,          init,
-                    event_id,   step_batch,              stage_name,
-                    it->m->name, interp_state_size(it->m), it->m->uses_time };
-    return e;
+    return (rt_engine){
+        .ctx = it,
+        .n_notes = it->m->n_notes,
+        .init = init,
+        .event_id = event_id,
+        .step_batch = step_batch,
+        .stage_name = stage_name,
+        .step_batch_tally = step_batch_tally,
+        .experience = it->m->name,
+        .state_size = interp_state_size(it->m),
+        .uses_time = it->m->uses_time,
+    };
 }

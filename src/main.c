@@ -661,7 +661,7 @@ static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *a
     void *h = NULL;
     (void)u;
     o.path = c->n_args > 1 ? c->args[1] : NULL;
-    int rc = en->open(m, c->opt, &e, &h);
+    int rc = en->open(m, c->opt, o.report != NULL, &e, &h);
     if (rc != RT_EXIT_OK)
         return rc;
     e.experience = m->name; /* whichever engine: named in `no event ... declared` */

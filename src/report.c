@@ -9,12 +9,12 @@
  *
  * The per-event counts come from the counter, which steps the engine of
  * the run (rt_opts.step for `expc run`; an rt_engine around it for the
- * service) and asks interp_effect_probe what each event did, from a few
- * fields of its customer's state before and the state after (count_runs),
- * so the rule stays in the interpreter and every engine is counted alike
- * (bench/run.sh, 5c, measures what it costs).  A --threads run steps its
- * partitions at once: each thread counts in a lane of its own
- * (count_lane), and the lanes are added up for the page (lanes_sum).  The machine picture is
+ * service) through rt_engine.step_batch_tally: the engine adds each
+ * event's effect to a per-event row where it decides it (one add an event;
+ * bench/run.sh, 5c, measures what it costs), so the rule stays in the
+ * lowered machine and the engines only translate it.  A --threads run
+ * steps its partitions at once: each thread counts in a lane of its own,
+ * and the lanes are added up for the page (lanes_sum).  The machine picture is
  * `expc graph`'s DOT laid out by Graphviz's library when expc is built
  * with it (EXPC_GVC, detected like LLVM in the Makefile); `expc run` has a
  * thread draw it while the log is scored. */
@@ -28,7 +28,6 @@
 
 #include "expc/arena.h"
 #include "expc/exitcode.h"
-#include "expc/interp.h"
 #include "expc/outfile.h"
 #include "expc/tmpl.h"
 #include "expc/tools.h"
@@ -563,33 +562,16 @@ int report_write_file(const char *path, const report_data *d)
 
 /* ---- the counter (expc run --report) ------------------------------------- */
 
-enum {
-    COUNT_AHEAD = 64,         /* states fetched this many events ahead */
-    COUNT_RUN = 1024,         /* the longest run stepped in one call */
-    COUNT_SLOTS_LOG2 = 12     /* the table of a run's customers: 4096 slots */
-};
-
-/* What one thread stepping batches counts with (--threads steps several
- * lanes at once, each over its own customers). */
-typedef struct count_lane {
-    report_counts *counts;    /* per event */
-    /* The run at hand stamps the slots of its customers (a slot already
-     * stamped ends the run: a repeat, or another customer in that slot);
-     * 32-bit stamps keep the table to 16 KiB, half of a first-level cache. */
-    uint32_t run;
-    uint32_t slot[1u << COUNT_SLOTS_LOG2];
-    interp_probe before[COUNT_RUN]; /* the run's customers' probes before it */
-} count_lane;
-
 struct report_run {
     const ir_machine *m;
     rt_engine inner;          /* the engine of the run */
     const char *path;         /* --report */
     report_counts *counts;    /* per event: lane 0's, and all lanes' once summed */
-    size_t ss;                /* bytes of a state (the engine's) */
-    /* Lane 0 is made with the counter, the others by their own thread
-     * when it first steps (each lane is only ever touched by one). */
-    count_lane *lane[RT_THREADS_MAX];
+    /* A --threads run steps its partitions at once, each thread in a lane
+     * of its own (rt_opts.step's lane): lane 0 is made with the counter,
+     * the others by their own thread when it first steps (each lane is
+     * only ever touched by one). */
+    report_counts *lane[RT_THREADS_MAX];
     /* The machine picture, drawn by a thread of its own while the log is
      * scored (Graphviz takes tens of ms to load its plugins and fonts, and
      * the picture depends on the machine alone). */
@@ -616,85 +598,23 @@ static const char *count_stage_name(void *ctx, int32_t stage)
     return r->inner.stage_name(r->inner.ctx, stage);
 }
 
-/* What each event did is read off its customer's state before and after
- * it (interp_effect_probe), which is exact when the engine steps a run of
- * events whose customers are all different: so each batch is cut into
- * such runs (a repeat - or two customers in one slot of a small table
- * stamped per run - ends one), the few fields the rule reads of the states
- * before are kept (interp_probe_take), the engine steps the run in one
- * call, and the states after are compared.  With many customers the runs
- * are long and the engine keeps its speed; with few, they shrink towards
- * one event a call, still exact.  The probes read the states COUNT_AHEAD
- * events ahead of their first use, as the engines do
- * (src/llvm/emit_llvm.c), so the engine then finds them in cache. */
-/* count_batch's loop over one batch; inlined twice (count_batch). */
-static inline __attribute__((always_inline)) void
-count_runs(report_run *rr, count_lane *r, const rt_engine *e, const ir_machine *m,
-           rt_state *states, const uint32_t *customer, const int32_t *ids, const int64_t *t,
-           size_t n)
+static report_counts *lane_new(const ir_machine *m)
 {
-    const size_t ss = rr->ss;
-    char *base = (char *)states;
-    report_counts *counts = r->counts;
-    interp_probe *before = r->before;
-    const size_t ahead = n > COUNT_AHEAD ? n - COUNT_AHEAD : 0; /* b < ahead: prefetch */
-    for (size_t a = 0, b; a < n; a = b) {
-        uint32_t stamp = ++r->run;
-        if (stamp == 0) { /* 2^32 runs: old stamps could match again */
-            memset(r->slot, 0, sizeof r->slot);
-            stamp = ++r->run;
-        }
-        size_t end = n - a < COUNT_RUN ? n : a + COUNT_RUN;
-        for (b = a; b < end; b++) { /* the first is never stamped yet */
-            uint32_t c = customer[b];
-            uint32_t *slot = &r->slot[(c * 2654435761u) >> (32 - COUNT_SLOTS_LOG2)];
-            if (*slot == stamp)
-                break;
-            *slot = stamp;
-            if (b < ahead) { /* both lines a state may straddle */
-                const char *p = base + (size_t)customer[b + COUNT_AHEAD] * ss;
-                __builtin_prefetch(p, 1, 3);
-                __builtin_prefetch(p + ss - 1, 1, 3);
-            }
-            interp_probe_take(m, ids[b], (const rt_state *)(void *)(base + (size_t)c * ss),
-                              &before[b - a]);
-        }
-        e->step_batch(e->ctx, states, customer + a, ids + a, t ? t + a : NULL, b - a);
-        for (size_t i = a; i < b; i++) {
-            int fx = interp_effect_probe(m, ids[i], &before[i - a],
-                                         (const rt_state *)(void *)(base + (size_t)customer[i] * ss));
-            if (fx != IR_NONE)
-                counts[ids[i]].n[fx]++;
-        }
-    }
+    size_t bytes = (m->n_events ? m->n_events : 1) * sizeof(report_counts);
+    return memset(xmalloc(bytes), 0, bytes);
 }
 
-static count_lane *lane_new(const ir_machine *m)
-{
-    count_lane *l = memset(xmalloc(sizeof *l), 0, sizeof *l);
-    size_t bytes = (m->n_events ? m->n_events : 1) * sizeof *l->counts;
-    l->counts = memset(xmalloc(bytes), 0, bytes);
-    return l;
-}
-
+/* The engine steps the batch and counts what each event did as it decides
+ * it (rt_engine.step_batch_tally: the interpreter's interp_step, the JIT's
+ * P_step_batch_tally), into the lane's counts. */
 static void count_batch(report_run *r, unsigned lane, const rt_engine *e, rt_state *states,
                         const uint32_t *customer, const int32_t *ids, const int64_t *t,
                         size_t n)
 {
-    count_lane *l = r->lane[lane];
-    if (!l)
-        l = r->lane[lane] = lane_new(r->m);
-    /* A copy the stores of the loop cannot alias, so what the rule reads
-     * of the machine stays in registers; and a loop of its own for a
-     * machine without caps, where the compiler then drops the rule's cap
-     * steps (n_caps is a known 0 there). */
-    ir_machine mc = *r->m;
-    if (mc.n_caps == 0) {
-        mc.n_caps = 0;
-        count_runs(r, l, e, &mc, states, customer, ids, t, n);
-    } else {
-        count_runs(r, l, e, &mc, states, customer, ids, t, n);
-    }
+    report_counts *c = r->lane[lane];
+    if (!c)
+        c = r->lane[lane] = lane_new(r->m);
+    e->step_batch_tally(e->ctx, states, customer, ids, t, n, c->n);
 }
 
 /* The counter as an engine's step_batch (report_count: one thread). */
@@ -720,13 +640,12 @@ static void lanes_sum(report_run *r)
 {
     size_t ne = r->m->n_events;
     for (unsigned k = 1; k < RT_THREADS_MAX; k++) {
-        count_lane *l = r->lane[k];
+        report_counts *l = r->lane[k];
         if (!l)
             continue;
         for (size_t i = 0; i < ne; i++)
-            for (int fx = 0; fx < (int)(sizeof l->counts[i].n / sizeof l->counts[i].n[0]); fx++)
-                r->counts[i].n[fx] += l->counts[i].n[fx];
-        free(l->counts);
+            for (size_t fx = 0; fx < sizeof l[i].n / sizeof l[i].n[0]; fx++)
+                r->counts[i].n[fx] += l[i].n[fx];
         free(l);
         r->lane[k] = NULL;
     }
@@ -780,9 +699,7 @@ static report_run *counter_new(const ir_machine *m, const rt_engine *e)
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
     r->inner = *e;
-    r->ss = rt_engine_state_size(e);
-    r->lane[0] = lane_new(m);
-    r->counts = r->lane[0]->counts;
+    r->lane[0] = r->counts = lane_new(m);
     return r;
 }
 
@@ -822,9 +739,6 @@ void report_run_free(report_run *r)
         pthread_join(r->drawer, NULL);
     free(r->picture);
     for (unsigned k = 0; k < RT_THREADS_MAX; k++)
-        if (r->lane[k]) {
-            free(r->lane[k]->counts);
-            free(r->lane[k]);
-        }
+        free(r->lane[k]);
     free(r);
 }

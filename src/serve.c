@@ -263,7 +263,7 @@ int serve_main(const ir_machine *m, const engine *en, int opt, const rt_opts *ru
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if ((rc = en->open(m, opt, &e, &eh))) {
+    if ((rc = en->open(m, opt, true, &e, &eh))) { /* tally: GET /'s counts */
         free(token);
         return rc;
     }

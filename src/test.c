@@ -198,7 +198,7 @@ static machine *machine_of(script *s, const ast_test *t, int *rc)
     machine *mc = &s->ms[s->n_ms];
     mc->e = e;
     mc->m = ir_lower(s->a, e);
-    *rc = s->ts->en->open(mc->m, s->ts->opt, &mc->eng, &mc->h);
+    *rc = s->ts->en->open(mc->m, s->ts->opt, false, &mc->eng, &mc->h);
     if (*rc != RT_EXIT_OK)
         return NULL;
     s->n_ms++;

@@ -96,10 +96,9 @@ else
     not_built llvm "airline: the JIT's page"
 fi
 
-# The counter cuts each batch into runs of different customers (src/
-# report.c): logs with a few customers (every run short, repeats in every
-# batch) and with many, over several batches, counted by every engine as
-# the model counts.
+# Each engine counts as it steps (rt_engine.step_batch_tally): logs with a
+# few customers (repeats in every batch) and with many, over several
+# batches, counted by every engine as the model counts.
 for shape in "12 few" "5000 many"; do
     set -- $shape
     awk -v k="$1" 'BEGIN { split("stayed_an_hour used_shelf_map bought_book gift_wrapped review_shared joined_group out_of_stock nope", ev, " ");

@@ -60,11 +60,14 @@ LLVMTargetMachineRef llvm_target_machine(bool jit, int opt, char **err);
 /* Translates `m` into a new module of `ctx` named after the script, with
  * the functions and P_event_count of docs/language.md (Generated code) for
  * prefix P.  `triple` and `datalayout` must be the target's (the code
- * depends on the byte order and the struct layout).  NULL with *err when
- * the machine is malformed. */
+ * depends on the byte order and the struct layout).  With `tally`, the
+ * batch function is P_step_batch_tally instead of P_step_batch: the JIT's
+ * rt_engine.step_batch_tally (the files --emit writes have none; one
+ * batch loop, not two, as it is most of what the JIT compiles).  NULL
+ * with *err when the machine is malformed. */
 LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
                                 const char *prefix, const char *triple,
-                                const char *datalayout, char **err);
+                                const char *datalayout, bool tally, char **err);
 
 /* LLVMVerifyModule; false with *err. */
 bool llvm_verify(LLVMModuleRef mod, char **err);

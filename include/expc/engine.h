@@ -19,9 +19,10 @@ typedef struct engine {
      * not).  NULL: always. */
     bool (*available)(void);
     /* Makes the engine over `m` (optimised at -O`opt` where that means
-     * something) into *e, and *h for close.  Returns an exit code; not 0
-     * after a message on stderr. */
-    int (*open)(const ir_machine *m, int opt, rt_engine *e, void **h);
+     * something) into *e, and *h for close; with `tally`, e->step_batch_tally
+     * too (the report's counts; an engine may leave it NULL otherwise).
+     * Returns an exit code; not 0 after a message on stderr. */
+    int (*open)(const ir_machine *m, int opt, bool tally, rt_engine *e, void **h);
     void (*close)(void *h);
 } engine;
 

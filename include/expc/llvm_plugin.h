@@ -18,12 +18,12 @@
 #include "expc/jit.h"
 #include "expc/rt.h"
 
-#define LLVM_PLUGIN_ABI 1
+#define LLVM_PLUGIN_ABI 2 /* 2: jit_new's tally */
 
 typedef struct llvm_plugin {
     int abi;                         /* LLVM_PLUGIN_ABI */
     const char *llvm_version;
-    jit *(*jit_new)(const ir_machine *m, int opt, char **err);
+    jit *(*jit_new)(const ir_machine *m, int opt, bool tally, char **err);
     void (*jit_free)(jit *j);
     rt_engine (*jit_engine)(jit *j);
     const emit_backend *ir, *bc, *obj;

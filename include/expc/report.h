@@ -2,10 +2,9 @@
  * (docs/language.md, "The report"): `expc run --report=FILE.html`, and the
  * page the service serves at GET /.
  *
- * Two parts.  The counter (report_count, report_run_start) steps any
- * engine and classifies each event as it is scored (interp_effect_probe:
- * the ir_effect of the reference interpreter, read off the customer's
- * state before and after) into per-event counts.  The page (report_write) is
+ * Two parts.  The counter (report_count, report_run_start) steps the
+ * engine through rt_engine.step_batch_tally, which counts each event's
+ * ir_effect where the engine decides it, into per-event counts.  The page (report_write) is
  * written from a report_data alone - the machine, what the input held, the
  * per-event counts and every customer's final state - and never looks into
  * a run, so `expc serve` fills one from its live state and calls the same
@@ -25,6 +24,8 @@
 typedef struct report_counts {
     uint64_t n[IR_EFFECT_MASK + 1];
 } report_counts;
+_Static_assert(sizeof(report_counts) == 4 * sizeof(uint64_t),
+               "a report_counts is a row of rt_engine.step_batch_tally's tally");
 
 /* Everything the page shows.  The service: input NULL (no file) and
  * `live` set to a line under the title ("live: ..."), counts from its

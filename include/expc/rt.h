@@ -68,6 +68,15 @@ typedef struct rt_engine {
     void (*step_batch)(void *ctx, rt_state *states, const uint32_t *customer,
                        const int32_t *event_id, const int64_t *t, size_t n);
     const char *(*stage_name)(void *ctx, int32_t stage); /* k < n_notes: behaviour */
+    /* step_batch that also adds one to tally[4 * event_id[i] + effect] for
+     * each event, effect being what it did (1 counted, 2 early, 3 capped:
+     * ir_effect; an undeclared id adds nothing).  The report's per-event
+     * counts (expc run --report, the service's page): the engine counts
+     * where it decides, so counting costs an add per event.  NULL: the
+     * engine cannot (the standalone program, which has no report). */
+    void (*step_batch_tally)(void *ctx, rt_state *states, const uint32_t *customer,
+                             const int32_t *event_id, const int64_t *t, size_t n,
+                             uint64_t *tally);
     const char *experience;   /* its name, for `no event of the log is declared
                                * by experience NAME`; NULL: unnamed */
     size_t state_size;        /* bytes of one customer's state; 0: sizeof(rt_state) */

@@ -196,6 +196,9 @@ typedef struct gen {
     LLVMTypeRef cap_per_ty;   /* [C x i64] */
     LLVMValueRef cap_per_tab;
     LLVMValueRef zero_time;   /* an i64 0: the time of every event when t is NULL */
+    /* While P_step_batch_tally is built: its i64* tally (rt_engine's
+     * step_batch_tally), which each step adds its effect to; else NULL. */
+    LLVMValueRef tally;
 } gen;
 
 /* Field numbers of %P_state, in the order of docs/language.md (Generated code). */
@@ -276,6 +279,20 @@ static LLVMValueRef cap_ptr(gen *g, LLVMValueRef s, unsigned field, LLVMValueRef
 {
     LLVMValueRef idx[3] = {ci32(g, 0), ci32(g, (int64_t)field), k};
     return LLVMBuildInBoundsGEP2(g->b, g->state, s, idx, 3, "");
+}
+
+/* tally[4 * idx + fx] += 1, when a tally is built (g->tally): what the
+ * event did, counted where the step decides it.  idx: the event id, i64;
+ * fx: its ir_effect, i64. */
+static void build_tally(gen *g, LLVMValueRef idx, LLVMValueRef fx)
+{
+    if (!g->tally)
+        return;
+    LLVMBuilderRef b = g->b;
+    LLVMValueRef k = LLVMBuildAdd(b, LLVMBuildShl(b, idx, ci64(g, 2), ""), fx, "tally_k");
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(b, g->i64, g->tally, &k, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(b, g->i64, p, "");
+    LLVMBuildStore(b, LLVMBuildAdd(b, v, ci64(g, 1), ""), p);
 }
 
 /* t > from && (u64)(t - from) > limit: docs/language.md (Scoring, Time),
@@ -369,6 +386,7 @@ static void build_cap(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef t,
     LLVMValueRef ev = LLVMBuildLoad2(b, g->i64, p_events, "");
     LLVMBuildStore(b, LLVMBuildAdd(b, ev, ci64(g, 1), ""), p_events);
     LLVMBuildStore(b, t, field_ptr(g, s, F_LAST));
+    build_tally(g, idx, ci64(g, IR_CAPPED));
     LLVMBuildBr(b, next);
 
     LLVMPositionBuilderAtEnd(b, under);
@@ -419,6 +437,7 @@ static void build_step(gen *g, LLVMValueRef fn, LLVMValueRef s, LLVMValueRef id,
     LLVMValueRef stage = LLVMBuildLoad2(b, g->i32, p_stage, "stage");
     LLVMValueRef gate = table_load(g, g->gate_ty, g->i32, g->gate_tab, idx, "gate");
     LLVMValueRef counts = LLVMBuildICmp(b, LLVMIntSLE, gate, stage, "counts");
+    build_tally(g, idx, LLVMBuildSelect(b, counts, ci64(g, IR_COUNTED), ci64(g, IR_EARLY), "fx"));
     LLVMValueRef row = LLVMBuildSelect(b, counts, idx, ci64(g, (int64_t)m->n_events), "row");
     LLVMValueRef delta = table_load(g, g->delta_ty, g->row_ty, g->delta_tab, row, "delta");
     LLVMValueRef sv_ptr = LLVMBuildPointerCast(b, field_ptr(g, s, F_SCORE),
@@ -536,12 +555,21 @@ static void build_prefetch(gen *g, LLVMValueRef states, LLVMValueRef cust,
 }
 
 /* The batch loop carries its own copy of the step, so it never depends on
- * the inliner (at -O0 too, the hot loop has no call in it). */
-static void build_step_batch(gen *g)
+ * the inliner (at -O0 too, the hot loop has no call in it).  With `tally`:
+ * P_step_batch_tally instead, the same with a sixth parameter, i64*
+ * tally, that each step adds its effect to (rt_engine.step_batch_tally;
+ * the JIT's only, not part of the generated interface). */
+static void build_step_batch(gen *g, bool tally)
 {
-    LLVMTypeRef params[5] = {g->state_ptr, LLVMPointerType(g->i32, 0),
-                             LLVMPointerType(g->i32, 0), LLVMPointerType(g->i64, 0), g->size};
-    LLVMValueRef fn = add_function(g, "_step_batch", LLVMVoidTypeInContext(g->ctx), params, 5);
+    LLVMTypeRef params[6] = {g->state_ptr, LLVMPointerType(g->i32, 0),
+                             LLVMPointerType(g->i32, 0), LLVMPointerType(g->i64, 0), g->size,
+                             LLVMPointerType(g->i64, 0)};
+    LLVMValueRef fn = add_function(g, tally ? "_step_batch_tally" : "_step_batch",
+                                   LLVMVoidTypeInContext(g->ctx), params, tally ? 6 : 5);
+    if (tally) {
+        g->tally = LLVMGetParam(fn, 5);
+        LLVMSetValueName2(g->tally, "tally", 5);
+    }
     LLVMValueRef states = LLVMGetParam(fn, 0), cust = LLVMGetParam(fn, 1);
     LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 4);
     LLVMValueRef times = LLVMGetParam(fn, 3);
@@ -587,6 +615,7 @@ static void build_step_batch(gen *g)
 
     LLVMPositionBuilderAtEnd(b, exit);
     LLVMBuildRetVoid(b);
+    g->tally = NULL;
 }
 
 /* int32_t P_cap_slot(int32_t event_id): the event's cap slot, -1 for an
@@ -989,7 +1018,7 @@ static const char *module_name(const ir_machine *m)
 
 LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
                                 const char *prefix, const char *triple,
-                                const char *datalayout, char **err)
+                                const char *datalayout, bool tally, char **err)
 {
     char *why = check_machine(m, prefix);
     if (why) {
@@ -1060,7 +1089,7 @@ LLVMModuleRef llvm_build_module(LLVMContextRef ctx, const ir_machine *m,
     build_init(&g);
     build_event_id(&g);
     build_step_fn(&g);
-    build_step_batch(&g);
+    build_step_batch(&g, tally);
     build_cap_slot(&g);
     build_stage_name(&g);
     LLVMDisposeBuilder(g.b);
@@ -1091,7 +1120,7 @@ static LLVMModuleRef prepare(const ir_machine *m, const char *prefix, int opt,
     LLVMDisposeTargetData(td);
     char *triple = LLVMGetTargetMachineTriple(tm);
     LLVMContextRef ctx = LLVMContextCreate();
-    LLVMModuleRef mod = llvm_build_module(ctx, m, prefix, triple, dl, err);
+    LLVMModuleRef mod = llvm_build_module(ctx, m, prefix, triple, dl, false, err);
     LLVMDisposeMessage(dl);
     LLVMDisposeMessage(triple);
     if (mod && (!llvm_verify(mod, err) || !llvm_optimize(mod, tm, opt, err) ||

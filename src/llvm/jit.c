@@ -3,7 +3,9 @@
  * Builds the very module the LLVM backends write (llvm_build_module), in a
  * thread-safe context, optimises it for the CPU we run on and hands it to an
  * LLJIT; the runtime then reaches the compiled P_init, P_event_id,
- * P_step_batch and P_stage_name through an rt_engine.  rt_state has the
+ * P_step_batch and P_stage_name through an rt_engine - or, when asked,
+ * P_step_batch_tally in place of P_step_batch (--report's counts; only the
+ * JIT's module has it).  rt_state has the
  * layout of P_state (llvm_build_module checks it), so the runtime's states go
  * to the compiled code as they are, and events go in batches so the cost of
  * the indirect call vanishes.
@@ -21,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "expc/arena.h"
 #include "expc/emit_llvm.h"
@@ -30,16 +33,21 @@ typedef int32_t (*event_id_fn)(const char *name, size_t len);
 typedef void (*step_batch_fn)(rt_state *states, const uint32_t *customer,
                               const int32_t *event_id, const int64_t *t, size_t n);
 typedef const char *(*stage_name_fn)(int32_t stage);
+typedef void (*step_batch_tally_fn)(rt_state *states, const uint32_t *customer,
+                                    const int32_t *event_id, const int64_t *t, size_t n,
+                                    uint64_t *tally);
 
 struct jit {
     LLVMOrcLLJITRef lljit;
     int32_t n_notes;
+    size_t n_events;
     size_t state_size;        /* P_state's: 0.1 layout, or rt_state and caps */
     bool uses_time;
     init_fn init;
     event_id_fn event_id;
     step_batch_fn step_batch;
     stage_name_fn stage_name;
+    step_batch_tally_fn step_batch_tally;
 };
 
 /* Sets *err to "what: message" and consumes e. */
@@ -101,7 +109,7 @@ static LLVMOrcLLJITRef create_lljit(int opt, char **err)
 /* The optimised module for `m`, in a new thread-safe context, as a
  * thread-safe module ready for the JIT. */
 static LLVMOrcThreadSafeModuleRef build(LLVMOrcLLJITRef lljit, const ir_machine *m,
-                                        const char *prefix, int opt, char **err)
+                                        const char *prefix, int opt, bool tally, char **err)
 {
     LLVMTargetMachineRef tm = llvm_target_machine(true, opt, err);
     if (!tm)
@@ -109,7 +117,7 @@ static LLVMOrcThreadSafeModuleRef build(LLVMOrcLLJITRef lljit, const ir_machine 
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
     LLVMModuleRef mod = llvm_build_module(ctx, m, prefix, LLVMOrcLLJITGetTripleString(lljit),
-                                          LLVMOrcLLJITGetDataLayoutStr(lljit), err);
+                                          LLVMOrcLLJITGetDataLayoutStr(lljit), tally, err);
     if (mod && (!llvm_verify(mod, err) || !llvm_optimize(mod, tm, opt, err))) {
         LLVMDisposeModule(mod);
         mod = NULL;
@@ -121,13 +129,14 @@ static LLVMOrcThreadSafeModuleRef build(LLVMOrcLLJITRef lljit, const ir_machine 
     return tsm;
 }
 
-jit *jit_new(const ir_machine *m, int opt, char **err)
+jit *jit_new(const ir_machine *m, int opt, bool tally, char **err)
 {
     *err = NULL;
     if (!llvm_init_native(err))
         return NULL;
     jit *j = xmalloc(sizeof *j);
     *j = (jit){.n_notes = m->n_notes,
+               .n_events = m->n_events,
                .state_size = RT_STATE_SIZE(m->uses_time, m->n_caps),
                .uses_time = m->uses_time};
     j->lljit = create_lljit(opt, err);
@@ -138,7 +147,7 @@ jit *jit_new(const ir_machine *m, int opt, char **err)
     /* A fixed prefix: the names never leave this process, and a fixed one
      * keeps the lookups independent of the experience's name length. */
     const char *prefix = "expc_jit";
-    LLVMOrcThreadSafeModuleRef tsm = build(j->lljit, m, prefix, opt, err);
+    LLVMOrcThreadSafeModuleRef tsm = build(j->lljit, m, prefix, opt, tally, err);
     if (!tsm) {
         jit_free(j);
         return NULL;
@@ -152,7 +161,8 @@ jit *jit_new(const ir_machine *m, int opt, char **err)
     }
     uint64_t a_init = lookup(j, prefix, "_init", err);
     uint64_t a_id = a_init ? lookup(j, prefix, "_event_id", err) : 0;
-    uint64_t a_batch = a_id ? lookup(j, prefix, "_step_batch", err) : 0;
+    uint64_t a_batch =
+        a_id ? lookup(j, prefix, tally ? "_step_batch_tally" : "_step_batch", err) : 0;
     uint64_t a_name = a_batch ? lookup(j, prefix, "_stage_name", err) : 0;
     if (!a_name) {
         jit_free(j);
@@ -161,7 +171,10 @@ jit *jit_new(const ir_machine *m, int opt, char **err)
     /* Integer to function pointer: how every JIT gets its code. */
     j->init = (init_fn)(uintptr_t)a_init;
     j->event_id = (event_id_fn)(uintptr_t)a_id;
-    j->step_batch = (step_batch_fn)(uintptr_t)a_batch;
+    if (tally)
+        j->step_batch_tally = (step_batch_tally_fn)(uintptr_t)a_batch;
+    else
+        j->step_batch = (step_batch_fn)(uintptr_t)a_batch;
     j->stage_name = (stage_name_fn)(uintptr_t)a_name;
     return j;
 }
@@ -192,10 +205,29 @@ static int32_t e_event_id(void *ctx, const char *name, size_t len)
     return ((jit *)ctx)->event_id(name, len);
 }
 
+/* A JIT made with a tally has only P_step_batch_tally: a plain batch is
+ * counted into a scratch tally, thrown away.  (No caller of such a JIT
+ * takes this path - a --report run steps through its counter - but the
+ * engine stays whole.) */
 static void e_step_batch(void *ctx, rt_state *states, const uint32_t *customer,
                          const int32_t *event_id, const int64_t *t, size_t n)
 {
-    ((jit *)ctx)->step_batch(states, customer, event_id, t, n);
+    jit *j = ctx;
+    if (j->step_batch) {
+        j->step_batch(states, customer, event_id, t, n);
+        return;
+    }
+    size_t bytes = 4 * (j->n_events ? j->n_events : 1) * sizeof(uint64_t);
+    uint64_t *scratch = memset(xmalloc(bytes), 0, bytes);
+    j->step_batch_tally(states, customer, event_id, t, n, scratch);
+    free(scratch);
+}
+
+static void e_step_batch_tally(void *ctx, rt_state *states, const uint32_t *customer,
+                               const int32_t *event_id, const int64_t *t, size_t n,
+                               uint64_t *tally)
+{
+    ((jit *)ctx)->step_batch_tally(states, customer, event_id, t, n, tally);
 }
 
 static const char *e_stage_name(void *ctx, int32_t stage)
@@ -212,6 +244,7 @@ rt_engine jit_engine(jit *j)
         .event_id = e_event_id,
         .step_batch = e_step_batch,
         .stage_name = e_stage_name,
+        .step_batch_tally = j->step_batch_tally ? e_step_batch_tally : NULL,
         .state_size = j->state_size,
         .uses_time = j->uses_time,
     };

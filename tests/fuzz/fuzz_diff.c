@@ -208,10 +208,12 @@ static void machine_key(const ir_machine *m, int opt, fz_mem *k)
     fz_mem_close(k);
 }
 
-static jit *get_jit(const ir_machine *m, int opt)
+/* mode: the -O level (0-3), plus 4 for a JIT made with a tally (whose
+ * batch function is P_step_batch_tally, --report's). */
+static jit *get_jit(const ir_machine *m, int mode)
 {
     fz_mem k;
-    machine_key(m, opt, &k);
+    machine_key(m, mode, &k);
     if (cached_jit && k.n == cached_key_len && memcmp(k.p, cached_key, k.n) == 0) {
         fz_mem_free(&k);
         return cached_jit;
@@ -219,7 +221,7 @@ static jit *get_jit(const ir_machine *m, int opt)
     jit_free(cached_jit);
     free(cached_key);
     char *err = NULL;
-    cached_jit = jit_new(m, opt, &err);
+    cached_jit = jit_new(m, mode & 3, mode >= 4, &err);
     if (!cached_jit)
         fprintf(stderr, "fuzz_diff: jit_new failed: %s\n", err ? err : "(no message)");
     free(err);
@@ -329,7 +331,13 @@ static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_en
         uint32_t cust[BATCH];
         int32_t ids[BATCH];
         int64_t t[BATCH], clock = 0;
-        size_t i = 0, b = 0;
+        size_t i = 0, b = 0, tallied = 0;
+        /* Every other batch through step_batch_tally (--report's), when both
+         * engines have it: the same states, and the same counts of what
+         * each event did. */
+        bool tally = x->step_batch_tally && y->step_batch_tally;
+        uint64_t *tx = calloc(4 * m->n_events, sizeof *tx), *ty = calloc(4 * m->n_events, sizeof *ty);
+        FZ_CHECK(tx && ty);
         while (i < n_ev) {
             size_t want = 1 + (b++ * 7) % BATCH, n = 0;
             for (; n < want && i < n_ev; n++, i++) {
@@ -340,11 +348,24 @@ static void compare_engines(const ir_machine *m, const rt_engine *x, const rt_en
             }
             /* Without time rules the times are ignored: NULL half the time. */
             const int64_t *tt = m->uses_time || b % 2 ? t : NULL;
-            x->step_batch(x->ctx, (rt_state *)(void *)sx, cust, ids, tt, n);
-            y->step_batch(y->ctx, (rt_state *)(void *)sy, cust, ids, tt, n);
+            if (tally && b % 2) {
+                x->step_batch_tally(x->ctx, (rt_state *)(void *)sx, cust, ids, tt, n, tx);
+                y->step_batch_tally(y->ctx, (rt_state *)(void *)sy, cust, ids, tt, n, ty);
+                tallied += n;
+            } else {
+                x->step_batch(x->ctx, (rt_state *)(void *)sx, cust, ids, tt, n);
+                y->step_batch(y->ctx, (rt_state *)(void *)sy, cust, ids, tt, n);
+            }
             FZ_CHECK(states_eq(m, sx, sm, NC, size));
             FZ_CHECK(states_eq(m, sy, sm, NC, size));
         }
+        uint64_t sum = 0;
+        for (size_t k = 0; k < 4 * m->n_events; k++)
+            sum += tx[k];
+        FZ_CHECK(sum == tallied && tx[0] == 0); /* every id valid: each counted once */
+        FZ_CHECK(memcmp(tx, ty, 4 * m->n_events * sizeof *tx) == 0);
+        free(tx);
+        free(ty);
     }
     free(sx);
     free(sy);
@@ -481,12 +502,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         interp *it = interp_new(m);
         rt_engine ie = interp_engine(it);
         model_ctx mc = { m, &ie };
-        rt_engine me = { &mc,    m->n_notes, me_init,
-                         me_event_id,          me_step_batch, me_stage_name,
-                         m->name, interp_state_size(m), m->uses_time };
+        rt_engine me = { .ctx = &mc,
+                         .n_notes = m->n_notes,
+                         .init = me_init,
+                         .event_id = me_event_id,
+                         .step_batch = me_step_batch,
+                         .stage_name = me_stage_name,
+                         .experience = m->name,
+                         .state_size = interp_state_size(m),
+                         .uses_time = m->uses_time }; /* no tally: the model has none */
         compare_engines(m, &ie, &me, ev, n_ev, size % 2);
 #if EXPC_LLVM
-        jit *j = get_jit(m, (int)(script_len % 4));
+        jit *j = get_jit(m, (int)(script_len % 8));
         rt_engine je = jit_engine(j);
         compare_engines(m, &ie, &je, ev, n_ev, size % 2);
 #endif

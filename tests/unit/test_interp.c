@@ -429,44 +429,67 @@ static void test_time_extremes(void **state)
     assert_int_equal(interp_step(&m, s, VISIT, INT64_MAX), IR_COUNTED | IR_RESTART);
 }
 
-/* interp_effect, read off the states before and after, and
- * interp_effect_probe, off the probe taken before (the report's counter
- * keeps only that), agree with what interp_step returns (IR_RESTART
- * aside), on every event of a long
- * pseudo-random run over a few customers: all stages, early, negative and
- * wrapping events, ids out of range; and with time rules, capped events,
- * restarts and times going forwards and (now and then) back. */
+/* The engine's step_batch_tally counts what interp_step returns (IR_RESTART
+ * aside) and steps the states alike, on a long pseudo-random run over a
+ * few customers that repeat within each batch: all stages, early,
+ * negative and wrapping events, ids out of range (counted nowhere); and
+ * with time rules, capped events, restarts and times going forwards and
+ * (now and then) back. */
+enum { EFFECT_N = 20000, EFFECT_BATCH = 500 };
 static void effect_run(const ir_machine *m, int32_t n_events, bool timed)
 {
-    tstate c[4];
+    interp *it = interp_new(m);
+    rt_engine e = interp_engine(it);
+    tstate ref[4], buf[4]; /* the engine's 4 states are state_size bytes apart in buf */
+    char *got = (char *)buf;
+    size_t ss = e.state_size;
+    assert_int_equal(ss, interp_state_size(m));
+    static uint32_t cust[EFFECT_N];
+    static int32_t ids[EFFECT_N];
+    static int64_t times[EFFECT_N];
+    uint64_t want[N_EVENTS + N_TEVENTS][IR_EFFECT_MASK + 1], tally[N_EVENTS + N_TEVENTS][4];
+    memset(want, 0, sizeof want);
+    memset(tally, 0, sizeof tally);
     uint32_t x = 12345;
     int64_t t = 0;
-    int seen[IR_EFFECT_MASK + 1] = { 0 };
-    for (int i = 0; i < 4; i++)
-        interp_init_state(m, &c[i].s);
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 4; i++) {
+        interp_init_state(m, &ref[i].s);
+        e.init(e.ctx, (rt_state *)(void *)(got + i * ss));
+    }
+    for (int i = 0; i < EFFECT_N; i++) {
         x = x * 1103515245u + 12345u;
-        rt_state *s = &c[(x >> 8) % 4].s;
+        cust[i] = (x >> 8) % 4;
         int32_t ev = (int32_t)((x >> 16) % (uint32_t)(n_events + 1)) - (i % 7 == 0 ? 1 : 0);
         if (!timed && ev == JACKPOT && i % 3)
             ev = HELLO;
         if (timed)
             t += (x >> 4) % 5 == 0 ? -HOUR : (int64_t)((x >> 12) % 6) * HOUR;
-        tstate before;
-        memcpy(&before, s, interp_state_size(m));
-        interp_probe p = { 0, 0, 0 }; /* cap fields: set only for a capped event */
-        interp_probe_take(m, ev, s, &p);
-        int fx = interp_step(m, s, ev, t) & IR_EFFECT_MASK;
-        assert_int_equal(interp_effect(m, ev, &before.s, s), fx);
-        assert_int_equal(interp_effect_probe(m, ev, &p, s), fx);
-        seen[fx]++;
+        ids[i] = ev;
+        times[i] = t;
+        int fx = interp_step(m, &ref[cust[i]].s, ev, t) & IR_EFFECT_MASK;
+        if (fx != IR_NONE)
+            want[ev][fx]++;
+        else
+            assert_true(ev < 0 || ev >= n_events);
     }
-    assert_true(seen[IR_COUNTED] > 0 && seen[IR_EARLY] > 0 && seen[IR_NONE] > 0);
+    for (int i = 0; i < EFFECT_N; i += EFFECT_BATCH)
+        e.step_batch_tally(e.ctx, &buf[0].s, cust + i, ids + i, timed ? times + i : NULL,
+                           EFFECT_BATCH, tally[0]);
+    for (int i = 0; i < 4; i++)
+        assert_memory_equal(got + i * ss, &ref[i], ss);
+    uint64_t seen[IR_EFFECT_MASK + 1] = { 0 };
+    for (int32_t k = 0; k < N_EVENTS + N_TEVENTS; k++)
+        for (int f = 0; f <= IR_EFFECT_MASK; f++) {
+            assert_int_equal(tally[k][f], want[k][f]);
+            seen[f] += want[k][f];
+        }
+    assert_true(seen[IR_NONE] == 0 && seen[IR_COUNTED] > 0 && seen[IR_EARLY] > 0);
     if (timed)
         assert_true(seen[IR_CAPPED] > 0);
+    interp_free(it);
 }
 
-static void test_effect_from_states(void **state)
+static void test_effect_tally(void **state)
 {
     (void)state;
     ir_machine m = machine(10, 3, 5, 2);
@@ -513,7 +536,7 @@ int main(void)
         cmocka_unit_test(test_wrapping_arithmetic),
         cmocka_unit_test(test_ids_out_of_range),
         cmocka_unit_test(test_engine),
-        cmocka_unit_test(test_effect_from_states),
+        cmocka_unit_test(test_effect_tally),
         cmocka_unit_test(test_time_layout),
         cmocka_unit_test(test_time_reset),
         cmocka_unit_test(test_time_within),

@@ -104,10 +104,12 @@ static void ref_init(rt_state *s)
     memset(s, 0, sizeof *s);
 }
 
-static void ref_step(const ir_machine *m, rt_state *s, int32_t id)
+/* Returns what the event did: IR_COUNTED or IR_EARLY. */
+static int ref_step(const ir_machine *m, rt_state *s, int32_t id)
 {
     int32_t j = m->events[id].note;
     int64_t w = m->events[id].points;
+    int fx = IR_COUNTED;
     s->events += 1;
     if (w < 0) {
         s->score = wrap_add(s->score, w);
@@ -118,9 +120,11 @@ static void ref_step(const ir_machine *m, rt_state *s, int32_t id)
     } else {
         s->score = (int64_t)((uint64_t)s->score - (uint64_t)m->penalty_early);
         s->early += 1;
+        fx = IR_EARLY;
     }
     while (s->stage < m->n_notes && s->points[s->stage] >= m->notes[s->stage].threshold)
         s->stage += 1;
+    return fx;
 }
 
 static void assert_state_equal(const rt_state *a, const rt_state *b)
@@ -144,10 +148,10 @@ static uint64_t rnd(void)
 
 /* ---- helpers --------------------------------------------------------- */
 
-static jit *must_jit(const ir_machine *m, int opt)
+static jit *must_jit(const ir_machine *m, int opt, bool tally)
 {
     char *err = NULL;
-    jit *j = jit_new(m, opt, &err);
+    jit *j = jit_new(m, opt, tally, &err);
     if (!j)
         fail_msg("jit_new: %s", err ? err : "(no message)");
     assert_null(err);
@@ -252,7 +256,7 @@ static void test_bad_machines_are_errors(void **st)
     assert_non_null(strstr(err, "not on the path"));
     free(err);
     err = NULL;
-    assert_null(jit_new(&bad, 2, &err));
+    assert_null(jit_new(&bad, 2, false, &err));
     assert_non_null(err);
     free(err);
     err = NULL;
@@ -262,10 +266,14 @@ static void test_bad_machines_are_errors(void **st)
 }
 
 /* Random customers and events through the JIT's step_batch, compared with
- * the reference after every batch. */
-static void run_random(const ir_machine *m, int opt, int rounds)
+ * the reference after every batch.  A JIT made with a tally (--report's)
+ * has P_step_batch_tally instead: every other batch goes through
+ * step_batch_tally, whose counts must be what the reference says each
+ * event did, ids out of range counted nowhere; the others through
+ * step_batch, over the same code. */
+static void run_random(const ir_machine *m, int opt, int rounds, bool with_tally)
 {
-    jit *j = must_jit(m, opt);
+    jit *j = must_jit(m, opt, with_tally);
     rt_engine e = jit_engine(j);
     assert_int_equal(e.n_notes, 3);
     enum { CUST = 37, MAXB = 300 };
@@ -278,16 +286,30 @@ static void run_random(const ir_machine *m, int opt, int rounds)
     }
     uint32_t cust[MAXB];
     int32_t ids[MAXB];
+    uint64_t *tally = calloc(4 * m->n_events, sizeof *tally);
+    uint64_t *tally_want = calloc(4 * m->n_events, sizeof *tally_want);
+    assert_true((e.step_batch_tally != NULL) == with_tally);
     for (int r = 0; r < rounds; r++) {
         size_t n = rnd() % MAXB;  /* 0 included */
+        bool tallied = with_tally && r % 2;
         /* Some batches hammer a single customer: long runs, many stages. */
         uint32_t only = rnd() % 4 == 0 ? (uint32_t)(rnd() % CUST) : UINT32_MAX;
         for (size_t i = 0; i < n; i++) {
             cust[i] = only != UINT32_MAX ? only : (uint32_t)(rnd() % CUST);
             ids[i] = (int32_t)(rnd() % m->n_events);
-            ref_step(m, &want[cust[i]], ids[i]);
+            if (tallied && rnd() % 16 == 0) {
+                ids[i] = rnd() % 2 ? -1 : (int32_t)m->n_events;
+                continue;
+            }
+            int fx = ref_step(m, &want[cust[i]], ids[i]);
+            if (tallied)
+                tally_want[4 * (size_t)ids[i] + (size_t)fx]++;
         }
-        e.step_batch(e.ctx, got, cust, ids, NULL, n);
+        if (tallied)
+            e.step_batch_tally(e.ctx, got, cust, ids, NULL, n, tally);
+        else
+            e.step_batch(e.ctx, got, cust, ids, NULL, n);
+        assert_memory_equal(tally, tally_want, 4 * m->n_events * sizeof *tally);
         for (int c = 0; c < CUST; c++)
             assert_state_equal(&got[c], &want[c]);
         /* Fresh customers now and then, so early stages keep being hit. */
@@ -297,6 +319,8 @@ static void run_random(const ir_machine *m, int opt, int rounds)
             ref_init(&want[c]);
         }
     }
+    free(tally);
+    free(tally_want);
     jit_free(j);
 }
 
@@ -304,8 +328,10 @@ static void test_jit_matches_reference(void **st)
 {
     (void)st;
     for (int opt = 0; opt <= 3; opt++) {
-        run_random(&hotel, opt, 400);
-        run_random(&wild, opt, 200);
+        for (int tally = 0; tally <= 1; tally++) {
+            run_random(&hotel, opt, 400, tally);
+            run_random(&wild, opt, 200, tally);
+        }
     }
 }
 
@@ -313,7 +339,7 @@ static void test_jit_matches_reference(void **st)
 static void test_jit_known_sequence(void **st)
 {
     (void)st;
-    jit *j = must_jit(&hotel, 2);
+    jit *j = must_jit(&hotel, 2, false);
     rt_engine e = jit_engine(j);
     rt_state s;
     e.init(e.ctx, &s);
@@ -339,7 +365,7 @@ static void test_jit_known_sequence(void **st)
 
     /* wild: thresholds 0 and -5 fall on the first event of any kind. */
     jit_free(j);
-    j = must_jit(&wild, 0);
+    j = must_jit(&wild, 0, false);
     e = jit_engine(j);
     e.init(e.ctx, &s);
     int32_t one[1] = {4};  /* "zero": 0 points on SAY, early */
@@ -353,7 +379,7 @@ static void test_jit_known_sequence(void **st)
 static void test_event_id(void **st)
 {
     (void)st;
-    jit *j = must_jit(&hotel, 2);
+    jit *j = must_jit(&hotel, 2, false);
     rt_engine e = jit_engine(j);
     /* Every name, from an exact-size buffer with no NUL after it: valgrind
      * or ASan catch any read past len. */
@@ -389,7 +415,7 @@ static void test_stage_names(void **st)
 {
     (void)st;
     for (int opt = 0; opt <= 3; opt += 3) {
-        jit *j = must_jit(&hotel, opt);
+        jit *j = must_jit(&hotel, opt, false);
         rt_engine e = jit_engine(j);
         assert_string_equal(e.stage_name(e.ctx, 0), "STAY");
         assert_string_equal(e.stage_name(e.ctx, 1), "SAY");
@@ -609,7 +635,7 @@ static double now(void)
 static void bench_throughput(void **st)
 {
     (void)st;
-    jit *j = must_jit(&hotel, 2);
+    jit *j = must_jit(&hotel, 2, false);
     rt_engine e = jit_engine(j);
     enum { N = 1 << 22, CUSTS = 10000, BATCH = 4096 };
     uint32_t *cust = malloc(N * sizeof *cust);
