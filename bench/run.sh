@@ -454,9 +454,10 @@ if [ "$HAVE_LLVM" = 1 ]; then
 fi
 
 # ---- 5c. --report: the per-event counts and the page, on the main log ---------------------
-# The counter (src/report.c) steps the engine in runs of distinct customers
-# and reads what each event did off a few fields of their states; the
-# machine picture is drawn by a thread while the log is scored.  The target
+# The engine counts what each event did as it steps it (rt_engine's
+# step_batch_tally: one add an event, in the JIT's code and the
+# interpreter's loop); the machine picture is drawn by a thread while the
+# log is scored.  The target
 # is a run within 1.05x of the same run without --report, for the
 # interpreter and the JIT, in rounds with them.
 say "--report on the main log"
