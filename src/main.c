@@ -661,11 +661,13 @@ static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *a
     void *h = NULL;
     (void)u;
     o.path = c->n_args > 1 ? c->args[1] : NULL;
+    report_run *rep = o.report ? report_run_start(m, &o) : NULL; /* counts, then the page */
     int rc = en->open(m, c->opt, o.report != NULL, &e, &h);
-    if (rc != RT_EXIT_OK)
+    if (rc != RT_EXIT_OK) {
+        report_run_free(rep);
         return rc;
+    }
     e.experience = m->name; /* whichever engine: named in `no event ... declared` */
-    report_run *rep = o.report ? report_run_start(m, &o, &e) : NULL; /* counts, then the page */
     trace_run *tr = NULL;
     if (c->n_traces) {
         tr = trace_run_new(m, c->traces, c->n_traces, o.col[RT_COL_TIME] != NULL, stderr);

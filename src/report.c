@@ -564,7 +564,7 @@ int report_write_file(const char *path, const report_data *d)
 
 struct report_run {
     const ir_machine *m;
-    rt_engine inner;          /* the engine of the run */
+    rt_engine inner;          /* report_count's: the engine it wraps */
     const char *path;         /* --report */
     report_counts *counts;    /* per event: lane 0's, and all lanes' once summed */
     /* A --threads run steps its partitions at once, each thread in a lane
@@ -693,19 +693,18 @@ void report_counts_set(report_run *r, const report_counts *c)
     memcpy(r->counts, c, (r->m->n_events ? r->m->n_events : 1) * sizeof *r->counts);
 }
 
-/* A counter for engine e, which it does not wrap. */
-static report_run *counter_new(const ir_machine *m, const rt_engine *e)
+static report_run *counter_new(const ir_machine *m)
 {
     report_run *r = memset(xmalloc(sizeof *r), 0, sizeof *r);
     r->m = m;
-    r->inner = *e;
     r->lane[0] = r->counts = lane_new(m);
     return r;
 }
 
 report_run *report_count(const ir_machine *m, rt_engine *e)
 {
-    report_run *r = counter_new(m, e);
+    report_run *r = counter_new(m);
+    r->inner = *e;
     e->ctx = r;
     e->init = count_init;
     e->event_id = count_event_id;
@@ -719,9 +718,9 @@ const report_counts *report_counts_of(const report_run *r)
     return r->counts;
 }
 
-report_run *report_run_start(const ir_machine *m, rt_opts *o, const rt_engine *e)
+report_run *report_run_start(const ir_machine *m, rt_opts *o)
 {
-    report_run *r = counter_new(m, e);
+    report_run *r = counter_new(m);
     o->step = count_step_hook;
     o->step_ctx = r;
     r->path = o->report;

@@ -66,17 +66,19 @@ int report_write_file(const char *path, const report_data *d);
 /* Whether this expc draws the machine picture (built with libgvc). */
 bool report_has_picture(void);
 
-/* `expc run --report`: sets o->step so that rt_run steps engine e (which
- * must outlive the run) through the counter, and o->after so that it
- * writes o->report once the table is out (its failure: exit 74, the table
- * written all the same); starts drawing the machine picture meanwhile.
+/* `expc run --report`: sets o->step so that rt_run steps its engine
+ * through the counter (an engine opened with a tally: engine.h), and
+ * o->after so that it writes o->report once the table is out (its
+ * failure: exit 74, the table written all the same); starts drawing the
+ * machine picture meanwhile - before the engine is opened, so that the
+ * drawing overlaps the JIT's compiling, which leaves the other cores idle.
  * Free after rt_run. */
 typedef struct report_run report_run;
-report_run *report_run_start(const ir_machine *m, rt_opts *o, const rt_engine *e);
+report_run *report_run_start(const ir_machine *m, rt_opts *o);
 void report_run_free(report_run *r);
 
 /* The counter alone, for a caller that drives the engine itself (`expc
- * serve`): wraps *e as report_run_start does, without the page; the counts
+ * serve`): wraps *e (opened with a tally) in an engine that counts, without the page; the counts
  * so far are report_counts_of's, m->n_events of them in declaration order,
  * ready for report_data.events.  Free with report_run_free. */
 report_run *report_count(const ir_machine *m, rt_engine *e);
