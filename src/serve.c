@@ -190,8 +190,10 @@ static int serve_token(const char *path, char **token)
     return RT_EXIT_OK;
 }
 
-/* --listen HOST:PORT into cfg (host: an IPv4 address, localhost, or an
- * IPv6 address in brackets, as in URLs: [::1]:7070). */
+/* --listen HOST:PORT into cfg: host and port for messages, and the socket
+ * address the daemon binds (host: an IPv4 address, localhost, or an IPv6
+ * address in brackets, as in URLs: [::1]:7070).  The one place the
+ * address is read. */
 static int serve_listen(const char *v, serve_cfg *cfg, char *host, size_t size)
 {
     const char *colon = strrchr(v, ':');
@@ -205,11 +207,22 @@ static int serve_listen(const char *v, serve_cfg *cfg, char *host, size_t size)
                               "[::1]:7070), not `%s`", v);
     snprintf(host, size, "%.*s", (int)(v6 ? n - 2 : n), v6 ? v + 1 : v);
     cfg->host = strcmp(host, "localhost") ? host : "127.0.0.1";
-    unsigned char addr[16];
-    if (inet_pton(v6 ? AF_INET6 : AF_INET, cfg->host, addr) != 1)
+    cfg->port = (unsigned)port;
+    cfg->v6 = v6;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&cfg->addr;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&cfg->addr;
+    memset(&cfg->addr, 0, sizeof cfg->addr);
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, cfg->host,
+                  v6 ? (void *)&a6->sin6_addr : (void *)&a4->sin_addr) != 1)
         return rt_usage_error("expc", v6 ? "--listen: `%s` is not an IPv6 address"
                                          : "--listen: `%s` is not an IPv4 address", host);
-    cfg->port = (unsigned)port;
+    if (v6) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+    } else {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+    }
     return RT_EXIT_OK;
 }
 
@@ -223,9 +236,9 @@ static int serve_loop(serve_cfg *cfg, const ir_machine *m, const char *engine_na
     int sig = 0;
     if (!h)
         return RT_EXIT_ERRORS;
-    bool v6 = strchr(cfg->host, ':') != NULL;
     fprintf(stderr, "expc serve: experience %s on http://%s%s%s:%u (engine %s, data %s)\n",
-            m->name, v6 ? "[" : "", cfg->host, v6 ? "]" : "", cfg->port, engine_name, data);
+            m->name, cfg->v6 ? "[" : "", cfg->host, cfg->v6 ? "]" : "", cfg->port, engine_name,
+            data);
     while (sigwait(stop, &sig) != 0)
         ;
     fprintf(stderr, "expc serve: %s: finishing the requests under way\n",

@@ -638,47 +638,19 @@ static size_t h_no_unescape(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
-/* The socket address of cfg's host and port: IPv4, else IPv6 (*v6 set);
- * false when the host is neither. */
-static bool h_address(const serve_cfg *cfg, struct sockaddr_storage *ss, bool *v6)
-{
-    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-    memset(ss, 0, sizeof *ss);
-    *v6 = false;
-    if (inet_pton(AF_INET, cfg->host, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)cfg->port);
-        return true;
-    }
-    if (inet_pton(AF_INET6, cfg->host, &a6->sin6_addr) != 1)
-        return false;
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)cfg->port);
-    *v6 = true;
-    return true;
-}
-
 serve_http *serve_http_start(const serve_cfg *cfg)
 {
-    struct sockaddr_storage sa;
-    bool v6;
     serve_http *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
     h->cfg = *cfg;
-    if (!h_address(cfg, &sa, &v6)) {
-        fprintf(stderr, "expc: --listen: `%s` is not an IPv4 or IPv6 address\n", cfg->host);
-        free(h);
-        return NULL;
-    }
     /* The logger first: libmicrohttpd warns about any option before it. */
     h->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-            MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0),
+            MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | (cfg->v6 ? MHD_USE_IPv6 : 0),
         (uint16_t)cfg->port, NULL, NULL, h_handler, h, MHD_OPTION_EXTERNAL_LOGGER, h_mhd_log,
         NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)H_POOL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+        (struct sockaddr *)&h->cfg.addr, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
         MHD_OPTION_NOTIFY_COMPLETED, h_completed, h, MHD_OPTION_UNESCAPE_CALLBACK, h_no_unescape,
         NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!h->d) {

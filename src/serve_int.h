@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "expc/ir.h"
 #include "expc/rt.h"
@@ -105,8 +106,10 @@ typedef struct serve_cfg {
     const char *token;        /* NULL: none */
     size_t max_body;
     unsigned timeout;
-    const char *host;
+    const char *host;         /* for messages: as given, without brackets */
     unsigned port;
+    struct sockaddr_storage addr; /* host and port as a socket address (serve.c) */
+    bool v6;                  /* addr is IPv6 */
 } serve_cfg;
 /* Starts listening; NULL after a message (the address cannot be used). */
 serve_http *serve_http_start(const serve_cfg *cfg);
