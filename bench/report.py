@@ -187,9 +187,10 @@ ratio_row("interp time / compiled C time", ti, tc, "<= 2.5", lambda r: r <= 2.5,
 
 # ---- --report (section 5c of run.sh) ----------------------------------------------
 def paired(tag, num, den, key):
-    """The median over the rounds json/TAG.rN.json of num's `key` / den's
-    in the same round (run one after the other: a shared machine's drift,
-    which moves single runs by 10-20 %, cancels out), or None."""
+    """(median, rounds): the median over the rounds json/TAG.rN.json of
+    num's `key` / den's in the same round (run one after the other: a shared
+    machine's drift, which moves single runs by 10-20 %, cancels out), and
+    how many rounds had both; (None, 0) when none had."""
     out = []
     for f in sorted(os.listdir(os.path.join(W, "json"))):
         if not re.fullmatch(re.escape(tag) + r"\.r\d+\.json", f):
@@ -198,17 +199,22 @@ def paired(tag, num, den, key):
         a, b = res.get(num), res.get(den)
         if a and b and key(b) > 0:
             out.append(key(a) / key(b))
-    return statistics.median(out) if out else None
+    return (statistics.median(out), len(out)) if out else (None, 0)
 
 
 REPORT = bench("report")
 for eng in ("jit", "interp"):
     base, rep = REPORT.get(eng), REPORT.get(eng + "_report")
-    if base and rep:
-        rw = paired("report", eng + "_report", eng, lambda r: r["median"])
-        rc = paired("report", eng + "_report", eng, lambda r: r["user"] + r["system"])
+    if not (base and rep):
+        continue
+    rw, rounds = paired("report", eng + "_report", eng, lambda r: r["median"])
+    rc, _ = paired("report", eng + "_report", eng, lambda r: r["user"] + r["system"])
+    if rw is None:  # one json/report.json, not rounds: the medians' ratio
+        ratio_row(f"{eng}: run --report / run without", rep["median"], base["median"],
+                  "<= 1.05", lambda r: r <= 1.05, cnum=cpu(rep), cden=cpu(base))
+    else:
         ratio_row(f"{eng}: run --report / run without (median of the rounds' ratios, "
-                  f"{len(rep['times'])} rounds)", rw, 1.0, "<= 1.05", lambda r: r <= 1.05,
+                  f"{rounds} rounds)", rw, 1.0, "<= 1.05", lambda r: r <= 1.05,
                   cnum=rc, cden=1.0)
 
 

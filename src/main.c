@@ -667,6 +667,12 @@ static int run_machine(unit *u, const cli *c, const ir_machine *m, const void *a
         report_run_free(rep);
         return rc;
     }
+    if (rep && !e.step_batch_tally) { /* open's contract (engine.h) */
+        fprintf(stderr, "expc: internal error: engine %s cannot count for --report\n", en->name);
+        report_run_free(rep);
+        en->close(h);
+        return RT_EXIT_SOFTWARE;
+    }
     e.experience = m->name; /* whichever engine: named in `no event ... declared` */
     trace_run *tr = NULL;
     if (c->n_traces) {

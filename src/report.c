@@ -710,7 +710,9 @@ report_run *report_count(const ir_machine *m, rt_engine *e)
     e->event_id = count_event_id;
     e->step_batch = count_step_batch;
     e->stage_name = count_stage_name;
-    e->step_batch_tally = NULL; /* its step_batch counts already */
+    /* Its step_batch counts already (and a JIT opened with a tally has no
+     * plain batch: jit.c's e_step_batch would count into scratch). */
+    e->step_batch_tally = NULL;
     return r;
 }
 

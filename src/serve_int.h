@@ -106,7 +106,7 @@ typedef struct serve_cfg {
     const char *token;        /* NULL: none */
     size_t max_body;
     unsigned timeout;
-    const char *host;         /* for messages: as given, without brackets */
+    const char *host;         /* for messages: as given, without brackets (localhost: 127.0.0.1) */
     unsigned port;
     struct sockaddr_storage addr; /* host and port as a socket address (serve.c) */
     bool v6;                  /* addr is IPv6 */

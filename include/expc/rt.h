@@ -135,11 +135,12 @@ typedef struct rt_opts {
                   int32_t event, int64_t t);
     void *trace_ctx;
     /* `expc run --report` (expc's src/report.c; NULL elsewhere): called
-     * with each batch of events in place of e->step_batch, which it calls
-     * itself, so it sees every state before and after without wrapping
-     * the engine (whose event_id is called for every record).  lane is
-     * the thread stepping (0 .. threads-1; --threads steps lanes at the
-     * same time, each over its own customers; one thread: lane 0). */
+     * with each batch of events in place of e->step_batch; it calls
+     * e->step_batch_tally (e opened with a tally) with the lane's counts,
+     * without wrapping the engine (whose event_id is called for every
+     * record).  lane is the thread stepping (0 .. threads-1; --threads
+     * steps lanes at the same time, each over its own customers; one
+     * thread: lane 0). */
     void (*step)(void *ctx, unsigned lane, const rt_engine *e, rt_state *states,
                  const uint32_t *customer, const int32_t *event_id, const int64_t *t, size_t n);
     void *step_ctx;

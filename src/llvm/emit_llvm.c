@@ -566,9 +566,11 @@ static void build_step_batch(gen *g, bool tally)
                              LLVMPointerType(g->i64, 0)};
     LLVMValueRef fn = add_function(g, tally ? "_step_batch_tally" : "_step_batch",
                                    LLVMVoidTypeInContext(g->ctx), params, tally ? 6 : 5);
-    if (tally) {
+    if (tally) { /* noalias: the counts never overlap the states */
         g->tally = LLVMGetParam(fn, 5);
         LLVMSetValueName2(g->tally, "tally", 5);
+        unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
+        LLVMAddAttributeAtIndex(fn, 6, LLVMCreateEnumAttribute(g->ctx, noalias, 0));
     }
     LLVMValueRef states = LLVMGetParam(fn, 0), cust = LLVMGetParam(fn, 1);
     LLVMValueRef ids = LLVMGetParam(fn, 2), n = LLVMGetParam(fn, 4);
