@@ -149,17 +149,8 @@ static void init(void *ctx, rt_state *s)
     interp_init_state(((interp *)ctx)->m, s);
 }
 
-static void step_batch(void *ctx, rt_state *states, const uint32_t *customer,
-                       const int32_t *ids, const int64_t *t, size_t n)
-{
-    const ir_machine *m = ((interp *)ctx)->m;
-    size_t size = interp_state_size(m);
-    char *base = (char *)states;
-    for (size_t i = 0; i < n; i++)
-        interp_step(m, (rt_state *)(void *)(base + customer[i] * size), ids[i], t ? t[i] : 0);
-}
-
-/* step_batch, and each event's effect into tally (rt_engine.step_batch_tally). */
+/* step_batch, and with a tally each event's effect into it
+ * (rt_engine.step_batch_tally). */
 static void step_batch_tally(void *ctx, rt_state *states, const uint32_t *customer,
                              const int32_t *ids, const int64_t *t, size_t n, uint64_t *tally)
 {
@@ -169,9 +160,15 @@ static void step_batch_tally(void *ctx, rt_state *states, const uint32_t *custom
     for (size_t i = 0; i < n; i++) {
         int fx = interp_step(m, (rt_state *)(void *)(base + customer[i] * size), ids[i],
                              t ? t[i] : 0) & IR_EFFECT_MASK;
-        if (fx != IR_NONE) /* ids[i] is then an event's */
+        if (tally && fx != IR_NONE) /* ids[i] is then an event's */
             tally[4 * (size_t)ids[i] + (size_t)fx]++;
     }
+}
+
+static void step_batch(void *ctx, rt_state *states, const uint32_t *customer,
+                       const int32_t *ids, const int64_t *t, size_t n)
+{
+    step_batch_tally(ctx, states, customer, ids, t, n, NULL);
 }
 
 static const char *stage_name(void *ctx, int32_t stage)
