@@ -77,6 +77,24 @@ expect_code() {
 }
 # has_llvm: expc has the LLVM backends (expc --version says "(LLVM x.y.z)").
 has_llvm() { "$EXPC" --version 2>/dev/null | grep -q '(LLVM '; }
+
+# The flags generated C must build cleanly under (docs/language.md,
+# Generated code).
+STRICT="-std=c11 -Wall -Wextra -pedantic -Werror"
+
+# main_program NAME EXP OUT [CFLAG]...: EXP's standalone program (`expc
+# build --emit=c --main`, into OUT.c) built with $STRICT and CFLAGs into
+# OUT; pass NAME, or fail NAME with what expc or the compiler said.
+main_program() {
+    _mp_name=$1 _mp_exp=$2 _mp_out=$3
+    shift 3
+    if "$EXPC" build "$_mp_exp" --emit=c --main -o "$_mp_out.c" 2>"$_mp_out.err" &&
+        ${CC:-cc} $STRICT "$@" -o "$_mp_out" "$_mp_out.c" 2>>"$_mp_out.err"; then
+        pass "$_mp_name"
+    else
+        fail "$_mp_name" "$(head -20 "$_mp_out.err")"
+    fi
+}
 # count_diff NAME FILE RC: a differential tool NAME exited RC and wrote its
 # log to FILE, closing with `NAME: N cases, M failed`.  Its N - M passes
 # and M failures are added to the counts (FILE is shown on failures), and

@@ -23,7 +23,6 @@ norm_prog() {
 cd "$ROOT"
 T=$TMPDIR_T
 G=tests/golden/emit_c
-STRICT="-std=c11 -Wall -Wextra -pedantic -Werror"
 
 COMPILERS=
 for c in gcc clang-14; do

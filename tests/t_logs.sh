@@ -14,9 +14,7 @@ T=$TMPDIR_T
 EXP=$ROOT/tests/golden/run/hotel.exp
 CC1=${CC:-cc}
 
-"$EXPC" build "$EXP" --emit=c --main -o "$T/hotel.c" 2>/dev/null &&
-    $CC1 -std=c11 -Wall -Wextra -pedantic -Werror -O1 -o "$T/hotel" "$T/hotel.c" &&
-    pass compile-main || fail compile-main "the --main program does not build"
+main_program compile-main "$EXP" "$T/hotel" -O1
 runners="interp"
 "$EXPC" --version | grep -q "(LLVM" && runners="interp jit"
 runners="$runners prog"
@@ -289,9 +287,7 @@ fi
 
 # Offsets past what a long holds (32 bits on some systems) are reached by
 # steps: the program built with steps of 1000 bytes merges the same.
-"$EXPC" build "$EXP" --emit=c --main -o "$T/hotel.c" 2>/dev/null &&
-    $CC1 -std=c11 -Wall -Wextra -pedantic -Werror -O1 -DRT_SEEK_STEP=1000 -o "$T/hotel_step" \
-        "$T/hotel.c" && pass compile-main-step || fail compile-main-step "does not build"
+main_program compile-main-step "$EXP" "$T/hotel_step" -O1 -DRT_SEEK_STEP=1000
 TMPDIR=$T/tmp "$T/hotel_step" --time=t "$L.gen.csv" >"$T/step.mem" 2>/dev/null
 TMPDIR=$T/tmp "$T/hotel_step" --time=t --memory=64K "$L.gen.csv" >"$T/step.out" 2>"$T/step.err"
 expect_code spill-step-exit 0 $?

@@ -20,9 +20,7 @@ T=$TMPDIR_T
 EXP=$ROOT/tests/golden/run/hotel.exp
 CC1=${CC:-cc}
 
-"$EXPC" build "$EXP" --emit=c --main -o "$T/hotel.c" 2>/dev/null &&
-    $CC1 -std=c11 -Wall -Wextra -pedantic -Werror -O1 -o "$T/hotel" "$T/hotel.c" &&
-    pass compile-main || fail compile-main "the --main program does not build"
+main_program compile-main "$EXP" "$T/hotel" -O1
 
 # ---- the suites' own cases on N threads -----------------------------------
 # wrapper N: an expc that runs `expc run --threads=N ...`.

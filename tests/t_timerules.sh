@@ -17,7 +17,6 @@
 cd "$ROOT"
 T=$TMPDIR_T
 SEEDS=${TIMED_SEEDS:-16}
-STRICT="-std=c11 -Wall -Wextra -pedantic -Werror"
 CC1=${CC:-cc}
 X=examples/time/airline
 
