@@ -150,6 +150,10 @@ typedef struct rt_opts {
  * exit code of docs/language.md (section 9): 0, 65 invalid data, 66
  * unreadable input, 74 output error, 70 when memory runs out. */
 int rt_run(const rt_opts *o, const rt_engine *e);
+/* Steps e over a batch, through o->step when it is set (lane: as there);
+ * run.c and par.c step every batch through it. */
+void rt_step(const rt_opts *o, unsigned lane, const rt_engine *e, rt_state *states,
+             const uint32_t *customer, const int32_t *event_id, const int64_t *t, size_t n);
 /* `experience NAME uses time rules ...: name the events' time column with
  * --time=COL` (a run, the service, the standalone program refuse to score
  * such an experience without times); returns RT_EXIT_USAGE. */

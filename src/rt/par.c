@@ -132,7 +132,7 @@ enum { PAR_PARSE, PAR_STEP };
 
 struct rt_par {
     const rt_engine *e;
-    const rt_opts *o;         /* o->step: steps each batch when set */
+    const rt_opts *o;         /* batches are stepped through rt_step(o, ...) */
     unsigned n;               /* threads, chunks, partitions */
     rt_csv proto;             /* the header's reader (its arrays not ours) */
     FILE *fp;
@@ -729,11 +729,7 @@ static void par_flush(rt_par *p, par_part *q)
             q->fresh[q->n_fresh++] = q->ord[j];
             next++;
         }
-    if (p->o->step)
-        p->o->step(p->o->step_ctx, (unsigned)(q - p->part), p->e, t->states, q->idx, q->ev, NULL,
-                   q->bn);
-    else
-        p->e->step_batch(p->e->ctx, t->states, q->idx, q->ev, NULL, q->bn);
+    rt_step(p->o, (unsigned)(q - p->part), p->e, t->states, q->idx, q->ev, NULL, q->bn);
     q->bn = 0;
 }
 

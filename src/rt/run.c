@@ -419,14 +419,19 @@ static int run_buffer(run_state *r)
     return RT_EXIT_OK;
 }
 
-/* Steps the engine over the batch's first n events (rt_opts.step's hook
- * when set: expc run --report's counter). */
+void rt_step(const rt_opts *o, unsigned lane, const rt_engine *e, rt_state *states,
+             const uint32_t *customer, const int32_t *event_id, const int64_t *t, size_t n)
+{
+    if (o->step) /* expc run --report's counter */
+        o->step(o->step_ctx, lane, e, states, customer, event_id, t, n);
+    else
+        e->step_batch(e->ctx, states, customer, event_id, t, n);
+}
+
+/* Steps the engine over the batch's first n events. */
 static void run_engine_step(run_state *r, const int64_t *t, size_t n)
 {
-    if (r->o->step)
-        r->o->step(r->o->step_ctx, 0, r->e, r->tab.states, r->bcust, r->bev, t, n);
-    else
-        r->e->step_batch(r->e->ctx, r->tab.states, r->bcust, r->bev, t, n);
+    rt_step(r->o, 0, r->e, r->tab.states, r->bcust, r->bev, t, n);
 }
 
 /* Looks up the batch's customers (new ones are added and initialised, in
