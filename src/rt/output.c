@@ -110,20 +110,6 @@ static char *out_digits(char *end, uint64_t v)
 }
 
 /* v in decimal at p (RT_OUT_NUM bytes of room); returns the end. */
-static char *out_i64_at(char *p, int64_t v)
-{
-    char tmp[RT_OUT_NUM];
-    char *s;
-    size_t k;
-    /* Negate in unsigned arithmetic: INT64_MIN has no positive twin. */
-    s = out_digits(tmp + sizeof tmp, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
-    if (v < 0)
-        *--s = '-';
-    k = (size_t)(tmp + sizeof tmp - s);
-    memcpy(p, s, k);
-    return p + k;
-}
-
 static char *out_u64_at(char *p, uint64_t v)
 {
     char tmp[RT_OUT_NUM];
@@ -131,6 +117,15 @@ static char *out_u64_at(char *p, uint64_t v)
     size_t k = (size_t)(tmp + sizeof tmp - s);
     memcpy(p, s, k);
     return p + k;
+}
+
+static char *out_i64_at(char *p, int64_t v)
+{
+    if (v >= 0)
+        return out_u64_at(p, (uint64_t)v);
+    *p++ = '-';
+    /* Negate in unsigned arithmetic: INT64_MIN has no positive twin. */
+    return out_u64_at(p, (uint64_t)0 - (uint64_t)v);
 }
 
 void rt_out_u64(rt_out *w, uint64_t v)
