@@ -805,14 +805,22 @@ static int run_read(run_state *r)
     return rc;
 }
 
+/* A --threads chunk's first invalid line through the one-thread path's
+ * handler (it counts that one), and the chunk's others. */
+static int run_par_invalid(run_state *r, const rt_par_note *n)
+{
+    int rc = run_invalid(r, n->invalid_line, n->invalid_why);
+    if (rc == RT_EXIT_OK)
+        r->n_invalid += n->invalid - 1;
+    return rc;
+}
+
 /* A --threads chunk's first invalid line and undeclared event, in the order
  * they came, through the one-thread path's handlers; then its counts. */
 static int run_par_note(run_state *r, const rt_par_note *n)
 {
     bool invalid_first = n->invalid && (!n->unknown || n->invalid_at < n->unknown_at);
-    int rc = RT_EXIT_OK;
-    if (invalid_first && (rc = run_invalid(r, n->invalid_line, n->invalid_why)) == RT_EXIT_OK)
-        r->n_invalid += n->invalid - 1;
+    int rc = invalid_first ? run_par_invalid(r, n) : RT_EXIT_OK;
     if (rc == RT_EXIT_OK && n->unknown) {
         rt_rec rec;
         memset(&rec, 0, sizeof rec);
@@ -822,9 +830,8 @@ static int run_par_note(run_state *r, const rt_par_note *n)
         if ((rc = run_undeclared(r, &rec)) == RT_EXIT_OK)
             r->n_unknown += n->unknown - 1;
     }
-    if (rc == RT_EXIT_OK && n->invalid && !invalid_first
-        && (rc = run_invalid(r, n->invalid_line, n->invalid_why)) == RT_EXIT_OK)
-        r->n_invalid += n->invalid - 1;
+    if (rc == RT_EXIT_OK && n->invalid && !invalid_first)
+        rc = run_par_invalid(r, n);
     r->n_lines += n->lines;
     r->n_declared += n->declared;
     return rc;
